@@ -1,0 +1,5 @@
+import sys
+
+from copil.cli import main
+
+sys.exit(main())
