@@ -28,10 +28,18 @@ import duckdb
 from analytics.kinds import KINDS, Column, Kind
 from analytics.privacy import caller_secret, hmac_pads, key_fingerprint
 from analytics.profiles import Profile, load_profile
-from analytics.readers import FileRefused, Source, _quote, open_source
+from analytics.readers import FileRefused, Source, _quote, normalise_header, open_source
 from analytics.warehouse import DEFAULT_TIMEZONE, get_setting, set_setting, sql_text
 
 __all__ = ["FileRefused", "IngestSummary", "ingest_file"]
+
+#: Date-time layouts tried, in order (the macro copil_local_ts knows the same ones).
+TIMESTAMP_LAYOUTS = (
+    "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S.%f", "%Y-%m-%d %H:%M:%S.%f",
+    "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M",
+    "%d/%m/%y %H:%M:%S", "%d/%m/%y %H:%M", "%d-%m-%Y %H:%M:%S", "%d.%m.%Y %H:%M:%S",
+    "%Y%m%d %H:%M:%S", "%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d.%m.%Y", "%Y%m%d",
+)
 
 _EXPECTED = {
     "timestamp": "a date-time: use ISO 8601 (2026-03-30T09:15:00+02:00) or DD/MM/YYYY HH:MM:SS",
@@ -103,8 +111,6 @@ class _Builder:
         return f"${name}"
 
     def _header(self, name: str, col: str) -> str:
-        from analytics.readers import normalise_header
-
         norm = normalise_header(name)
         if norm not in self.headers:
             raise FileRefused(
@@ -113,16 +119,30 @@ class _Builder:
         return _quote(norm)
 
     def raw_expr(self, col: str) -> str | None:
-        """SQL text expression giving the raw value of canonical ``col``, or None if absent."""
+        """SQL text expression giving the raw value of canonical ``col``, or None if absent.
+
+        A header the file lacks is an error only for a required column and a single choice;
+        in a list of alternatives the first one the file has wins.
+        """
         spec = self.profile.columns.get(col)
         if spec is None:
             return _quote(col) if col in self.headers else None
-        if isinstance(spec, str):
-            return self._header(spec, col)
-        if "sql" in spec:
-            return f"cast(({spec['sql']}) as varchar)"
-        date, clock = self._header(spec["date"], col), self._header(spec["time"], col)
-        return f"(trim({date}) || ' ' || trim({clock}))"
+        alternatives = spec if isinstance(spec, list) else [spec]
+        required = col in self.kind.required and not isinstance(spec, list)
+        for alt in alternatives:
+            if isinstance(alt, str):
+                if normalise_header(alt) in self.headers or required:
+                    return self._header(alt, col)
+            elif "sql" in alt:
+                return f"cast(({alt['sql']}) as varchar)"
+            else:
+                return f"(trim({self._header(alt['date'], col)}) || ' ' || trim({self._header(alt['time'], col)}))"
+        if col in self.kind.required:
+            raise FileRefused(
+                f"profile {self.profile.name!r}: none of the columns it accepts for {col} "
+                f"({', '.join(str(a) for a in alternatives)}) is in this file "
+                f"(its columns: {', '.join(self.headers)}).")
+        return None
 
     def mapped(self, col: Column, raw: str) -> str:
         """Apply the profile's value map (case- and accent-insensitive) to an enum's text."""
@@ -132,7 +152,25 @@ class _Builder:
         cases = " ".join(f"when {self._param(k)} then {self._param(v)}" for k, v in mapping.items())
         return f"lower(case copil_fold({raw}) {cases} else copil_text({raw}) end)"
 
-    def typed(self, col: Column, raw: str) -> str:
+    def detect_layout(self, con: duckdb.DuckDBPyConnection, raw: str) -> str | None:
+        """The strptime layout that parses most of a sample of the column's values."""
+        sample = con.execute(
+            f"select v from (select trim({raw}) as v from copil_src limit 5000) "
+            "where v is not null and v <> '' and not copil_has_offset(v) limit 500").fetchall()
+        if not sample:
+            return None
+        values = [r[0] for r in sample]
+        best, best_n = None, 0
+        for layout in TIMESTAMP_LAYOUTS:
+            n = con.execute("select count(try_strptime(v, ?)) from unnest(?::varchar[]) t(v)",
+                            [layout, values]).fetchall()[0][0]
+            if n > best_n:
+                best, best_n = layout, n
+            if n == len(values):
+                break
+        return best
+
+    def typed(self, col: Column, raw: str, layout: str | None = None) -> str:
         comma = "$comma"
         if col.type == "text":
             return f"copil_text({raw})"
@@ -144,15 +182,17 @@ class _Builder:
             return f"copil_num({raw}, {comma})"
         if col.type == "int":
             return f"cast(round(copil_num({raw}, {comma})) as bigint)"
+        local = (f"copil_local_ts_f({raw}, {self._param(layout)})" if layout
+                 else f"copil_local_ts({raw})")
         if col.type == "date":
-            return f"copil_date({raw})"
+            return f"cast({local} as date)"
         if col.type == "timestamp":
             return (f"case when copil_has_offset({raw}) then try_cast(trim({raw}) as timestamptz) "
-                    f"else copil_localize(copil_local_ts({raw}), $tz) end")
+                    f"else copil_localize({local}, $tz) end")
         raise ValueError(col.type)
 
 
-def _staging_sql(b: _Builder, *, hashed_caller: bool) -> tuple[str, list[str], list[str]]:
+def _staging_sql(con: duckdb.DuckDBPyConnection, b: _Builder) -> tuple[str, list[str], list[str]]:
     """The query creating temp table ``copil_stage``; returns (sql, columns, missing)."""
     kind = b.kind
     present: dict[str, str] = {}
@@ -189,13 +229,16 @@ def _staging_sql(b: _Builder, *, hashed_caller: bool) -> tuple[str, list[str], l
             continue
         raw_name = _quote("raw_" + col.name)
         if col.name in present:
-            typed_cols.append(f"{b.typed(col, raw_name)} as {_quote(col.name)}")
+            layout = (b.detect_layout(con, present[col.name])
+                      if col.type in ("timestamp", "date") else None)
+            typed_cols.append(f"{b.typed(col, raw_name, layout)} as {_quote(col.name)}")
             typed_cols.append(raw_name)
             if col.type == "timestamp":
                 naive_ts.append(col.name)
-                typed_cols.append(
-                    f"case when not copil_has_offset({raw_name}) then copil_local_ts({raw_name}) end "
-                    f"as {_quote('local_' + col.name)}")
+                local = (f"copil_local_ts_f({raw_name}, {b._param(layout)})" if layout
+                         else f"copil_local_ts({raw_name})")
+                typed_cols.append(f"case when not copil_has_offset({raw_name}) then {local} end "
+                                  f"as {_quote('local_' + col.name)}")
         else:
             typed_cols.append(f"null as {_quote(col.name)}")
     if caller_raw is not None or caller_given is not None:
@@ -238,8 +281,11 @@ def _staging_sql(b: _Builder, *, hashed_caller: bool) -> tuple[str, list[str], l
                 "check the export's time zone"))
     for check in kind.checks:
         raw_name = _quote("raw_" + check.column) if check.column in present else "null"
-        problems.append(_problem(check.column, f"coalesce({check.bad}, false)", raw_name,
-                                 check.reason))
+        condition = f"coalesce({check.bad}, false)"
+        if check.column in present and kind.column(check.column).type != "text":
+            # a value that failed to parse is reported once, as unparseable
+            condition += f" and not ({_quote(check.column)} is null and copil_text({raw_name}) is not null)"
+        problems.append(_problem(check.column, condition, raw_name, check.reason))
 
     sql = "with mapped as (select " + ", ".join(mapped_cols) + " from copil_src), "
     sql += "typed as (select " + ", ".join(typed_cols) + " from mapped)"
@@ -403,7 +449,7 @@ def _drop_temps(con: duckdb.DuckDBPyConnection) -> None:
 def _load(con, spec: Kind, prof: Profile, source_file: Source, summary: IngestSummary,
           tz: str, ipad: bytes, opad: bytes) -> None:
     builder = _Builder(spec, prof, source_file)
-    sql, present, missing = _staging_sql(builder, hashed_caller=True)
+    sql, present, missing = _staging_sql(con, builder)
     if missing:
         raise FileRefused(
             f"{source_file.path}: missing required column(s) {', '.join(missing)} for {spec.name} "
@@ -457,6 +503,8 @@ def _load(con, spec: Kind, prof: Profile, source_file: Source, summary: IngestSu
         if c == "caller_key" and has_caller:
             keep = "s.caller_keep" if "caller_keep" in _columns(con, "copil_stage") else "null"
             select_cols.append(f"coalesce(k.caller_key, {keep}) as caller_key")
+        elif c == "caller_key":
+            select_cols.append("cast(null as varchar) as caller_key")
         else:
             select_cols.append(f"s.{_quote(c)}")
     join = "left join copil_keys k using (caller_norm)" if has_caller else ""

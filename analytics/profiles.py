@@ -14,6 +14,8 @@ passes their own with ``--profile path/to/profile.yaml``)::
       arrived_at: {date: date_appel, time: heure}   # date and time in two columns
       wait_s: attente_s
       queue: {sql: "upper(file)"}                    # a DuckDB expression over headers
+      agent_id: conseiller       # optional columns may be absent from a file
+      call_id: [n_appel, id_appel]   # alternatives: the first one the file has
     values:                      # value maps, compared case- and accent-insensitively
       outcome: {traite: answered, abandonne: abandoned}
     exclude:                     # rows dropped on purpose, counted as "filtered"
@@ -106,12 +108,13 @@ def parse_profile(data: dict, origin: str = "<profile>") -> Profile:
         if col not in canonical:
             raise ValueError(f"{origin}: columns.{col} is not a canonical column; "
                              f"see data/SCHEMA.md for the names")
-        if isinstance(spec, dict):
-            if not ({"sql"} <= set(spec) or {"date", "time"} <= set(spec)):
-                raise ValueError(f"{origin}: columns.{col} must be a header name, "
-                                 "{sql: EXPR} or {date: HEADER, time: HEADER}")
-        elif not isinstance(spec, str):
-            raise ValueError(f"{origin}: columns.{col} must be a header name (text)")
+        for alternative in spec if isinstance(spec, list) else [spec]:
+            if isinstance(alternative, dict):
+                if not ({"sql"} <= set(alternative) or {"date", "time"} <= set(alternative)):
+                    raise ValueError(f"{origin}: columns.{col} must be a header name, "
+                                     "{sql: EXPR}, {date: HEADER, time: HEADER} or a list of them")
+            elif not isinstance(alternative, str):
+                raise ValueError(f"{origin}: columns.{col} must be a header name (text)")
     values = {
         col: {_fold(str(k)): str(v) for k, v in (mapping or {}).items()}
         for col, mapping in (data.get("values") or {}).items()

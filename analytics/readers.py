@@ -193,7 +193,7 @@ def _open_csv(con, shown: Path, real: Path, dialect: Dialect) -> Source:
             "from read_csv(?, header = true, all_varchar = true, delim = ?, quote = '\"', "
             "escape = '\"', encoding = ?, store_rejects = true, "
             "rejects_table = 'copil_reject_errors', rejects_scan = 'copil_reject_scans', "
-            "strict_mode = false, null_padding = false, max_line_size = 10000000)",
+            "strict_mode = true, null_padding = false, max_line_size = 10000000)",
             [str(real), dialect.delimiter, dialect.encoding])
     except duckdb.Error as exc:
         raise FileRefused(f"{shown}: not readable as CSV ({str(exc).splitlines()[0]}). "

@@ -37,6 +37,10 @@ create or replace temp macro copil_local_ts(v) as coalesce(
         '%Y-%m-%d', '%d/%m/%Y', '%d/%m/%y', '%d-%m-%Y', '%d.%m.%Y', '%Y%m%d']),
     null);
 
+-- The same, trying first the layout detected on a sample of the column (much faster).
+create or replace temp macro copil_local_ts_f(v, fmt) as
+    coalesce(try_strptime(trim(v::varchar), fmt), copil_local_ts(v));
+
 -- A calendar date in any of the accepted layouts.
 create or replace temp macro copil_date(v) as try_cast(copil_local_ts(v) as date);
 
