@@ -214,11 +214,15 @@ def _open_csv(con, shown: Path, real: Path, dialect: Dialect) -> Source:
     norm = _dedupe([normalise_header(n) for n in raw_cols])
     select = ", ".join(f"r.{_quote(raw)} as {_quote(n)}" for raw, n in zip(raw_cols, norm, strict=True))
     # line of a good record = its rank + header + malformed lines before it
-    con.execute(
-        f"create or replace temp view copil_src as select {select}, "
-        "r.copil_rn + 1 + coalesce(j.k, 0) as copil_line "
-        "from copil_raw r asof left join (select good_before, row_number() over (order by line) as k "
-        "from copil_rejects) j on r.copil_rn > j.good_before")
+    if errors:
+        con.execute(
+            f"create or replace temp view copil_src as select {select}, "
+            "r.copil_rn + 1 + coalesce(j.k, 0) as copil_line "
+            "from copil_raw r asof left join (select good_before, row_number() over (order by line) "
+            "as k from copil_rejects) j on r.copil_rn > j.good_before")
+    else:
+        con.execute(f"create or replace temp view copil_src as select {select}, "
+                    "r.copil_rn + 1 as copil_line from copil_raw r")
     return Source(path=shown, headers=norm, dialect=dialect, rejected=len(errors))
 
 
