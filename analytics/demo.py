@@ -261,9 +261,11 @@ def generate(config: str | Path | dict | None, out_dir: str | Path, *, seed: int
     n_c = len(camps)
     e_camp = np.zeros((n_c, n_cells, n_q))
     camp_day = np.zeros((n_c, len(dates)))
+    camp_split = np.zeros((n_c, n_q))
     for c_i, (row, days_extra) in enumerate(zip(camps.itertuples(), extra, strict=True)):
         qmask = np.array([q in row.queues for q in queues], dtype=float)
         qsplit = share * qmask / (share * qmask).sum()
+        camp_split[c_i] = qsplit
         for d, v in days_extra.items():
             camp_day[c_i, date_pos[d]] = v
         e_camp[c_i] = (camp_day[c_i][cell_day] * cell_shape)[:, None] * qsplit[None, :]
@@ -536,7 +538,10 @@ def generate(config: str | Path | dict | None, out_dir: str | Path, *, seed: int
         truth["campaigns"].append({
             "campaign_id": row.campaign_id, "name": row.name, "channel": row.channel,
             "start_date": row.start_date.isoformat(), "audience": int(row.audience),
-            "queues": list(row.queues), "response": ch["response"], "decay": ch["decay"],
+            "queues": list(row.queues),
+            "queue_split": {qq: float(camp_split[c_i, k]) for k, qq in enumerate(queues)
+                            if camp_split[c_i, k] > 0},
+            "response": ch["response"], "decay": ch["decay"],
             "lag_days": ch.get("lag_days", 0),
             "expected_extra": float(row.audience * ch["response"]),
             "offered_extra": int(sum(v["offered"] for v in by_day.values())),
