@@ -410,6 +410,26 @@ def test_config_errors_say_what_to_do(tmp_path):
                  end="2026-03-08")
     with pytest.raises(FileNotFoundError):
         load_config(tmp_path / "nope.yaml")
+    with pytest.raises(ValueError, match="min_on_shift"):
+        load_config({"staffing": {"max_on_shift": 30}})
+    with pytest.raises(ValueError, match="talk_s"):
+        load_config({"queues": {"x": {"share": 1.0, "talk_s": 0, "hold_share": 0.1,
+                                      "hold_s": 10, "wrap_s": 10, "patience_s": 60}}})
+    partial = tmp_path / "partial.yaml"
+    partial.write_text("seed: 5\nqueues:\n  info: {share: 1, talk_s: 200, hold_share: 0.1, "
+                       "hold_s: 30, wrap_s: 30, patience_s: 120}\n", encoding="utf-8")
+    cfg = load_config(partial)
+    assert cfg["seed"] == 5 and list(cfg["queues"]) == ["info"]
+    assert cfg["annual_offered"] == load_config()["annual_offered"]
+
+
+def test_a_span_without_open_days_writes_empty_files(tmp_path):
+    r = generate(None, tmp_path, start="2026-11-01", end="2026-11-01")  # a Sunday
+    s = r["summary"]
+    assert (s["open_days"], s["calls"], s["callbacks"]) == (0, 0, 0)
+    assert s["pickup_rate"] is None and s["callback_on_time_rate"] is None
+    calls = pd.read_csv(r["files"]["calls"])
+    assert len(calls) == 0 and "caller_number" in calls.columns
 
 
 def test_saturday_mornings_when_opened(tmp_path):
