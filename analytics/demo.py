@@ -64,9 +64,9 @@ def _merge(base: dict, override: dict) -> dict:
 def load_config(config: str | Path | dict | None = None) -> dict:
     """The generator configuration.
 
-    ``None``: ``data/demo.yaml``. A path: that YAML file, complete. A dict: merged over
-    ``data/demo.yaml`` (nested dicts key by key, except ``queues``, ``channels``,
-    ``regions``, ``transfer_targets`` and ``explicit``, which replace the default).
+    ``None``: ``data/demo.yaml``. A YAML path or a dict: merged over ``data/demo.yaml``
+    (nested dicts key by key, except ``queues``, ``channels``, ``regions``,
+    ``transfer_targets`` and ``explicit``, which replace the default), then checked.
     """
     base = yaml.safe_load(DEFAULT_CONFIG.read_text(encoding="utf-8"))
     if config is None:
@@ -75,8 +75,40 @@ def load_config(config: str | Path | dict | None = None) -> dict:
         path = Path(config)
         if not path.exists():
             raise FileNotFoundError(f"{path}: no such generator config (see data/demo.yaml)")
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    return _merge(base, config)
+        config = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        if not isinstance(config, dict):
+            raise ValueError(f"{path}: a generator config is a YAML mapping like data/demo.yaml")
+    return _validate(_merge(base, config))
+
+
+def _validate(cfg: dict) -> dict:
+    """Refuse configurations the generator cannot honour, naming the key."""
+    def need(ok: bool, message: str) -> None:
+        if not ok:
+            raise ValueError(f"generator config: {message}")
+
+    need(isinstance(cfg.get("queues"), dict) and len(cfg["queues"]) >= 1,
+         "queues must map at least one queue name to its parameters")
+    for name, q in cfg["queues"].items():
+        for key in ("share", "talk_s", "hold_share", "hold_s", "wrap_s", "patience_s"):
+            need(key in q, f"queues.{name}.{key} is missing")
+        need(q["share"] >= 0 and q["talk_s"] > 0 and q["wrap_s"] > 0 and q["hold_s"] > 0
+             and q["patience_s"] > 0 and 0 <= q["hold_share"] <= 1,
+             f"queues.{name}: share >= 0, talk_s/hold_s/wrap_s/patience_s > 0 seconds, "
+             "hold_share in [0, 1]")
+    need(sum(q["share"] for q in cfg["queues"].values()) > 0, "queue shares sum to 0")
+    need(len(cfg["weekday_profile"]) in (5, 6), "weekday_profile needs 5 or 6 values (Mon..Sat)")
+    need(len(cfg["month_profile"]) == 12, "month_profile needs 12 values (Jan..Dec)")
+    need(cfg["annual_offered"] > 0, "annual_offered must be > 0 calls per year")
+    need(0 <= cfg["ivr_share"] < 1, "ivr_share must be in [0, 1)")
+    need(0 <= cfg["school_holiday_dip"] <= 1, "school_holiday_dip must be in [0, 1]")
+    lo, hi = cfg["campaigns"]["per_year"]
+    need(0 <= lo <= hi, "campaigns.per_year is [min, max] with 0 <= min <= max")
+    st = cfg["staffing"]
+    need(0 <= st["shrinkage"] < 1, "staffing.shrinkage must be in [0, 1)")
+    need(1 <= st["min_on_shift"] <= st["max_on_shift"] <= st["team"],
+         "staffing needs 1 <= min_on_shift <= max_on_shift <= team")
+    return cfg
 
 
 def _as_date(value) -> dt.date | None:
@@ -261,9 +293,11 @@ def generate(config: str | Path | dict | None, out_dir: str | Path, *, seed: int
     n_c = len(camps)
     e_camp = np.zeros((n_c, n_cells, n_q))
     camp_day = np.zeros((n_c, len(dates)))
+    camp_split = np.zeros((n_c, n_q))
     for c_i, (row, days_extra) in enumerate(zip(camps.itertuples(), extra, strict=True)):
         qmask = np.array([q in row.queues for q in queues], dtype=float)
         qsplit = share * qmask / (share * qmask).sum()
+        camp_split[c_i] = qsplit
         for d, v in days_extra.items():
             camp_day[c_i, date_pos[d]] = v
         e_camp[c_i] = (camp_day[c_i][cell_day] * cell_shape)[:, None] * qsplit[None, :]
@@ -312,8 +346,6 @@ def generate(config: str | Path | dict | None, out_dir: str | Path, *, seed: int
     shrink_day = np.clip(rng.normal(st["shrinkage"], st["shrinkage_sd"], len(dates)), 0.0, 0.6)
     logged = rng.binomial(scheduled, 1 - shrink_day[cell_day])
     team = int(st["team"])
-    if st["max_on_shift"] > team:
-        raise ValueError("staffing.max_on_shift cannot exceed staffing.team")
     roster = np.array([rng.permutation(team) for _ in range(len(dates))])
 
     wait = np.zeros(n, dtype=np.int64)
@@ -431,7 +463,7 @@ def generate(config: str | Path | dict | None, out_dir: str | Path, *, seed: int
     })
     due = completed | failed & ~pending
     on_time = completed & (done_at <= requested + 72 * 3600)
-    cb_on_time_rate = float(on_time.sum() / max(due.sum(), 1))
+    cb_on_time_rate = float(on_time.sum() / due.sum()) if due.any() else None
 
     # ---- operator counts: daily per queue, a little above the provider's log ---------
     op = cfg["operator"]
@@ -536,7 +568,10 @@ def generate(config: str | Path | dict | None, out_dir: str | Path, *, seed: int
         truth["campaigns"].append({
             "campaign_id": row.campaign_id, "name": row.name, "channel": row.channel,
             "start_date": row.start_date.isoformat(), "audience": int(row.audience),
-            "queues": list(row.queues), "response": ch["response"], "decay": ch["decay"],
+            "queues": list(row.queues),
+            "queue_split": {qq: float(camp_split[c_i, k]) for k, qq in enumerate(queues)
+                            if camp_split[c_i, k] > 0},
+            "response": ch["response"], "decay": ch["decay"],
             "lag_days": ch.get("lag_days", 0),
             "expected_extra": float(row.audience * ch["response"]),
             "offered_extra": int(sum(v["offered"] for v in by_day.values())),

@@ -38,6 +38,14 @@ def register(subparsers) -> None:
     p.set_defaults(func=run)
 
 
+def _pct(x: float | None) -> str:
+    return "n/a" if x is None else f"{x:.1%}"
+
+
+def _num(x: float | None, unit: str) -> str:
+    return "n/a" if x is None else f"{x:.1f} {unit}"
+
+
 def run(args: argparse.Namespace) -> int:
     from analytics.demo import generate
 
@@ -52,12 +60,12 @@ def run(args: argparse.Namespace) -> int:
           f"{s['ivr']:,} more ended in the IVR)")
     for queue, count in s["offered_by_queue"].items():
         print(f"    {queue:<20} {count:>9,}")
-    print(f"  pickup rate        {s['pickup_rate']:>9.1%}   abandon rate {s['abandon_rate']:.1%}"
-          f"   overflow {s['overflow']:,}")
-    print(f"  ASA                {s['asa_s']:>8.1f} s   service level 20 s "
-          f"{s['service_level_20s']:.1%}   AHT {s['aht_s']:.0f} s")
+    print(f"  pickup rate        {_pct(s['pickup_rate']):>9}   abandon rate "
+          f"{_pct(s['abandon_rate'])}   overflow {s['overflow']:,}")
+    print(f"  ASA                {_num(s['asa_s'], 's'):>10}   service level 20 s "
+          f"{_pct(s['service_level_20s'])}   AHT {_num(s['aht_s'], 's')}")
     print(f"  callbacks          {s['callbacks']:>9,}  on time (72 h) "
-          f"{s['callback_on_time_rate']:.1%}")
+          f"{_pct(s['callback_on_time_rate'])}")
     print(f"  campaigns          {s['campaigns']:>9,}  ({s['campaign_offered']:,} extra calls)")
     for name, path in result["files"].items():
         print(f"  {name:<18} {path}")

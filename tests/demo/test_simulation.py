@@ -135,6 +135,22 @@ def test_invariants(seed, n_calls, agents, overflow):
         busy = {int(r["agent"][c]) for c in np.flatnonzero(ans)
                 if r["answered_s"][c] <= a < r["left_s"][c] and r["agent"][c] < on}
         assert len(busy) == on
+    # non-idling: while a caller waits, no on-shift advisor is ever free (checked at every
+    # moment one could become free: call ends and interval starts); for a caller who
+    # leaves, that holds up to and including the moment they leave
+    ends = r["left_s"][ans]
+    moments = np.concatenate([ends, interval * np.arange(len(agents))])
+    for i in np.flatnonzero(r["wait_s"] > 0):
+        a, w = arrival[i], r["wait_s"][i]
+        if w == INF:
+            continue
+        inside = (moments > a) & ((moments < a + w) if ans[i] else (moments <= a + w))
+        for tau in moments[inside]:
+            k_tau = int(tau // interval)
+            on = agents_arr[k_tau] if k_tau < len(agents) else 0
+            busy = {int(r["agent"][c]) for c in np.flatnonzero(ans)
+                    if r["answered_s"][c] <= tau < r["left_s"][c] and r["agent"][c] < on}
+            assert len(busy) == on, (i, tau)
 
 
 def erlang_c_asa(n: int, traffic: float, mean_service: float) -> float:
