@@ -73,9 +73,9 @@ def seasonal_naive(y: pd.Series, horizon: int, open_future: np.ndarray,
     vals = y.where(open_past)
     last = {}
     for d in range(7):
-        s = vals[vals.index.dayofweek == d].dropna()
+        s = vals[vals.index.day_of_week == d].dropna()
         last[d] = float(s.iloc[-1]) if len(s) else float(vals.mean())
-    mean = np.array([last[d] for d in dates.dayofweek])
+    mean = np.array([last[d] for d in dates.day_of_week])
     diff = (vals - vals.shift(7)).dropna()
     sd = float(diff.std()) if len(diff) > 1 else float(np.sqrt(np.nanmean(vals)))
     k = np.ceil(np.arange(1, horizon + 1) / 7.0)
@@ -98,9 +98,9 @@ def ets(y: pd.Series, horizon: int, open_future: np.ndarray,
     fill = ~np.asarray(open_past, bool) | y.isna().to_numpy()
     # closed weekdays keep their zeros: they are part of the weekly shape
     wk_closed = _always_closed_weekdays(y, open_past)
-    fill &= ~np.isin(y.index.dayofweek, wk_closed)
+    fill &= ~np.isin(y.index.day_of_week, wk_closed)
     v = fill_same_weekday(y, fill)
-    v[np.isin(v.index.dayofweek, wk_closed)] = 0.0
+    v[np.isin(v.index.day_of_week, wk_closed)] = 0.0
     v = v.asfreq("D")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -122,6 +122,6 @@ def ets(y: pd.Series, horizon: int, open_future: np.ndarray,
 
 
 def _always_closed_weekdays(y: pd.Series, open_past: np.ndarray) -> list[int]:
-    wd = y.index.dayofweek
+    wd = y.index.day_of_week
     op = np.asarray(open_past, bool)
     return [d for d in range(7) if (wd == d).any() and not op[wd == d].any()]

@@ -92,7 +92,7 @@ def learn_weekly_pattern(y: pd.Series, *, closed_share: float = 0.8,
     closed, weekend : tuples of weekday numbers (Monday = 0)
     """
     obs = y.dropna()
-    wd = obs.index.dayofweek
+    wd = obs.index.day_of_week
     closed, means = [], {}
     for d in range(7):
         v = obs[wd == d]
@@ -129,7 +129,7 @@ def calendar_frame(dates: pd.DatetimeIndex, *, holidays: HolidaySpec = "FR",
     hol_days = holiday_dates(holidays, ext)
     hol = pd.Series(ext.isin(hol_days), index=ext)
     weekend = set(weekend)
-    wknd = pd.Series(ext.dayofweek.isin(list(weekend)), index=ext)
+    wknd = pd.Series(ext.day_of_week.isin(list(weekend)), index=ext)
     off = hol | wknd
     prev_off = off.shift(1, fill_value=False)
     next_off = off.shift(-1, fill_value=False)
@@ -148,7 +148,7 @@ def calendar_frame(dates: pd.DatetimeIndex, *, holidays: HolidaySpec = "FR",
             last_holiday_run = False
     closed_days = pd.DatetimeIndex([pd.Timestamp(d).normalize() for d in closed_dates])
     frame = pd.DataFrame({
-        "weekday": ext.dayofweek,
+        "weekday": ext.day_of_week,
         "holiday": hol.to_numpy(),
         "bridge": bridge.to_numpy(),
         "after_holiday": after.to_numpy(),
@@ -174,11 +174,11 @@ def default_closed_on_holidays(y: pd.Series, holiday_days: pd.DatetimeIndex,
     obs = y.dropna()
     closed_weekdays = set(closed_weekdays)
     days = [d for d in holiday_dates_in(obs.index, holiday_days)
-            if d.dayofweek not in closed_weekdays]
+            if d.day_of_week not in closed_weekdays]
     if not days:
         return True
-    wd_median = obs.groupby(obs.index.dayofweek).median()
-    low = [obs[d] < 0.05 * wd_median[d.dayofweek] for d in days]
+    wd_median = obs.groupby(obs.index.day_of_week).median()
+    low = [obs[d] < 0.05 * wd_median[d.day_of_week] for d in days]
     return float(np.mean(low)) >= 0.5
 
 

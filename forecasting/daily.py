@@ -427,12 +427,12 @@ class DailyVolumeResults:
         # mean of the last (up to) four same weekdays
         means = {}
         for d in range(7):
-            s = vals[vals.index.dayofweek == d].dropna().iloc[-4:]
+            s = vals[vals.index.day_of_week == d].dropna().iloc[-4:]
             means[d] = float(s.mean()) if len(s) else np.nan
         fill = np.nanmean(list(means.values()))
         out = seasonal_naive(y, horizon, open_future, self.open)
         mean = np.array([means[d] if np.isfinite(means[d]) else fill
-                         for d in out.index.dayofweek])
+                         for d in out.index.day_of_week])
         shift = mean - out["forecast"].to_numpy()
         for c in BAND_COLUMNS:
             out[c] = np.clip(out[c].to_numpy() + shift, 0, None)
