@@ -75,7 +75,8 @@ def reconcile(con, *, period: str = "day", start=None, end=None, tolerance: floa
         operator counts.
     tolerance : flag when ``|offered_gap_rate|`` or ``|handled_gap_rate|`` exceeds this
         fraction; default the contract's ``reconciliation_tolerance`` (0.02).
-    explain : for weekly rows, add ``days``: the week's days with a gap, largest first.
+    explain : for weekly rows, add ``days``: the week's days that explain the gap: days
+        with calls but no operator data first, then days with a gap, largest first.
 
     Returns
     -------
@@ -124,13 +125,18 @@ def reconcile(con, *, period: str = "day", start=None, end=None, tolerance: floa
                           contract=contract)
         days = []
         for row in df.itertuples():
-            sub = daily[(daily.queue == row.queue) & ~daily.missing_operator
-                        & (daily.offered_gap != 0)
-                        & (daily.period_start >= row.period_start)
-                        & (daily.period_start < row.period_start + dt.timedelta(days=7))]
+            week = daily[(daily.queue == row.queue)
+                         & (daily.period_start >= row.period_start)
+                         & (daily.period_start < row.period_start + dt.timedelta(days=7))]
+            # days without operator data but with calls first: they distort the week's gap
+            missing = week[week.missing_operator & (week.offered > 0)]
+            sub = week[~week.missing_operator & (week.offered_gap != 0)]
             sub = sub.reindex(sub.offered_gap.abs().sort_values(ascending=False).index)
-            days.append([{"day": r.period_start, "offered_gap": int(r.offered_gap),
-                          "offered_gap_rate": r.offered_gap_rate,
-                          "handled_gap": int(r.handled_gap)} for r in sub.itertuples()])
+            days.append([{"day": r.period_start, "missing_operator": True, "offered": int(r.offered)}
+                         for r in missing.itertuples()]
+                        + [{"day": r.period_start, "missing_operator": False,
+                            "offered_gap": int(r.offered_gap),
+                            "offered_gap_rate": r.offered_gap_rate,
+                            "handled_gap": int(r.handled_gap)} for r in sub.itertuples()])
         df = df.assign(days=days)
     return df.reset_index(drop=True)

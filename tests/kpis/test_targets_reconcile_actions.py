@@ -110,9 +110,13 @@ def test_reconcile_daily_weekly_and_missing(con, load):
     w = week.iloc[0]
     assert (w.operator_offered, w.offered, w.offered_gap) == (11, 10, 1)
     assert w.offered_gap_rate == pytest.approx(1 / 11) and w.flagged
-    assert [d["day"] for d in w.days] == [D(2026, 3, 3)]
+    assert [(d["day"], d["missing_operator"]) for d in w.days] == [(D(2026, 3, 3), False)]
     loose = reconcile(con, period="week", start="2026-03-02", end="2026-03-08", tolerance=0.1)
     assert not loose.iloc[0].flagged
+    load.calls(con, [dict(arrived="2026-03-05 09:00:00", outcome="answered", wait=1, talk=1)])
+    week = reconcile(con, period="week", start="2026-03-02", end="2026-03-08")
+    assert [(d["day"], d["missing_operator"]) for d in week.iloc[0].days] == [
+        (D(2026, 3, 5), True), (D(2026, 3, 3), False)]
 
 
 def test_reconcile_per_queue_when_operator_counts_queues(con, load):
