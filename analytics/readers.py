@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
-import pandas as pd
 
 SAMPLE_BYTES = 1 << 20  # bytes inspected to guess encoding and separator
 
@@ -234,7 +233,9 @@ def _reject_reason(kind: str, message: str) -> str:
     return f"malformed line: {kind.lower()}"
 
 
-def _register_frame(con, shown: Path, frame: pd.DataFrame, first_line: int) -> Source:
+def _register_frame(con, shown: Path, frame, first_line: int) -> Source:
+    import pandas as pd
+
     if frame.shape[1] < 2:
         raise FileRefused(f"{shown}: fewer than two columns; the first row must be the header.")
     norm = _dedupe([normalise_header(c) for c in frame.columns])
@@ -253,6 +254,8 @@ def _register_frame(con, shown: Path, frame: pd.DataFrame, first_line: int) -> S
 
 
 def _open_excel(con, path: Path) -> Source:
+    import pandas as pd
+
     try:
         frame = pd.read_excel(path, dtype=str, sheet_name=0)
     except Exception as exc:  # openpyxl raises many kinds
