@@ -168,7 +168,7 @@ def _dedupe(names: list[str]) -> list[str]:
 
 
 def _open_csv(con, shown: Path, real: Path, dialect: Dialect) -> Source:
-    # column names come from the header line; DuckDB needs them to read with auto_detect off
+    # a first look at the header alone: refuse files that are not a table before reading them
     try:
         described = con.execute(
             "select column_name from (describe select * from read_csv(?, header = true, "
