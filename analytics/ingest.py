@@ -28,7 +28,14 @@ import duckdb
 from analytics.kinds import KINDS, Column, Kind
 from analytics.privacy import caller_secret, hmac_pads, key_fingerprint
 from analytics.profiles import Profile, load_profile
-from analytics.readers import FileRefused, Source, _quote, normalise_header, open_source
+from analytics.readers import (
+    FileRefused,
+    NeedsTranscoding,
+    Source,
+    _quote,
+    normalise_header,
+    open_source,
+)
 from analytics.warehouse import DEFAULT_TIMEZONE, get_setting, set_setting, sql_text
 
 __all__ = ["FileRefused", "IngestSummary", "ingest_file"]
@@ -104,7 +111,8 @@ class _Builder:
         self.kind = kind
         self.profile = profile
         self.headers = source.headers
-        self.params: dict[str, object] = {}
+        self.source = source
+        self.params: dict[str, object] = dict(source.params)
 
     def _param(self, value: object) -> str:
         name = f"p{len(self.params)}"
@@ -156,8 +164,10 @@ class _Builder:
     def detect_layout(self, con: duckdb.DuckDBPyConnection, raw: str) -> str | None:
         """The strptime layout that parses most of a sample of the column's values."""
         sample = con.execute(
-            f"select v from (select trim({raw}) as v from copil_src limit 5000) "
-            "where v is not null and v <> '' and not copil_has_offset(v) limit 500").fetchall()
+            f"select v from (select trim({raw}) as v from {self.source.sample} limit 5000) "
+            "where v is not null and v <> '' and not copil_has_offset(v) limit 500",
+            {k: v for k, v in self.source.params.items()
+             if f"${k}" in self.source.sample}).fetchall()
         if not sample:
             return None
         values = [r[0] for r in sample]
@@ -288,7 +298,7 @@ def _staging_sql(con: duckdb.DuckDBPyConnection, b: _Builder) -> tuple[str, list
             condition += f" and not ({_quote(check.column)} is null and copil_text({raw_name}) is not null)"
         problems.append(_problem(check.column, condition, raw_name, check.reason))
 
-    sql = "with mapped as (select " + ", ".join(mapped_cols) + " from copil_src), "
+    sql = "with mapped as (select " + ", ".join(mapped_cols) + f" from {b.source.relation}), "
     sql += "typed as (select " + ", ".join(typed_cols) + " from mapped)"
     # resolve ambiguous autumn times to the first occurrence (earlier instant); row order
     # may move some to the second occurrence afterwards
@@ -404,8 +414,14 @@ def ingest_file(con: duckdb.DuckDBPyConnection, kind: str, path: str | Path, *,
     con.execute("begin transaction")
     try:
         opened = time.perf_counter()
-        with open_source(con, path, **prof.csv) as source_file:
-            _load(con, spec, prof, source_file, summary, tz, ipad, opad, opened)
+        try:
+            with open_source(con, path, **prof.csv) as source_file:
+                _load(con, spec, prof, source_file, summary, tz, ipad, opad, opened)
+        except NeedsTranscoding:
+            # bytes past the sniffed start are not UTF-8 (nothing was written yet): CP1252
+            _drop_temps(con)
+            with open_source(con, path, **{**prof.csv, "encoding": "cp1252"}) as source_file:
+                _load(con, spec, prof, source_file, summary, tz, ipad, opad, opened)
         if wh_tz is None:
             set_setting(con, "timezone", tz)
         fingerprint = key_fingerprint(key)
@@ -478,6 +494,12 @@ def _load(con, spec: Kind, prof: Profile, source_file: Source, summary: IngestSu
     except duckdb.Error as exc:
         raise FileRefused(f"{source_file.path}: the profile {prof.name!r} does not fit this file "
                           f"({str(exc).splitlines()[0]}).") from exc
+    source_file.collect_rejects(con)
+    if source_file.rejected:
+        # records after a malformed line sit one line further down per such line
+        con.execute("update copil_stage set line = line + (select count(*) from copil_rejects r "
+                    "where r.good_before < copil_stage.line - 1) "
+                    "where line - 1 > (select min(good_before) from copil_rejects)")
     mark("stage")
     summary.run_id = con.execute("select nextval('ingest_run_seq')").fetchall()[0][0]
     summary.dst_ambiguous = _resolve_fold(con, spec, tz, prof.fold_partition)
@@ -534,9 +556,21 @@ def _load(con, spec: Kind, prof: Profile, source_file: Source, summary: IngestSu
     # a key repeated within the file keeps its last occurrence
     last_only = (f"qualify row_number() over (partition by {keys} order by s.line desc) = 1"
                  if in_file_dups else "")
-    con.execute(
-        f"create or replace temp table copil_good as select {', '.join(select_cols)} "
-        f"from copil_stage s {join} where not s.copil_excluded and len(s.problems) = 0 {last_only}")
+    good = (f"select {', '.join(select_cols)} from copil_stage s {join} "
+            f"where not s.copil_excluded and len(s.problems) = 0 {last_only}")
+    col_list = ", ".join(_quote(c) for c in cols)
+    summary.rows_duplicate = in_file_dups
+    fresh = not con.execute(f"select count(*) > 0 from {spec.table} where source = ?",
+                            [summary.source]).fetchall()[0][0]
+    if fresh:
+        # nothing of this source yet: every unique good row is new, straight in
+        mark("dedupe")
+        con.execute(f"insert into {spec.table} (source, {col_list}, run_id) "
+                    f"select ?, {col_list}, ? from ({good})", [summary.source, summary.run_id])
+        summary.rows_loaded = int(n_unique)
+        mark("write")
+        return
+    con.execute(f"create or replace temp table copil_good as {good}")
     mark("dedupe")
 
     on_key = " and ".join(f"t.{_quote(k)} = g.{_quote(k)}" for k in spec.key)
@@ -549,7 +583,7 @@ def _load(con, spec: Kind, prof: Profile, source_file: Source, summary: IngestSu
     existing, identical = con.execute(
         "select count(*) filter (where existing), count(*) filter (where same) from copil_cmp"
     ).fetchall()[0]
-    summary.rows_duplicate = in_file_dups + int(identical)
+    summary.rows_duplicate += int(identical)
     summary.rows_updated = int(existing) - int(identical)
     summary.rows_loaded = int(n_unique) - int(existing)
     mark("compare")
@@ -557,7 +591,6 @@ def _load(con, spec: Kind, prof: Profile, source_file: Source, summary: IngestSu
         on_del = " and ".join(f"{spec.table}.{_quote(k)} = c.{_quote(k)}" for k in spec.key)
         con.execute(f"delete from {spec.table} using copil_cmp c where {spec.table}.source = ? "
                     f"and c.existing and not c.same and {on_del}", [summary.source])
-    col_list = ", ".join(_quote(c) for c in cols)
     con.execute(
         f"insert into {spec.table} (source, {col_list}, run_id) "
         f"select ?, {col_list}, ? from copil_cmp where not same", [summary.source, summary.run_id])
