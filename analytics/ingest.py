@@ -233,7 +233,7 @@ def _staging_sql(con: duckdb.DuckDBPyConnection, b: _Builder) -> tuple[str, list
             f"then copil_text({caller_given}) end as caller_keep")
 
     typed_cols = ["line", "copil_excluded"]
-    problems: list[str] = []
+    problems: list[tuple[str, str]] = []
     naive_ts: list[str] = []
     for col in kind.columns:
         if col.name == "caller_key":
@@ -312,13 +312,19 @@ def _staging_sql(con: duckdb.DuckDBPyConnection, b: _Builder) -> tuple[str, list
     sql += f", defaulted as (select * from {inner})"
     # raw texts are only kept inside the problems of bad rows, not materialised
     raw_cols = ", ".join(_quote("raw_" + name) for name in present)
-    sql += (", final as (select * exclude (" + raw_cols + "), list_filter([" + ", ".join(problems)
-            + "], lambda p: p is not null) as problems from defaulted) select * from final")
+    # the list of problems is only built for rows with one (null for good rows)
+    any_bad = " or ".join(cond for cond, _ in problems) or "false"
+    described = ", ".join(struct for _, struct in problems)
+    sql += (", final as (select * exclude (" + raw_cols + "), case when " + any_bad
+            + " then list_filter([" + described + "], lambda p: p is not null) end as problems "
+            "from defaulted) select * from final")
     return sql, list(present), missing
 
 
-def _problem(column: str, condition: str, value_sql: str, reason: str) -> str:
-    return (f"case when {condition} then {{'column': {_lit(column)}, "
+def _problem(column: str, condition: str, value_sql: str, reason: str) -> tuple[str, str]:
+    """(condition, SQL struct describing the problem) for one row rule."""
+    return (f"coalesce({condition}, false)",
+            f"case when {condition} then {{'column': {_lit(column)}, "
             f"'value': left(cast({value_sql} as varchar), 200), 'reason': {_lit(reason)}}} end")
 
 
@@ -507,7 +513,7 @@ def _load(con, spec: Kind, prof: Profile, source_file: Source, summary: IngestSu
 
     counts = con.execute(
         "select count(*), count(*) filter (where copil_excluded), "
-        "count(*) filter (where not copil_excluded and len(problems) > 0) from copil_stage"
+        "count(*) filter (where not copil_excluded and problems is not null) from copil_stage"
     ).fetchall()[0]
     summary.rows_read = int(counts[0]) + source_file.rejected
     summary.rows_filtered = int(counts[1])
@@ -517,7 +523,7 @@ def _load(con, spec: Kind, prof: Profile, source_file: Source, summary: IngestSu
         "insert into quarantine (run_id, kind, file, line, \"column\", value, reason) "
         "select ?, ?, ?, line, p.column, p.value, p.reason from "
         "(select line, unnest(problems) as p from copil_stage "
-        " where not copil_excluded and len(problems) > 0) order by line", run_args)
+        " where not copil_excluded and problems is not null) order by line", run_args)
     con.execute(
         "insert into quarantine (run_id, kind, file, line, \"column\", value, reason) "
         "select ?, ?, ?, line, null, null, reason from copil_rejects order by line", run_args)
@@ -551,13 +557,13 @@ def _load(con, spec: Kind, prof: Profile, source_file: Source, summary: IngestSu
     n_good_rows = summary.rows_read - summary.rows_filtered - summary.rows_quarantined
     n_unique = con.execute(
         f"select count(distinct ({keys})) from copil_stage s "
-        "where not s.copil_excluded and len(s.problems) = 0").fetchall()[0][0]
+        "where not s.copil_excluded and s.problems is null").fetchall()[0][0]
     in_file_dups = n_good_rows - int(n_unique)
     # a key repeated within the file keeps its last occurrence
     last_only = (f"qualify row_number() over (partition by {keys} order by s.line desc) = 1"
                  if in_file_dups else "")
     good = (f"select {', '.join(select_cols)} from copil_stage s {join} "
-            f"where not s.copil_excluded and len(s.problems) = 0 {last_only}")
+            f"where not s.copil_excluded and s.problems is null {last_only}")
     col_list = ", ".join(_quote(c) for c in cols)
     summary.rows_duplicate = in_file_dups
     fresh = not con.execute(f"select count(*) > 0 from {spec.table} where source = ?",
