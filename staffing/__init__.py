@@ -6,5 +6,7 @@ NumPy / pandas in and out; no database access. Times are in seconds, rates are f
 
 from staffing import erlang_a, erlang_b, erlang_c
 from staffing.headcount import scheduled_headcount
+from staffing.requirements import campaign_what_if, requirements
 
-__all__ = ["erlang_a", "erlang_b", "erlang_c", "scheduled_headcount"]
+__all__ = ["campaign_what_if", "erlang_a", "erlang_b", "erlang_c", "requirements",
+           "scheduled_headcount"]
