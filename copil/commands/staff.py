@@ -156,5 +156,225 @@ The forecast CSV has one row per interval: period_start (local time), calls, and
 aht_s, queue and hi80 (upper bound of the 80 % prediction interval)."""
 
 
-def _register_plan(subparsers) -> None:  # filled in with the shift planner
-    return None
+def _register_plan(subparsers) -> None:
+    p = subparsers.add_parser(
+        "plan", help="advisors per interval and shifts for one week from a forecast file",
+        description="Interval requirements (Erlang A with --patience-s, else Erlang C) for one "
+        "ISO week of a forecast, turned into shifts for the available advisors (OR-Tools "
+        "CP-SAT: at most 10 h a day, 48 h a week, 11 h rest), with coverage per interval and, "
+        "with --uplift, the campaign what-if.",
+        epilog=PLAN_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--forecast", required=True, metavar="FILE",
+                   help="forecast CSV: period_start, calls (or forecast), [aht_s], [queue], "
+                   "[hi80], [patience_s]")
+    p.add_argument("--week", required=True, metavar="YYYY-Www",
+                   help="ISO week to plan, e.g. 2026-W10 (Monday to Sunday, local time)")
+    p.add_argument("--shifts", metavar="FILE",
+                   help="shift rules (JSON or YAML: patterns, contracts, limits); default: "
+                   "full-time 7 h + 1 h lunch and part-time 4 h, starts every 30 min")
+    p.add_argument("--max-advisors", type=int, default=25, metavar="N",
+                   help="advisors available (count, default: 25)")
+    p.add_argument("--aht-s", type=float, metavar="S",
+                   help="average handling time in seconds where the forecast has no aht_s")
+    p.add_argument("--patience-s", type=float, metavar="S",
+                   help="mean caller patience in seconds: plan with Erlang A (pickup rate)")
+    p.add_argument("--service-level", type=float, default=0.8, metavar="FRACTION",
+                   help="share answered within --answer-s (default: 0.8)")
+    p.add_argument("--answer-s", type=float, default=20.0, metavar="S",
+                   help="service-level threshold in seconds (default: 20)")
+    p.add_argument("--pickup-rate", type=float, metavar="FRACTION",
+                   help="share of offered calls answered (Erlang A), e.g. 0.9")
+    p.add_argument("--asa-s", type=float, metavar="S", help="maximum mean wait in seconds")
+    p.add_argument("--max-occupancy", type=float, metavar="FRACTION",
+                   help="maximum occupancy, e.g. 0.85")
+    p.add_argument("--shrinkage", type=float, default=0.0, metavar="FRACTION",
+                   help="share of paid time off the phones (default: 0)")
+    p.add_argument("--staff-to", metavar="COLUMN",
+                   help="staff to this forecast column instead of calls, e.g. hi80")
+    p.add_argument("--staff-to-when", metavar="COLUMN",
+                   help="only on rows where this boolean column is true, e.g. campaign")
+    p.add_argument("--uplift", metavar="X|DAY=X,...",
+                   help="what-if: volume multiplier (1.3) or per-day curve "
+                   "(2026-03-03=1.5,2026-03-04=1.2)")
+    p.add_argument("--time-limit-s", type=float, default=10.0, metavar="S",
+                   help="shift solver time limit in seconds (default: 10)")
+    p.add_argument("--timezone", default="Europe/Paris",
+                   help="the line's time zone for naive timestamps (default: Europe/Paris)")
+    p.add_argument("--out", metavar="FILE",
+                   help="write the plan: .csv (intervals; shifts in FILE-shifts.csv) or .json")
+    p.add_argument("--chart", metavar="FILE.html",
+                   help="coverage chart (default: next to --out, with .html)")
+    add_format_option(p, choices=("table", "json"))
+    p.set_defaults(func=run_plan)
+
+
+def _read_forecast(path: str, tz: str) -> pd.DataFrame:
+    from pathlib import Path
+
+    if not Path(path).exists():
+        raise FileNotFoundError(f"forecast file not found: {path}")
+    df = pd.read_csv(path)
+    if "period_start" not in df.columns:
+        raise ValueError(f"{path}: no 'period_start' column (start of each interval)")
+    text = df["period_start"].astype(str).str.strip()
+    if text.str.contains(r"(?:[+-]\d\d:?\d\d|Z)$").all():
+        ts = pd.to_datetime(text, utc=True, format="ISO8601").dt.tz_convert(tz)
+    else:
+        ts = pd.to_datetime(text, format="ISO8601").dt.tz_localize(
+            tz, nonexistent="shift_forward", ambiguous="NaT")
+    df["period_start"] = ts
+    return df
+
+
+def _week_bounds(week: str, tz: str) -> tuple[pd.Timestamp, pd.Timestamp]:
+    import datetime as dt
+    import re
+
+    m = re.fullmatch(r"(\d{4})-?W(\d{1,2})", week.strip())
+    if not m:
+        raise ValueError(f"--week must look like 2026-W10, got {week!r}")
+    monday = dt.date.fromisocalendar(int(m.group(1)), int(m.group(2)), 1)
+    start = pd.Timestamp(monday).tz_localize(tz)
+    return start, (pd.Timestamp(monday) + pd.Timedelta(days=7)).tz_localize(tz)
+
+
+def _uplift(text: str | None):
+    if text is None:
+        return None
+    if "=" not in text:
+        return float(text)
+    out = {}
+    for part in text.split(","):
+        day, val = part.split("=")
+        out[pd.Timestamp(day.strip()).strftime("%Y-%m-%d")] = float(val)
+    return out
+
+
+def _read_rules(path: str | None, max_advisors: int):
+    from staffing.shifts import default_rules, rules_from_dict
+
+    if path is None:
+        return default_rules(max_advisors)
+    import yaml
+
+    with open(path, encoding="utf-8") as fh:
+        cfg = yaml.safe_load(fh)  # JSON is YAML
+    return rules_from_dict(cfg, max_advisors=max_advisors)
+
+
+def plan_week(args) -> dict:
+    """Requirements, shifts and (with --uplift) the campaign what-if for one week."""
+    from staffing.requirements import campaign_what_if, requirements
+    from staffing.shifts import plan_shifts
+
+    fc = _read_forecast(args.forecast, args.timezone)
+    start, end = _week_bounds(args.week, args.timezone)
+    fc = fc[(fc["period_start"] >= start) & (fc["period_start"] < end)].reset_index(drop=True)
+    if fc.empty:
+        raise ValueError(f"the forecast has no interval in {args.week}; check --week and the "
+                         "file's period_start")
+    erlang_a = args.patience_s is not None or "patience_s" in fc.columns
+    if args.pickup_rate is not None and not erlang_a:
+        raise ValueError("--pickup-rate needs --patience-s (Erlang A)")
+    kw = {"model": "erlang_a" if erlang_a else "erlang_c", "aht_s": args.aht_s,
+          "service_level": args.service_level, "answer_s": args.answer_s,
+          "asa_s": args.asa_s, "max_occupancy": args.max_occupancy,
+          "shrinkage": args.shrinkage, "staff_to": args.staff_to,
+          "staff_to_when": args.staff_to_when}
+    if erlang_a:
+        kw.update(patience_s=args.patience_s, pickup_rate=args.pickup_rate)
+    req = requirements(fc, **kw)
+    if "queue" in req.columns:
+        total = req.groupby("period_start", as_index=False)["scheduled"].sum()
+    else:
+        total = req[["period_start", "scheduled"]]
+    rules = _read_rules(args.shifts, args.max_advisors)
+    result = plan_shifts(total, rules, column="scheduled", time_limit_s=args.time_limit_s)
+    cov = result["coverage"].rename(columns={"required": "scheduled_required"})
+    intervals = req.merge(cov, on="period_start", how="left") if "queue" not in req else req
+    out = {"week": args.week, "model": kw["model"], "requirements": req,
+           "intervals": intervals, **result}
+    uplift = _uplift(args.uplift)
+    if uplift is not None:
+        table, summary = campaign_what_if(fc, uplift, **kw)
+        out["what_if"] = table
+        out["what_if_summary"] = summary
+    return out
+
+
+def _coverage_chart(plan: dict, path: str) -> None:
+    import plotly.graph_objects as go
+
+    cov = plan["coverage"]
+    fig = go.Figure()
+    fig.add_scatter(x=cov["period_start"], y=cov["required"], name="required advisors",
+                    line={"shape": "hv", "color": "#d62728"})
+    fig.add_scatter(x=cov["period_start"], y=cov["planned"], name="planned advisors",
+                    line={"shape": "hv", "color": "#1f77b4"})
+    fig.add_bar(x=cov["period_start"], y=-cov["under"], name="under-coverage",
+                marker_color="#ff7f0e")
+    fig.update_layout(title=f"Coverage {plan['week']} - {plan['summary']['plan']} "
+                      f"(solver {plan['status']})", yaxis_title="advisors",
+                      xaxis_title="interval start (local time)", barmode="overlay")
+    fig.write_html(path, include_plotlyjs=True)
+
+
+def _per_day(plan: dict) -> pd.DataFrame:
+    cov = plan["coverage"].copy()
+    hours = plan["summary"]["interval_minutes"] / 60.0
+    cov["date"] = cov["period_start"].dt.date
+    day = cov.groupby("date").agg(required_h=("required", "sum"), planned_h=("planned", "sum"),
+                                  under_h=("under", "sum"), over_h=("over", "sum")) * hours
+    sh = plan["shifts"].groupby("date").agg(shifts=("advisor", "size"),
+                                            paid_hours=("paid_hours", "sum"))
+    return day.join(sh, how="left").fillna(0).reset_index()
+
+
+def _records(df: pd.DataFrame) -> list:
+    return json.loads(df.to_json(orient="records", date_format="iso", double_precision=15))
+
+
+def run_plan(args) -> int:
+    plan = plan_week(args)
+    summary = dict(plan["summary"], week=plan["week"], model=plan["model"])
+    if args.out:
+        from pathlib import Path
+
+        out = Path(args.out)
+        if out.suffix.lower() == ".json":
+            doc = {"summary": summary, "intervals": _records(plan["intervals"]),
+                   "shifts": _records(plan["shifts"])}
+            if "what_if" in plan:
+                doc["what_if_summary"] = plan["what_if_summary"]
+                doc["what_if"] = _records(plan["what_if"])
+            out.write_text(json.dumps(doc, indent=1, ensure_ascii=False), encoding="utf-8")
+        else:
+            plan["intervals"].to_csv(out, index=False)
+            plan["shifts"].to_csv(out.with_name(out.stem + "-shifts.csv"), index=False)
+            if "what_if" in plan:
+                plan["what_if"].to_csv(out.with_name(out.stem + "-what-if.csv"), index=False)
+    chart = args.chart or (str(__import__("pathlib").Path(args.out).with_suffix(".html"))
+                           if args.out else None)
+    if chart:
+        _coverage_chart(plan, chart)
+    if args.format == "json":
+        doc = {"summary": summary, "per_day": _records(_per_day(plan))}
+        if "what_if_summary" in plan:
+            doc["what_if_summary"] = plan["what_if_summary"]
+        json.dump(doc, sys.stdout, indent=1)
+        sys.stdout.write("\n")
+        return 0
+    print(f"week {plan['week']} ({plan['model']}): solver {plan['status']}, plan "
+          f"{summary['plan']}")
+    print(f"  required {summary['required_advisor_hours']:g} advisor-hours, paid "
+          f"{summary['paid_hours']:g} h, under {summary['under_advisor_hours']} h, over "
+          f"{summary['over_advisor_hours']} h, {summary['advisors_used']} of "
+          f"{summary['advisors_available']} advisors, {summary['solve_seconds']} s")
+    print_frame(_per_day(plan), "table")
+    if "what_if_summary" in plan:
+        print("what-if (campaign):")
+        for key, val in plan["what_if_summary"].items():
+            print(f"  {key}: {val if not isinstance(val, float) else round(val, 4)}")
+    if args.out:
+        print(f"written: {args.out}" + (f", chart {chart}" if chart else ""))
+    return 0
