@@ -472,6 +472,19 @@ def test_full_two_years_volume(full_demo):
     for n in (first_year, second_year):
         assert 0.95 * 230_000 < n < 1.05 * 230_000
     assert s["campaigns"] >= 12
+    # two years of closures and both DST changes, in local time
+    day = calls["arrived_at"].str[:10]
+    fr = holidays.France(years=[2024, 2025, 2026])
+    open_days = {d.date().isoformat() for d in pd.bdate_range(s["start"], s["end"])
+                 if d.date() not in fr}
+    assert set(day) == open_days
+    clock = calls["arrived_at"].str[11:19]
+    assert (clock >= "09:00:00").all() and (clock < "18:00:00").all()
+    local = instants(calls["arrived_at"]).dt.tz_convert(TZ).dt.strftime("%Y-%m-%dT%H:%M:%S")
+    assert (local == calls["arrived_at"].str[:19]).all()
+    offsets = calls.groupby(day)["arrived_at"].agg(lambda x: set(x.str[19:]))
+    assert offsets["2025-10-24"] == {"+02:00"} and offsets["2025-10-27"] == {"+01:00"}
+    assert offsets["2026-03-27"] == {"+01:00"} and offsets["2026-03-30"] == {"+02:00"}
     campaigns = pd.read_csv(full_demo["files"]["campaigns"])
     per_year = campaigns["start_date"].str[:4].value_counts()
     assert per_year["2025"] >= 6
