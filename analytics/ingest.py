@@ -71,6 +71,7 @@ class IngestSummary:
     previous_run: int | None = None
     seconds: float = 0.0
     problems: list[dict] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per step
 
     @property
     def balanced(self) -> bool:
@@ -211,12 +212,12 @@ def _staging_sql(con: duckdb.DuckDBPyConnection, b: _Builder) -> tuple[str, list
     for name, raw in present.items():
         mapped_cols.append(f"{raw} as {_quote('raw_' + name)}")
     if caller_raw is not None:
-        mapped_cols.append(f"copil_phone({caller_raw}, $cc) as caller_norm")
+        mapped_cols.append(f"copil_text({caller_raw}) as caller_norm")
     elif caller_given is not None:
         # a caller_key column that holds phone numbers is hashed too
         mapped_cols.append(
             f"case when regexp_full_match(trim({caller_given}), '[+0-9 ().-]{{6,20}}') "
-            f"then copil_phone({caller_given}, $cc) end as caller_norm")
+            f"then copil_text({caller_given}) end as caller_norm")
         mapped_cols.append(
             f"case when not regexp_full_match(trim({caller_given}), '[+0-9 ().-]{{6,20}}') "
             f"then copil_text({caller_given}) end as caller_keep")
@@ -299,8 +300,10 @@ def _staging_sql(con: duckdb.DuckDBPyConnection, b: _Builder) -> tuple[str, list
     for step in chain:
         inner = f"({step} {inner})"
     sql += f", defaulted as (select * from {inner})"
-    sql += (", final as (select *, list_filter([" + ", ".join(problems) + "], lambda p: p is not null) "
-            "as problems from defaulted) select * from final")
+    # raw texts are only kept inside the problems of bad rows, not materialised
+    raw_cols = ", ".join(_quote("raw_" + name) for name in present)
+    sql += (", final as (select * exclude (" + raw_cols + "), list_filter([" + ", ".join(problems)
+            + "], lambda p: p is not null) as problems from defaulted) select * from final")
     return sql, list(present), missing
 
 
@@ -400,8 +403,9 @@ def ingest_file(con: duckdb.DuckDBPyConnection, kind: str, path: str | Path, *,
     ipad, opad = hmac_pads(key)
     con.execute("begin transaction")
     try:
+        opened = time.perf_counter()
         with open_source(con, path, **prof.csv) as source_file:
-            _load(con, spec, prof, source_file, summary, tz, ipad, opad)
+            _load(con, spec, prof, source_file, summary, tz, ipad, opad, opened)
         if wh_tz is None:
             set_setting(con, "timezone", tz)
         fingerprint = key_fingerprint(key)
@@ -447,7 +451,16 @@ def _drop_temps(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _load(con, spec: Kind, prof: Profile, source_file: Source, summary: IngestSummary,
-          tz: str, ipad: bytes, opad: bytes) -> None:
+          tz: str, ipad: bytes, opad: bytes, opened: float) -> None:
+    clock = [opened]
+
+    def mark(step: str) -> None:
+        """Record the seconds since the previous mark as ``step``."""
+        now = time.perf_counter()
+        summary.timings[step] = round(now - clock[0], 3)
+        clock[0] = now
+
+    mark("read")
     builder = _Builder(spec, prof, source_file)
     sql, present, missing = _staging_sql(con, builder)
     if missing:
@@ -465,8 +478,10 @@ def _load(con, spec: Kind, prof: Profile, source_file: Source, summary: IngestSu
     except duckdb.Error as exc:
         raise FileRefused(f"{source_file.path}: the profile {prof.name!r} does not fit this file "
                           f"({str(exc).splitlines()[0]}).") from exc
+    mark("stage")
     summary.run_id = con.execute("select nextval('ingest_run_seq')").fetchall()[0][0]
     summary.dst_ambiguous = _resolve_fold(con, spec, tz, prof.fold_partition)
+    mark("dst")
 
     counts = con.execute(
         "select count(*), count(*) filter (where copil_excluded), "
@@ -489,15 +504,17 @@ def _load(con, spec: Kind, prof: Profile, source_file: Source, summary: IngestSu
         for r in con.execute(
             "select line, \"column\", value, reason from quarantine where run_id = ? "
             "order by line limit 10", [summary.run_id]).fetchall()]
+    mark("quarantine")
 
     cols = spec.names
     has_caller = "caller_norm" in _columns(con, "copil_stage")
     if has_caller:
         con.execute(
             "create or replace temp table copil_keys as select caller_norm, "
-            "copil_hmac($ipad, $opad, caller_norm) as caller_key from "
+            "copil_hmac($ipad, $opad, copil_phone(caller_norm, $cc)) as caller_key from "
             "(select distinct caller_norm from copil_stage where caller_norm is not null)",
-            {"ipad": ipad, "opad": opad})
+            {"ipad": ipad, "opad": opad, "cc": prof.country_code})
+        mark("pseudonymise")
     select_cols = []
     for c in cols:
         if c == "caller_key" and has_caller:
@@ -508,14 +525,19 @@ def _load(con, spec: Kind, prof: Profile, source_file: Source, summary: IngestSu
         else:
             select_cols.append(f"s.{_quote(c)}")
     join = "left join copil_keys k using (caller_norm)" if has_caller else ""
+    keys = ", ".join("s." + _quote(k) for k in spec.key)
+    n_good_rows = summary.rows_read - summary.rows_filtered - summary.rows_quarantined
+    n_unique = con.execute(
+        f"select count(distinct ({keys})) from copil_stage s "
+        "where not s.copil_excluded and len(s.problems) = 0").fetchall()[0][0]
+    in_file_dups = n_good_rows - int(n_unique)
+    # a key repeated within the file keeps its last occurrence
+    last_only = (f"qualify row_number() over (partition by {keys} order by s.line desc) = 1"
+                 if in_file_dups else "")
     con.execute(
         f"create or replace temp table copil_good as select {', '.join(select_cols)} "
-        f"from copil_stage s {join} where not s.copil_excluded and len(s.problems) = 0 "
-        f"qualify row_number() over (partition by {', '.join('s.' + _quote(k) for k in spec.key)} "
-        f"order by s.line desc) = 1")
-    n_good_rows = summary.rows_read - summary.rows_filtered - summary.rows_quarantined
-    n_unique = con.execute("select count(*) from copil_good").fetchall()[0][0]
-    in_file_dups = n_good_rows - int(n_unique)
+        f"from copil_stage s {join} where not s.copil_excluded and len(s.problems) = 0 {last_only}")
+    mark("dedupe")
 
     on_key = " and ".join(f"t.{_quote(k)} = g.{_quote(k)}" for k in spec.key)
     same = " and ".join(f"t.{_quote(c)} is not distinct from g.{_quote(c)}" for c in cols)
@@ -530,6 +552,7 @@ def _load(con, spec: Kind, prof: Profile, source_file: Source, summary: IngestSu
     summary.rows_duplicate = in_file_dups + int(identical)
     summary.rows_updated = int(existing) - int(identical)
     summary.rows_loaded = int(n_unique) - int(existing)
+    mark("compare")
     if summary.rows_updated:
         on_del = " and ".join(f"{spec.table}.{_quote(k)} = c.{_quote(k)}" for k in spec.key)
         con.execute(f"delete from {spec.table} using copil_cmp c where {spec.table}.source = ? "
@@ -538,3 +561,4 @@ def _load(con, spec: Kind, prof: Profile, source_file: Source, summary: IngestSu
     con.execute(
         f"insert into {spec.table} (source, {col_list}, run_id) "
         f"select ?, {col_list}, ? from copil_cmp where not same", [summary.source, summary.run_id])
+    mark("write")

@@ -21,6 +21,9 @@ __all__ = ["kpis", "data_range", "last_complete_week", "data_as_of", "resolve_co
 GRAINS = ("interval", "day", "week", "month", "quarter")
 BY_DIMENSIONS = ("queue", "topic", "region", "agent")
 INTERVAL_MINUTES = (5, 10, 15, 20, 30, 60)
+# SQL column per `by` dimension: a fixed list, so no user text ever reaches the query
+_BY_COLUMN = {None: "null::varchar", "queue": "queue", "topic": "topic", "region": "region",
+              "agent": "agent_id"}
 
 
 def KPI_COLUMNS(thresholds: tuple[int, ...] = (20, 30, 60)) -> list[str]:  # noqa: N802
@@ -118,6 +121,28 @@ def data_as_of(con) -> dt.datetime | None:
     return row[0][0]
 
 
+def local_offset_case(con, tz: str, first: dt.datetime, last: dt.datetime,
+                      column: str = "arrived_at") -> tuple[str, dict]:
+    """SQL expression for the line's UTC offset (us) at ``column``, and its parameters.
+
+    ``first``/``last`` are naive datetimes bounding the instants (UTC is fine: a margin
+    is added by the caller). The expression is a CASE over the zone's constant-offset
+    segments between them; it contains only bound placeholders ``$tzseg_*``.
+    """
+    to_us = int(first.replace(tzinfo=dt.UTC).timestamp()) * 1_000_000
+    last_us = int(last.replace(tzinfo=dt.UTC).timestamp()) * 1_000_000
+    segments = con.execute(sql_text("tz_offsets"),
+                           {"tz": tz, "from_us": to_us, "to_us": last_us}).fetchall()
+    params = {f"tzseg_off_{i}": off for i, (_, off) in enumerate(segments)}
+    if len(segments) == 1:
+        return "$tzseg_off_0", params
+    whens = []
+    for i in range(1, len(segments)):
+        params[f"tzseg_from_{i}"] = segments[i][0]
+        whens.append(f"when epoch_us({column}) < $tzseg_from_{i} then $tzseg_off_{i - 1}")
+    return f"(case {' '.join(whens)} else $tzseg_off_{len(segments) - 1} end)", params
+
+
 def resolve_contract(con, contract: Contract | None) -> Contract:
     """The contract to use: the one given, else the warehouse's, else the glossary defaults."""
     if contract is None:
@@ -186,13 +211,19 @@ def kpis(con, *, period: str = "week", interval_minutes: int = 30,
     params = {
         "tz": tz, "grain": period, "part": "day" if period == "interval" else period,
         "bucket": dt.timedelta(minutes=interval_minutes),
+        "bucket_us": interval_minutes * 60_000_000,
         "start": dt.datetime.combine(first, dt.time()), "end": dt.datetime.combine(after, dt.time()),
         "by": by, "queues": list(queues) if queues else None,
         "short_s": float(contract.short_abandon_s), "variant": contract.service_level_variant,
         "thr": list(thresholds), "deadline_s": float(contract.callback_deadline_h) * 3600.0,
         "as_of": as_of, "staff_line": bool(has_line_staff),
     }
-    df = con.execute(sql_text("kpi_periods"), params).df()
+    offset_sql, offset_params = local_offset_case(
+        con, tz, dt.datetime.combine(first, dt.time()) - dt.timedelta(days=2),
+        dt.datetime.combine(after, dt.time()) + dt.timedelta(days=2))
+    sql = (sql_text("kpi_periods").replace("{local_offset_us}", offset_sql)
+           .replace("{by_column}", _BY_COLUMN[by]))
+    df = con.execute(sql, params | offset_params).df()
     return _shape(con, df, period, by, thresholds, columns)
 
 

@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
-import pandas as pd
 
 SAMPLE_BYTES = 1 << 20  # bytes inspected to guess encoding and separator
 
@@ -169,7 +168,7 @@ def _dedupe(names: list[str]) -> list[str]:
 
 
 def _open_csv(con, shown: Path, real: Path, dialect: Dialect) -> Source:
-    # column names come from the header line; DuckDB needs them to read with auto_detect off
+    # a first look at the header alone: refuse files that are not a table before reading them
     try:
         described = con.execute(
             "select column_name from (describe select * from read_csv(?, header = true, "
@@ -214,11 +213,15 @@ def _open_csv(con, shown: Path, real: Path, dialect: Dialect) -> Source:
     norm = _dedupe([normalise_header(n) for n in raw_cols])
     select = ", ".join(f"r.{_quote(raw)} as {_quote(n)}" for raw, n in zip(raw_cols, norm, strict=True))
     # line of a good record = its rank + header + malformed lines before it
-    con.execute(
-        f"create or replace temp view copil_src as select {select}, "
-        "r.copil_rn + 1 + coalesce(j.k, 0) as copil_line "
-        "from copil_raw r asof left join (select good_before, row_number() over (order by line) as k "
-        "from copil_rejects) j on r.copil_rn > j.good_before")
+    if errors:
+        con.execute(
+            f"create or replace temp view copil_src as select {select}, "
+            "r.copil_rn + 1 + coalesce(j.k, 0) as copil_line "
+            "from copil_raw r asof left join (select good_before, row_number() over (order by line) "
+            "as k from copil_rejects) j on r.copil_rn > j.good_before")
+    else:
+        con.execute(f"create or replace temp view copil_src as select {select}, "
+                    "r.copil_rn + 1 as copil_line from copil_raw r")
     return Source(path=shown, headers=norm, dialect=dialect, rejected=len(errors))
 
 
@@ -230,7 +233,9 @@ def _reject_reason(kind: str, message: str) -> str:
     return f"malformed line: {kind.lower()}"
 
 
-def _register_frame(con, shown: Path, frame: pd.DataFrame, first_line: int) -> Source:
+def _register_frame(con, shown: Path, frame, first_line: int) -> Source:
+    import pandas as pd
+
     if frame.shape[1] < 2:
         raise FileRefused(f"{shown}: fewer than two columns; the first row must be the header.")
     norm = _dedupe([normalise_header(c) for c in frame.columns])
@@ -249,6 +254,8 @@ def _register_frame(con, shown: Path, frame: pd.DataFrame, first_line: int) -> S
 
 
 def _open_excel(con, path: Path) -> Source:
+    import pandas as pd
+
     try:
         frame = pd.read_excel(path, dtype=str, sheet_name=0)
     except Exception as exc:  # openpyxl raises many kinds

@@ -5,14 +5,18 @@
 create or replace temp macro copil_text(v) as nullif(trim(v::varchar), '');
 
 -- A number written with a decimal comma or point, spaces (incl. no-break) as thousands marks.
-create or replace temp macro copil_num(v, comma) as try_cast(
-    case when comma and contains(v::varchar, ',')
-         then replace(replace(replace(replace(trim(v::varchar), ' ', ''), chr(160), ''), '.', ''), ',', '.')
-         else replace(replace(trim(v::varchar), ' ', ''), chr(160), '')
-    end as double);
+create or replace temp macro copil_num(v, comma) as coalesce(
+    case when not comma then try_cast(trim(v::varchar) as double) end,
+    try_cast(
+        case when comma and contains(v::varchar, ',')
+             then replace(replace(replace(replace(trim(v::varchar), ' ', ''), chr(160), ''), '.', ''), ',', '.')
+             else replace(replace(trim(v::varchar), ' ', ''), chr(160), '')
+        end as double));
 
 -- Seconds: a number (decimal comma allowed) or a clock duration H:MM:SS / M:SS.
-create or replace temp macro copil_seconds(v, comma) as case
+create or replace temp macro copil_seconds(v, comma) as coalesce(
+    case when not comma then try_cast(trim(v::varchar) as double) end,
+    case
     when regexp_full_match(trim(v::varchar), '\d+:\d{1,2}:\d{1,2}(\.\d+)?') then
         try_cast(split_part(trim(v::varchar), ':', 1) as double) * 3600
         + try_cast(split_part(trim(v::varchar), ':', 2) as double) * 60
@@ -21,11 +25,15 @@ create or replace temp macro copil_seconds(v, comma) as case
         try_cast(split_part(trim(v::varchar), ':', 1) as double) * 60
         + try_cast(split_part(trim(v::varchar), ':', 2) as double)
     else copil_num(v, comma)
-end;
+end);
 
 -- Does the text carry a UTC offset after a clock time (2026-03-30T09:15:02+02:00, ...Z)?
+-- (cheap string tests first; the regular expression only for the rare +0200 / +02 forms)
 create or replace temp macro copil_has_offset(v) as
-    regexp_matches(trim(v::varchar), '\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?\s*(Z|[+-]\d{2}(:?\d{2})?)$');
+    (substr(trim(v::varchar), -6, 1) in ('+', '-') and substr(trim(v::varchar), -3, 1) = ':'
+     and substr(trim(v::varchar), -9, 1) = ':')
+    or right(trim(v::varchar), 1) = 'Z'
+    or regexp_matches(trim(v::varchar), '\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?\s*[+-]\d{2}(:?\d{2})?$');
 
 -- A naive local date-time in any of the accepted layouts (date alone = midnight).
 create or replace temp macro copil_local_ts(v) as coalesce(

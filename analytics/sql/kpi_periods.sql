@@ -3,7 +3,8 @@
 -- clock), 'day', 'week' (ISO, Monday), 'month' or 'quarter'.
 -- Parameters (all bound, never formatted in):
 --   $tz        line's IANA time zone; periods are cut on its wall clock
---   $grain     see above;  $bucket  interval length (INTERVAL) for grain 'interval'
+--   $grain     see above;  $bucket  interval length (INTERVAL) for grain 'interval',
+--   $bucket_us the same in microseconds
 --   $part      date_trunc part: $grain, or 'day' for intervals
 --   $start     first local day (TIMESTAMP, midnight);  $end  day after the last (exclusive)
 --   $by        null | 'queue' | 'topic' | 'region' | 'agent'
@@ -39,17 +40,21 @@ periods as (
     where $grain <> 'interval' or timezone($tz, timezone($tz, p)) = p
 ),
 
-calls_in as (
+-- Per-call local wall clock as epoch microseconds: UTC epoch plus the line's offset at that
+-- instant. Two slots are filled by analytics.kpis, never with user input:
+--   {local_offset_us}  a CASE over the zone's constant-offset segments (tz_offsets.sql)
+--                      with bound placeholders only; equals timezone($tz, arrived_at)
+--                      exactly, without a per-row ICU conversion on large logs
+--   {by_column}        the column for $by, chosen from a fixed list (null for none)
+calls_local as (
     select
-        case when $grain = 'interval' then time_bucket($bucket::interval, timezone($tz, arrived_at))
-             else date_trunc($part, timezone($tz, arrived_at)) end            as period_start,
-        case $by when 'queue' then queue when 'topic' then topic
-                 when 'region' then region when 'agent' then agent_id end   as by_value,
+        epoch_us(arrived_at) + {local_offset_us}                        as local_us,
+        {by_column}                                                     as by_value,
         outcome,
-        wait_s,                                                              -- seconds
-        talk_s + coalesce(hold_s, 0) + coalesce(wrap_s, 0)                   as handle_s,
+        wait_s,                                                         -- seconds
+        talk_s + coalesce(hold_s, 0) + coalesce(wrap_s, 0)              as handle_s,
         talk_s,
-        transfer_to,
+        coalesce(transfer_to, '') <> ''                                 as transferred,
         outcome = 'abandoned' and $short_s > 0 and coalesce(wait_s, 0) <= $short_s as is_short
     from calls
     where arrived_at >= (select start_utc from bounds)
@@ -57,39 +62,88 @@ calls_in as (
       and ($queues is null or list_contains($queues, queue))
 ),
 
+-- local period start, as local epoch microseconds (1970-01-05 = day 4 was a Monday)
+calls_in as (
+    select
+        case $grain
+            when 'interval' then (local_us // $bucket_us) * $bucket_us
+            when 'day'      then (local_us // 86400000000) * 86400000000
+            when 'week'     then ((local_us // 86400000000 - 4) // 7 * 7 + 4) * 86400000000
+            else epoch_us(date_trunc($part, make_timestamp(local_us)))
+        end                                                             as period_us,
+        * exclude (local_us)
+    from calls_local
+),
+
+-- first pass over the calls: sums per period, by value and outcome (no filters needed)
+calls_by_outcome as (
+    select
+        period_us, by_value, outcome, is_short,
+        count(*)                                                        as n,
+        sum((wait_s <= $thr[1])::int)                                   as within_1,
+        sum((wait_s <= $thr[2])::int)                                   as within_2,
+        sum((wait_s <= $thr[3])::int)                                   as within_3,
+        sum((wait_s <= $thr[4])::int)                                   as within_4,
+        sum((wait_s <= $thr[5])::int)                                   as within_5,
+        sum((wait_s <= $thr[6])::int)                                   as within_6,
+        sum(wait_s)                                                     as wait_sum,
+        count(wait_s)                                                   as wait_n,
+        max(wait_s)                                                     as wait_max,
+        sum(handle_s)                                                   as handle_sum,
+        count(handle_s)                                                 as handle_n,
+        sum(talk_s)                                                     as talk_sum,
+        count(talk_s)                                                   as talk_n,
+        sum(transferred::int)                                           as transferred
+    from calls_in
+    group by all
+),
+
+-- continuous percentiles of answered waits (linear interpolation)
+answered_waits as (
+    select period_us, by_value, quantile_cont(wait_s, [0.5, 0.8, 0.9, 0.95]) as wait_q
+    from calls_in
+    where outcome = 'answered'
+    group by all
+),
+
 calls_agg as (
     select
-        period_start,
-        by_value,
-        count(*) filter (where outcome in ('answered', 'abandoned', 'overflow') and not is_short)
-                                                                        as offered,
-        count(*) filter (where outcome = 'answered')                    as answered,
-        count(*) filter (where outcome = 'abandoned' and not is_short)  as abandoned,
-        count(*) filter (where is_short)                                as short_abandoned,
-        count(*) filter (where outcome = 'overflow')                    as overflow,
-        count(*) filter (where outcome = 'ivr')                         as ivr_only,
-        count(*) filter (where outcome = 'answered' and wait_s <= $thr[1]) as within_1,
-        count(*) filter (where outcome = 'answered' and wait_s <= $thr[2]) as within_2,
-        count(*) filter (where outcome = 'answered' and wait_s <= $thr[3]) as within_3,
-        count(*) filter (where outcome = 'answered' and wait_s <= $thr[4]) as within_4,
-        count(*) filter (where outcome = 'answered' and wait_s <= $thr[5]) as within_5,
-        count(*) filter (where outcome = 'answered' and wait_s <= $thr[6]) as within_6,
-        avg(wait_s) filter (where outcome = 'answered')                 as asa_s,
-        quantile_cont(wait_s, [0.5, 0.8, 0.9, 0.95]) filter (where outcome = 'answered')
-                                                                        as wait_q,
-        max(wait_s) filter (where outcome = 'answered')                 as wait_max_s,
-        avg(wait_s) filter (where outcome = 'abandoned' and not is_short) as abandon_wait_s,
-        avg(wait_s) filter (where outcome = 'answered'
-                            or (outcome = 'abandoned' and not is_short)) as wait_all_mean_s,
-        sum(wait_s) filter (where outcome = 'answered'
-                            or (outcome = 'abandoned' and not is_short)) as wait_total_s,
-        avg(handle_s) filter (where outcome = 'answered')               as aht_s,
-        sum(handle_s) filter (where outcome = 'answered')               as handle_total_s,
-        avg(talk_s) filter (where outcome = 'answered')                 as talk_mean_s,
-        count(*) filter (where outcome = 'answered' and coalesce(transfer_to, '') <> '')
-                                                                        as transferred
-    from calls_in
-    group by period_start, by_value
+        make_timestamp(o.period_us)                                     as period_start,
+        o.by_value,
+        coalesce(sum(n) filter (where outcome in ('answered', 'abandoned', 'overflow')
+                                     and not is_short), 0)              as offered,
+        coalesce(sum(n) filter (where outcome = 'answered'), 0)         as answered,
+        coalesce(sum(n) filter (where outcome = 'abandoned' and not is_short), 0) as abandoned,
+        coalesce(sum(n) filter (where is_short), 0)                     as short_abandoned,
+        coalesce(sum(n) filter (where outcome = 'overflow'), 0)         as overflow,
+        coalesce(sum(n) filter (where outcome = 'ivr'), 0)              as ivr_only,
+        coalesce(sum(within_1) filter (where outcome = 'answered'), 0)  as within_1,
+        coalesce(sum(within_2) filter (where outcome = 'answered'), 0)  as within_2,
+        coalesce(sum(within_3) filter (where outcome = 'answered'), 0)  as within_3,
+        coalesce(sum(within_4) filter (where outcome = 'answered'), 0)  as within_4,
+        coalesce(sum(within_5) filter (where outcome = 'answered'), 0)  as within_5,
+        coalesce(sum(within_6) filter (where outcome = 'answered'), 0)  as within_6,
+        sum(wait_sum) filter (where outcome = 'answered')
+            / sum(wait_n) filter (where outcome = 'answered')           as asa_s,
+        any_value(q.wait_q)                                             as wait_q,
+        max(wait_max) filter (where outcome = 'answered')               as wait_max_s,
+        sum(wait_sum) filter (where outcome = 'abandoned' and not is_short)
+            / sum(wait_n) filter (where outcome = 'abandoned' and not is_short)
+                                                                        as abandon_wait_s,
+        sum(wait_sum) filter (where outcome = 'answered' or (outcome = 'abandoned' and not is_short))
+                                                                        as wait_total_s,
+        wait_total_s / sum(wait_n) filter (where outcome = 'answered'
+                                           or (outcome = 'abandoned' and not is_short))
+                                                                        as wait_all_mean_s,
+        sum(handle_sum) filter (where outcome = 'answered')             as handle_total_s,
+        handle_total_s / sum(handle_n) filter (where outcome = 'answered') as aht_s,
+        sum(talk_sum) filter (where outcome = 'answered')
+            / sum(talk_n) filter (where outcome = 'answered')           as talk_mean_s,
+        coalesce(sum(transferred) filter (where outcome = 'answered'), 0) as transferred
+    from calls_by_outcome o
+    left join answered_waits q
+        on q.period_us = o.period_us and q.by_value is not distinct from o.by_value
+    group by all
 ),
 
 -- callbacks belong to the period in which their deadline falls
