@@ -310,7 +310,8 @@ def _operator_counts(rng: np.random.Generator, op: dict, key: np.ndarray, is_ivr
 
     ``key`` = day index x n_q + queue index of each call. Offered = the provider's offered
     plus calls lost on the way (binomial, a daily rate in ``lost_rate``, bad days more);
-    handled = answered with small noise; ``missing_days`` days are absent.
+    handled = answered with small noise (never above offered); ``missing_days`` days are
+    absent.
     """
     prov_off = np.bincount(key[~is_ivr], minlength=n_keys).reshape(-1, n_q)
     prov_ans = np.bincount(key[answered], minlength=n_keys).reshape(-1, n_q)
@@ -321,8 +322,8 @@ def _operator_counts(rng: np.random.Generator, op: dict, key: np.ndarray, is_ivr
     bad = rng.choice(span_days, n_bad, replace=False) if n_bad else np.zeros(0, int)
     rate[bad] += rng.uniform(*op["bad_day_gap"], (n_bad, 1))
     op_off = prov_off + rng.binomial(prov_off, np.minimum(rate, 1))
-    op_hand = np.maximum(0, prov_ans + np.rint(rng.normal(0, op["handled_noise"] * prov_ans
-                                                          + 1e-12)).astype(np.int64))
+    op_hand = np.clip(prov_ans + np.rint(rng.normal(0, op["handled_noise"] * prov_ans
+                                                    + 1e-12)).astype(np.int64), 0, op_off)
     n_missing = min(span_days.size, int(op["missing_days"]))
     missing = rng.choice(span_days, n_missing, replace=False) if n_missing else np.zeros(0, int)
     return np.setdiff1d(span_days, missing), op_off, op_hand

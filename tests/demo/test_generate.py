@@ -324,6 +324,7 @@ def test_campaign_peaks_are_understaffed(demo):
 def test_operator_counts_a_little_above_the_provider(demo):
     op = demo.operator
     assert op["period_minutes"].eq(1440).all()
+    assert (op["handled"] <= op["offered"]).all() and (op["handled"] >= 0).all()
     assert op["period_start"].str[10:19].eq("T00:00:00").all()
     local = instants(op["period_start"]).dt.tz_convert(TZ).dt.strftime("%Y-%m-%dT%H:%M:%S")
     assert (local == op["period_start"].str[:19]).all()
