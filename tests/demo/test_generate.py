@@ -11,6 +11,8 @@ import holidays
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from analytics.demo import file_digest, generate, load_config, resolve_span
 from analytics.demo_calendar import WorkClock, day_table, iso_strings
@@ -510,3 +512,34 @@ def test_a_campaign_started_before_the_span_is_listed_with_its_tail(tmp_path):
     assert sorted(c["by_day"]) == ["2026-02-09", "2026-02-10", "2026-02-11", "2026-02-12",
                                    "2026-02-13"]
     assert c["offered_extra"] > 0 and c["queue_split"] == {"fin-de-contrat": 1.0}
+
+
+@settings(max_examples=4, deadline=None)
+@given(seed=st.integers(0, 2**31), saturday=st.booleans(), overflow=st.sampled_from([None, 60, 600]),
+       monday=st.dates(dt.date(2024, 1, 1), dt.date(2027, 12, 31)).map(
+           lambda d: d - dt.timedelta(days=d.weekday())))
+def test_any_seed_and_week_gives_consistent_records(tmp_path_factory, seed, saturday, overflow,
+                                                    monday):
+    out = tmp_path_factory.mktemp("prop")
+    cfg = {"overflow_after_s": overflow,
+           "opening": {"saturday": ["09:00", "12:00"] if saturday else None}}
+    r = generate(cfg, out, seed=seed, start=monday, end=monday + dt.timedelta(days=6))
+    c = pd.read_csv(r["files"]["calls"])
+    fr = holidays.France(years=monday.year)
+    if len(c):
+        local = instants(c["arrived_at"]).dt.tz_convert(TZ)
+        assert (local.dt.strftime("%Y-%m-%dT%H:%M:%S") == c["arrived_at"].str[:19]).all()
+        assert not local.dt.date.map(lambda d: d in fr).any()
+        limit = np.where(local.dt.day_of_week == 5, "12:00:00", "18:00:00")
+        assert (local.dt.day_of_week <= (5 if saturday else 4)).all()
+        assert (local.dt.strftime("%H:%M:%S") < limit).all()
+        ans = c["outcome"] == "answered"
+        assert (c["answered_at"].notna() == ans).all()
+        waited = seconds(c["answered_at"]) - seconds(c["arrived_at"])
+        assert (c.loc[ans, "wait_s"] == waited[ans]).all()
+        if overflow is None:
+            assert (c["outcome"] != "overflow").all()
+        else:
+            assert (c.loc[c["outcome"] != "ivr", "wait_s"] <= overflow).all()
+    op = pd.read_csv(r["files"]["operator_counts"])
+    assert (op["handled"] <= op["offered"]).all()
