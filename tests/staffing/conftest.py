@@ -70,7 +70,7 @@ def ref_erlang_a(calls, aht_s, interval_s, n, patience_s, answer_s=20):
     }
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def ref():
     class Ref:
         erlang_c = staticmethod(ref_erlang_c)
