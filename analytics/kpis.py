@@ -1,0 +1,248 @@
+"""The shared KPIs of KPI_GLOSSARY.md, per local period, computed in DuckDB SQL.
+
+The query lives in ``analytics/sql/kpi_periods.sql``; this module binds its
+parameters and shapes the result (column names, period labels). Every number can be
+recomputed with plain SQL from the warehouse tables.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from analytics.contract import Contract, default_contract, warehouse_contract
+from analytics.warehouse import line_timezone, sql_text
+
+__all__ = ["kpis", "data_range", "last_complete_week", "data_as_of", "resolve_contract",
+           "GRAINS", "BY_DIMENSIONS", "KPI_COLUMNS", "iso_week", "week_start", "period_bounds",
+           "to_date"]
+
+GRAINS = ("interval", "day", "week", "month", "quarter")
+BY_DIMENSIONS = ("queue", "topic", "region", "agent")
+INTERVAL_MINUTES = (5, 10, 15, 20, 30, 60)
+# SQL column per `by` dimension: a fixed list, so no user text ever reaches the query
+_BY_COLUMN = {None: "null::varchar", "queue": "queue", "topic": "topic", "region": "region",
+              "agent": "agent_id"}
+
+
+def KPI_COLUMNS(thresholds: tuple[int, ...] = (20, 30, 60)) -> list[str]:  # noqa: N802
+    """Metric columns of a KPI frame, in order, for the given service-level thresholds."""
+    return [
+        "offered", "answered", "abandoned", "short_abandoned", "overflow", "ivr_only",
+        "pickup_rate", "abandon_rate", *[f"service_level_{t}s" for t in thresholds],
+        "asa_s", "wait_p50_s", "wait_p80_s", "wait_p90_s", "wait_p95_s", "wait_max_s",
+        "abandon_wait_s", "wait_all_mean_s", "aht_s", "talk_mean_s", "transfer_rate",
+        "occupancy", "callbacks_due", "callbacks_on_time", "callbacks_pending",
+        "callback_on_time_rate", "patience_mean_s",
+    ]
+
+
+def to_date(value) -> dt.date | None:
+    """A ``date`` from a date, datetime or ISO string (``YYYY-MM-DD``); None stays None."""
+    if value is None or isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, dt.datetime):
+        return value.date()
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise ValueError(f"date {value!r} is not a date; write it as YYYY-MM-DD") from None
+
+
+def iso_week(day: dt.date) -> str:
+    """ISO week label of a date, e.g. ``2026-W08``."""
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def week_start(week: str) -> dt.date:
+    """Monday of an ISO week given as ``YYYY-Www``."""
+    try:
+        year, w = str(week).upper().split("-W")
+        return dt.date.fromisocalendar(int(year), int(w), 1)
+    except ValueError:
+        raise ValueError(f"week {week!r} is not an ISO week; write it as YYYY-Www, e.g. 2026-W08") from None
+
+
+def _trunc(day: dt.date, grain: str) -> dt.date:
+    if grain == "week":
+        return day - dt.timedelta(days=day.weekday())
+    if grain == "month":
+        return day.replace(day=1)
+    if grain == "quarter":
+        return day.replace(month=3 * ((day.month - 1) // 3) + 1, day=1)
+    return day
+
+
+def _next(day: dt.date, grain: str) -> dt.date:
+    if grain == "week":
+        return day + dt.timedelta(days=7)
+    if grain in ("month", "quarter"):
+        months = day.month - 1 + (1 if grain == "month" else 3)
+        return dt.date(day.year + months // 12, months % 12 + 1, 1)
+    return day + dt.timedelta(days=1)
+
+
+def period_bounds(start: dt.date, end: dt.date, grain: str) -> tuple[dt.date, dt.date]:
+    """First local day and the day after the last, widened to whole periods of ``grain``."""
+    first = _trunc(start, grain)
+    return first, _next(_trunc(end, grain), grain)
+
+
+def data_range(con) -> tuple[dt.date, dt.date] | None:
+    """First and last local day (line's time zone) with calls, or None when there are none."""
+    tz = line_timezone(con)
+    row = con.execute(
+        "select cast(timezone(?, min(arrived_at)) as date), cast(timezone(?, max(arrived_at)) as date) "
+        "from calls", [tz, tz]).fetchall()[0]
+    if row[0] is None:
+        return None
+    return row[0], row[1]
+
+
+def last_complete_week(con) -> str | None:
+    """The last ISO week (``YYYY-Www``) whose Sunday is covered by the calls, or None."""
+    rng = data_range(con)
+    if rng is None:
+        return None
+    first, last = rng
+    sunday = last - dt.timedelta(days=(last.weekday() + 1) % 7)
+    if sunday - dt.timedelta(days=6) < _trunc(first, "week"):
+        return None
+    return iso_week(sunday)
+
+
+def data_as_of(con) -> dt.datetime | None:
+    """The latest instant the warehouse knows (UTC): last call arrival or callback event."""
+    row = con.execute(
+        "select greatest((select max(arrived_at) from calls), (select max(requested_at) "
+        "from callbacks), (select max(completed_at) from callbacks))").fetchall()
+    return row[0][0]
+
+
+def local_offset_case(con, tz: str, first: dt.datetime, last: dt.datetime,
+                      column: str = "arrived_at") -> tuple[str, dict]:
+    """SQL expression for the line's UTC offset (us) at ``column``, and its parameters.
+
+    ``first``/``last`` are naive datetimes bounding the instants (UTC is fine: a margin
+    is added by the caller). The expression is a CASE over the zone's constant-offset
+    segments between them; it contains only bound placeholders ``$tzseg_*``.
+    """
+    to_us = int(first.replace(tzinfo=dt.UTC).timestamp()) * 1_000_000
+    last_us = int(last.replace(tzinfo=dt.UTC).timestamp()) * 1_000_000
+    segments = con.execute(sql_text("tz_offsets"),
+                           {"tz": tz, "from_us": to_us, "to_us": last_us}).fetchall()
+    params = {f"tzseg_off_{i}": off for i, (_, off) in enumerate(segments)}
+    if len(segments) == 1:
+        return "$tzseg_off_0", params
+    whens = []
+    for i in range(1, len(segments)):
+        params[f"tzseg_from_{i}"] = segments[i][0]
+        whens.append(f"when epoch_us({column}) < $tzseg_from_{i} then $tzseg_off_{i - 1}")
+    return f"(case {' '.join(whens)} else $tzseg_off_{len(segments) - 1} end)", params
+
+
+def resolve_contract(con, contract: Contract | None) -> Contract:
+    """The contract to use: the one given, else the warehouse's, else the glossary defaults."""
+    if contract is None:
+        contract = warehouse_contract(con)
+    if contract is None:
+        contract = default_contract(line_timezone(con))
+    return contract
+
+
+def kpis(con, *, period: str = "week", interval_minutes: int = 30,
+         start: dt.date | str | None = None, end: dt.date | str | None = None,
+         by: str | None = None, queues: list[str] | None = None,
+         contract: Contract | None = None, as_of: dt.datetime | None = None) -> pd.DataFrame:
+    """Glossary KPIs per local period (and per ``by`` value).
+
+    Parameters
+    ----------
+    con : duckdb connection to the warehouse.
+    period : ``interval``, ``day``, ``week`` (ISO, Monday), ``month`` or ``quarter``.
+    interval_minutes : length of an interval (minutes) when ``period='interval'``.
+    start, end : first and last local day (inclusive); widened to whole periods.
+        Default: the days with calls (:func:`data_range`).
+    by : None (whole line), ``queue``, ``topic``, ``region`` or ``agent``.
+    queues : keep only these queues (None: all).
+    contract : parameters (service-level variant and thresholds, short abandons, callback
+        deadline); default the warehouse's contract, else the glossary defaults.
+    as_of : instant (UTC) before which open callbacks are late; default :func:`data_as_of`.
+
+    Returns
+    -------
+    DataFrame with one row per period (and ``by`` value): ``period_start`` (local
+    ``date``, or ``'YYYY-MM-DDTHH:MM'`` string for intervals), the ``by`` column when
+    given, then :func:`KPI_COLUMNS`. Counts are integers, rates fractions, durations
+    seconds. Empty periods have zero counts and null rates. ``occupancy`` is only
+    present when the warehouse has staffing data.
+
+    Notes
+    -----
+    Intervals follow the local wall clock: on a spring-forward day the missing hour has
+    no intervals; on the autumn day the repeated hour's calls share one wall-clock bucket.
+    """
+    if period not in GRAINS:
+        raise ValueError(f"period {period!r} is unknown; use one of {', '.join(GRAINS)}")
+    if by is not None and by not in BY_DIMENSIONS:
+        raise ValueError(f"by {by!r} is unknown; use one of {', '.join(BY_DIMENSIONS)}")
+    if period == "interval" and interval_minutes not in INTERVAL_MINUTES:
+        raise ValueError(f"interval_minutes {interval_minutes} is not supported; use one of "
+                         f"{', '.join(map(str, INTERVAL_MINUTES))}")
+    contract = resolve_contract(con, contract)
+    tz = contract.timezone or line_timezone(con)
+    thresholds = contract.service_level_thresholds
+    start, end = to_date(start), to_date(end)
+    columns = ["period_start", *([by] if by else []), *KPI_COLUMNS(thresholds)]
+    if start is None or end is None:
+        rng = data_range(con)
+        if rng is None and (start is None and end is None):
+            return _drop_occupancy(con, pd.DataFrame({c: [] for c in columns}))
+        start = start or (rng[0] if rng else end)
+        end = end or (rng[1] if rng else start)
+    if end < start:
+        raise ValueError(f"--to {end} is before --from {start}; swap them")
+    first, after = period_bounds(start, end, "day" if period == "interval" else period)
+    if as_of is None:
+        as_of = data_as_of(con) or dt.datetime.now(dt.UTC)
+    has_line_staff = con.execute("select count(*) > 0 from staffing where queue = '*'").fetchall()[0][0]
+    params = {
+        "tz": tz, "grain": period, "part": "day" if period == "interval" else period,
+        "bucket": dt.timedelta(minutes=interval_minutes),
+        "bucket_us": interval_minutes * 60_000_000,
+        "start": dt.datetime.combine(first, dt.time()), "end": dt.datetime.combine(after, dt.time()),
+        "by": by, "queues": list(queues) if queues else None,
+        "short_s": float(contract.short_abandon_s), "variant": contract.service_level_variant,
+        "thr": list(thresholds), "deadline_s": float(contract.callback_deadline_h) * 3600.0,
+        "as_of": as_of, "staff_line": bool(has_line_staff),
+    }
+    offset_sql, offset_params = local_offset_case(
+        con, tz, dt.datetime.combine(first, dt.time()) - dt.timedelta(days=2),
+        dt.datetime.combine(after, dt.time()) + dt.timedelta(days=2))
+    sql = (sql_text("kpi_periods").replace("{local_offset_us}", offset_sql)
+           .replace("{by_column}", _BY_COLUMN[by]))
+    df = con.execute(sql, params | offset_params).df()
+    return _shape(con, df, period, by, thresholds, columns)
+
+
+def _shape(con, df: pd.DataFrame, period: str, by: str | None, thresholds, columns) -> pd.DataFrame:
+    rename = {f"sl_{i + 1}": f"service_level_{t}s" for i, t in enumerate(thresholds)}
+    df = df.rename(columns=rename)
+    if by:
+        df = df.rename(columns={"by_value": by})
+    if period == "interval":
+        df["period_start"] = df["period_start"].dt.strftime("%Y-%m-%dT%H:%M").astype(object)
+    else:
+        df["period_start"] = [ts.date() for ts in df["period_start"]]
+    for col in ("offered", "answered", "abandoned", "short_abandoned", "overflow", "ivr_only",
+                "callbacks_due", "callbacks_on_time", "callbacks_pending"):
+        df[col] = df[col].astype("int64")
+    return _drop_occupancy(con, df[columns].reset_index(drop=True))
+
+
+def _drop_occupancy(con, df: pd.DataFrame) -> pd.DataFrame:
+    if con.execute("select count(*) from staffing").fetchall()[0][0] == 0:
+        return df.drop(columns=["occupancy"])
+    return df

@@ -1,0 +1,81 @@
+-- Parsing macros used by ingestion. Temporary: they live in the connection, never in the
+-- warehouse file. Every macro takes the raw text of one field.
+
+-- Text: trimmed, empty -> null.
+create or replace temp macro copil_text(v) as nullif(trim(v::varchar), '');
+
+-- A number written with a decimal comma or point, spaces (incl. no-break) as thousands marks.
+create or replace temp macro copil_num(v, comma) as coalesce(
+    case when not comma then try_cast(trim(v::varchar) as double) end,
+    try_cast(
+        case when comma and contains(v::varchar, ',')
+             then replace(replace(replace(replace(trim(v::varchar), ' ', ''), chr(160), ''), '.', ''), ',', '.')
+             else replace(replace(trim(v::varchar), ' ', ''), chr(160), '')
+        end as double));
+
+-- Seconds: a number (decimal comma allowed) or a clock duration H:MM:SS / M:SS.
+create or replace temp macro copil_seconds(v, comma) as coalesce(
+    case when not comma then try_cast(trim(v::varchar) as double) end,
+    case
+    when regexp_full_match(trim(v::varchar), '\d+:\d{1,2}:\d{1,2}(\.\d+)?') then
+        try_cast(split_part(trim(v::varchar), ':', 1) as double) * 3600
+        + try_cast(split_part(trim(v::varchar), ':', 2) as double) * 60
+        + try_cast(split_part(trim(v::varchar), ':', 3) as double)
+    when regexp_full_match(trim(v::varchar), '\d+:\d{1,2}(\.\d+)?') then
+        try_cast(split_part(trim(v::varchar), ':', 1) as double) * 60
+        + try_cast(split_part(trim(v::varchar), ':', 2) as double)
+    else copil_num(v, comma)
+end);
+
+-- Does the text carry a UTC offset after a clock time (2026-03-30T09:15:02+02:00, ...Z)?
+-- (cheap string tests first; the regular expression only for the rare +0200 / +02 forms)
+create or replace temp macro copil_has_offset(v) as
+    (substr(trim(v::varchar), -6, 1) in ('+', '-') and substr(trim(v::varchar), -3, 1) = ':'
+     and substr(trim(v::varchar), -9, 1) = ':')
+    or right(trim(v::varchar), 1) = 'Z'
+    or regexp_matches(trim(v::varchar), '\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?\s*[+-]\d{2}(:?\d{2})?$');
+
+-- A naive local date-time in any of the accepted layouts (date alone = midnight).
+create or replace temp macro copil_local_ts(v) as coalesce(
+    try_strptime(trim(v::varchar), [
+        '%Y-%m-%dT%H:%M:%S.%f', '%Y-%m-%dT%H:%M:%S', '%Y-%m-%dT%H:%M',
+        '%Y-%m-%d %H:%M:%S.%f', '%Y-%m-%d %H:%M:%S', '%Y-%m-%d %H:%M',
+        '%d/%m/%Y %H:%M:%S', '%d/%m/%Y %H:%M', '%d/%m/%y %H:%M:%S', '%d/%m/%y %H:%M',
+        '%d-%m-%Y %H:%M:%S', '%d.%m.%Y %H:%M:%S', '%Y%m%d %H:%M:%S',
+        '%Y-%m-%d', '%d/%m/%Y', '%d/%m/%y', '%d-%m-%Y', '%d.%m.%Y', '%Y%m%d']),
+    null);
+
+-- The same, trying first the layout detected on a sample of the column (much faster).
+create or replace temp macro copil_local_ts_f(v, fmt) as
+    coalesce(try_strptime(trim(v::varchar), fmt), copil_local_ts(v));
+
+-- A calendar date in any of the accepted layouts.
+create or replace temp macro copil_date(v) as try_cast(copil_local_ts(v) as date);
+
+-- The instant of a naive local time in zone tz (DuckDB/ICU picks the later offset for an
+-- ambiguous autumn time and moves a non-existent spring time forward; the ingest query
+-- detects both with the two macros below).
+create or replace temp macro copil_localize(local_ts, tz) as timezone(tz, local_ts);
+create or replace temp macro copil_nonexistent(local_ts, tz) as
+    local_ts is not null and timezone(tz, timezone(tz, local_ts)) <> local_ts;
+create or replace temp macro copil_ambiguous(local_ts, tz) as
+    local_ts is not null and timezone(tz, timezone(tz, local_ts) - interval 1 hour) = local_ts;
+
+-- Caller numbers: keep digits and a leading +, 00 -> +, national 0XXXXXXXXX -> +33XXXXXXXXX.
+create or replace temp macro copil_dialable(v) as regexp_replace(trim(v::varchar), '[^0-9+]', '', 'g');
+create or replace temp macro copil_phone(v, cc) as case
+    when copil_text(v) is null then null
+    when copil_dialable(v) like '+%' then '+' || replace(copil_dialable(v), '+', '')
+    when copil_dialable(v) like '00%' then '+' || substr(copil_dialable(v), 3)
+    when length(copil_dialable(v)) = 10 and copil_dialable(v) like '0%'
+        then '+' || cc || substr(copil_dialable(v), 2)
+    else copil_dialable(v)
+end;
+
+-- HMAC-SHA256 (RFC 2104) of text m, with the key already xor-ed into its two 64-byte pads.
+create or replace temp macro copil_hmac(ipad, opad, m) as
+    sha256(opad || unhex(sha256(ipad || encode(m))));
+
+-- Case-, accent- and punctuation-insensitive form of a code, as profile value maps compare.
+create or replace temp macro copil_fold(v) as
+    trim(regexp_replace(lower(strip_accents(trim(v::varchar))), '[^0-9a-z]+', '_', 'g'), '_');

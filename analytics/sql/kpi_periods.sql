@@ -1,0 +1,272 @@
+-- Shared KPIs per local period (and per $by value), exactly as KPI_GLOSSARY.md defines them.
+-- One query for every grain: $grain is 'interval' (buckets of $bucket on the local wall
+-- clock), 'day', 'week' (ISO, Monday), 'month' or 'quarter'.
+-- Parameters (all bound, never formatted in):
+--   $tz        line's IANA time zone; periods are cut on its wall clock
+--   $grain     see above;  $bucket  interval length (INTERVAL) for grain 'interval',
+--   $bucket_us the same in microseconds
+--   $part      date_trunc part: $grain, or 'day' for intervals
+--   $start     first local day (TIMESTAMP, midnight);  $end  day after the last (exclusive)
+--   $by        null | 'queue' | 'topic' | 'region' | 'agent'
+--   $queues    null or VARCHAR[] of queues to keep
+--   $short_s   short-abandon threshold (s); 0 = no call is a short abandon
+--   $variant   service-level variant: default | answered_only | exclude_short
+--   $thr       service-level thresholds (s), INTEGER[] of up to 6
+--   $deadline_s  callback deadline after the request (s)
+--   $as_of     TIMESTAMPTZ "now" for pending callbacks
+--   $staff_line  true when staffing rows for the whole line ('*') exist
+-- Timestamps are TIMESTAMPTZ (UTC); timezone($tz, ts) gives the local wall-clock TIMESTAMP.
+with
+
+bounds as (
+    select timezone($tz, $start::timestamp) as start_utc,       -- instant of local midnight
+           timezone($tz, $end::timestamp)   as end_utc
+),
+
+-- calendar of local periods, empty ones included; wall-clock intervals that do not exist
+-- (spring-forward hour) are dropped, the repeated autumn hour is one wall-clock bucket
+periods as (
+    select p as period_start
+    from range(
+        case when $grain = 'interval' then $start::timestamp
+             else date_trunc($part, $start::timestamp) end,
+        $end::timestamp,
+        case $grain when 'interval' then $bucket::interval
+                    when 'day' then interval 1 day
+                    when 'week' then interval 7 day
+                    when 'month' then interval 1 month
+                    when 'quarter' then interval 3 month end
+    ) t(p)
+    where $grain <> 'interval' or timezone($tz, timezone($tz, p)) = p
+),
+
+-- Per-call local wall clock as epoch microseconds: UTC epoch plus the line's offset at that
+-- instant. Two slots are filled by analytics.kpis, never with user input:
+--   {local_offset_us}  a CASE over the zone's constant-offset segments (tz_offsets.sql)
+--                      with bound placeholders only; equals timezone($tz, arrived_at)
+--                      exactly, without a per-row ICU conversion on large logs
+--   {by_column}        the column for $by, chosen from a fixed list (null for none)
+calls_local as (
+    select
+        epoch_us(arrived_at) + {local_offset_us}                        as local_us,
+        {by_column}                                                     as by_value,
+        outcome,
+        wait_s,                                                         -- seconds
+        talk_s + coalesce(hold_s, 0) + coalesce(wrap_s, 0)              as handle_s,
+        talk_s,
+        coalesce(transfer_to, '') <> ''                                 as transferred,
+        outcome = 'abandoned' and $short_s > 0 and coalesce(wait_s, 0) <= $short_s as is_short
+    from calls
+    where arrived_at >= (select start_utc from bounds)
+      and arrived_at <  (select end_utc from bounds)
+      and ($queues is null or list_contains($queues, queue))
+),
+
+-- local period start, as local epoch microseconds (1970-01-05 = day 4 was a Monday)
+calls_in as (
+    select
+        case $grain
+            when 'interval' then (local_us // $bucket_us) * $bucket_us
+            when 'day'      then (local_us // 86400000000) * 86400000000
+            when 'week'     then ((local_us // 86400000000 - 4) // 7 * 7 + 4) * 86400000000
+            else epoch_us(date_trunc($part, make_timestamp(local_us)))
+        end                                                             as period_us,
+        * exclude (local_us)
+    from calls_local
+),
+
+-- first pass over the calls: sums per period, by value and outcome (no filters needed)
+calls_by_outcome as (
+    select
+        period_us, by_value, outcome, is_short,
+        count(*)                                                        as n,
+        sum((wait_s <= $thr[1])::int)                                   as within_1,
+        sum((wait_s <= $thr[2])::int)                                   as within_2,
+        sum((wait_s <= $thr[3])::int)                                   as within_3,
+        sum((wait_s <= $thr[4])::int)                                   as within_4,
+        sum((wait_s <= $thr[5])::int)                                   as within_5,
+        sum((wait_s <= $thr[6])::int)                                   as within_6,
+        sum(wait_s)                                                     as wait_sum,
+        count(wait_s)                                                   as wait_n,
+        max(wait_s)                                                     as wait_max,
+        sum(handle_s)                                                   as handle_sum,
+        count(handle_s)                                                 as handle_n,
+        sum(talk_s)                                                     as talk_sum,
+        count(talk_s)                                                   as talk_n,
+        sum(transferred::int)                                           as transferred
+    from calls_in
+    group by all
+),
+
+-- continuous percentiles of answered waits (linear interpolation)
+answered_waits as (
+    select period_us, by_value, quantile_cont(wait_s, [0.5, 0.8, 0.9, 0.95]) as wait_q
+    from calls_in
+    where outcome = 'answered'
+    group by all
+),
+
+calls_agg as (
+    select
+        make_timestamp(o.period_us)                                     as period_start,
+        o.by_value,
+        coalesce(sum(n) filter (where outcome in ('answered', 'abandoned', 'overflow')
+                                     and not is_short), 0)              as offered,
+        coalesce(sum(n) filter (where outcome = 'answered'), 0)         as answered,
+        coalesce(sum(n) filter (where outcome = 'abandoned' and not is_short), 0) as abandoned,
+        coalesce(sum(n) filter (where is_short), 0)                     as short_abandoned,
+        coalesce(sum(n) filter (where outcome = 'overflow'), 0)         as overflow,
+        coalesce(sum(n) filter (where outcome = 'ivr'), 0)              as ivr_only,
+        coalesce(sum(within_1) filter (where outcome = 'answered'), 0)  as within_1,
+        coalesce(sum(within_2) filter (where outcome = 'answered'), 0)  as within_2,
+        coalesce(sum(within_3) filter (where outcome = 'answered'), 0)  as within_3,
+        coalesce(sum(within_4) filter (where outcome = 'answered'), 0)  as within_4,
+        coalesce(sum(within_5) filter (where outcome = 'answered'), 0)  as within_5,
+        coalesce(sum(within_6) filter (where outcome = 'answered'), 0)  as within_6,
+        sum(wait_sum) filter (where outcome = 'answered')
+            / sum(wait_n) filter (where outcome = 'answered')           as asa_s,
+        any_value(q.wait_q)                                             as wait_q,
+        max(wait_max) filter (where outcome = 'answered')               as wait_max_s,
+        sum(wait_sum) filter (where outcome = 'abandoned' and not is_short)
+            / sum(wait_n) filter (where outcome = 'abandoned' and not is_short)
+                                                                        as abandon_wait_s,
+        sum(wait_sum) filter (where outcome = 'answered' or (outcome = 'abandoned' and not is_short))
+                                                                        as wait_total_s,
+        wait_total_s / sum(wait_n) filter (where outcome = 'answered'
+                                           or (outcome = 'abandoned' and not is_short))
+                                                                        as wait_all_mean_s,
+        sum(handle_sum) filter (where outcome = 'answered')             as handle_total_s,
+        handle_total_s / sum(handle_n) filter (where outcome = 'answered') as aht_s,
+        sum(talk_sum) filter (where outcome = 'answered')
+            / sum(talk_n) filter (where outcome = 'answered')           as talk_mean_s,
+        coalesce(sum(transferred) filter (where outcome = 'answered'), 0) as transferred
+    from calls_by_outcome o
+    left join answered_waits q
+        on q.period_us = o.period_us and q.by_value is not distinct from o.by_value
+    group by all
+),
+
+-- callbacks belong to the period in which their deadline falls
+callback_calls as (
+    select call_id, any_value(topic) as topic, any_value(region) as region,
+           any_value(agent_id) as agent_id
+    from calls
+    where $by in ('topic', 'region', 'agent')
+      and call_id in (select call_id from callbacks)
+    group by call_id
+),
+
+callbacks_in as (
+    select
+        cb.requested_at + to_seconds($deadline_s::double)               as deadline,
+        cb.completed_at,
+        coalesce(cb.outcome, 'pending')                                 as outcome,
+        case $by when 'queue' then cb.queue when 'topic' then cc.topic
+                 when 'region' then cc.region when 'agent' then cc.agent_id end as by_value
+    from callbacks cb
+    left join callback_calls cc on cc.call_id = cb.call_id
+    where ($queues is null or list_contains($queues, cb.queue))
+      and coalesce(cb.outcome, '') <> 'cancelled'
+),
+
+callbacks_agg as (
+    select
+        case when $grain = 'interval' then time_bucket($bucket::interval, timezone($tz, deadline))
+             else date_trunc($part, timezone($tz, deadline)) end       as period_start,
+        by_value,
+        -- pending: still open and its deadline not yet reached; counts in neither
+        count(*) filter (where not pending)                             as callbacks_due,
+        count(*) filter (where not pending and completed_at <= deadline) as callbacks_on_time,
+        count(*) filter (where pending)                                 as callbacks_pending
+    from (
+        select *, completed_at is null and outcome = 'pending' and deadline > $as_of as pending
+        from callbacks_in
+        where deadline >= (select start_utc from bounds)
+          and deadline <  (select end_utc from bounds)
+    )
+    group by all
+),
+
+-- staffed advisor time (s), attributed to the period of the staffing interval's start
+staffing_agg as (
+    select
+        case when $grain = 'interval' then time_bucket($bucket::interval, timezone($tz, interval_start))
+             else date_trunc($part, timezone($tz, interval_start)) end as period_start,
+        case when $by = 'queue' then queue end                          as by_value,
+        sum(advisors * interval_minutes * 60)                           as staffed_s
+    from staffing
+    where interval_start >= (select start_utc from bounds)
+      and interval_start <  (select end_utc from bounds)
+      and case
+            when $by = 'queue' then queue <> '*' and ($queues is null or list_contains($queues, queue))
+            when $by is not null then false
+            when $queues is not null then list_contains($queues, queue)
+            when $staff_line then queue = '*'
+            else true
+          end
+    group by all
+),
+
+by_values as (
+    select null::varchar as by_value where $by is null
+    union
+    select by_value from calls_agg where $by is not null
+    union
+    select by_value from callbacks_agg where $by is not null
+    union
+    select by_value from staffing_agg where $by is not null
+),
+
+final as (
+    select
+        p.period_start,
+        b.by_value,
+        coalesce(c.offered, 0)                                          as offered,
+        coalesce(c.answered, 0)                                         as answered,
+        coalesce(c.abandoned, 0)                                        as abandoned,
+        coalesce(c.short_abandoned, 0)                                  as short_abandoned,
+        coalesce(c.overflow, 0)                                         as overflow,
+        coalesce(c.ivr_only, 0)                                         as ivr_only,
+        c.answered / nullif(c.offered, 0)                               as pickup_rate,
+        c.abandoned / nullif(c.offered, 0)                              as abandon_rate,
+        -- service level: answered within T over the variant's denominator. `abandoned`
+        -- already leaves out short abandons (wait <= $short_s when $short_s > 0), so
+        -- 'exclude_short' and 'default' share the formula answered + abandoned.
+        case $variant when 'answered_only' then c.answered
+                      else c.answered + c.abandoned end                 as sl_denominator,
+        c.within_1 / nullif(sl_denominator, 0)                          as sl_1,
+        c.within_2 / nullif(sl_denominator, 0)                          as sl_2,
+        c.within_3 / nullif(sl_denominator, 0)                          as sl_3,
+        c.within_4 / nullif(sl_denominator, 0)                          as sl_4,
+        c.within_5 / nullif(sl_denominator, 0)                          as sl_5,
+        c.within_6 / nullif(sl_denominator, 0)                          as sl_6,
+        c.asa_s,
+        c.wait_q[1]                                                     as wait_p50_s,
+        c.wait_q[2]                                                     as wait_p80_s,
+        c.wait_q[3]                                                     as wait_p90_s,
+        c.wait_q[4]                                                     as wait_p95_s,
+        c.wait_max_s,
+        c.abandon_wait_s,
+        c.wait_all_mean_s,
+        c.aht_s,
+        c.talk_mean_s,
+        c.transferred / nullif(c.answered, 0)                           as transfer_rate,
+        coalesce(c.handle_total_s, 0) / nullif(s.staffed_s, 0)          as occupancy,
+        coalesce(cb.callbacks_due, 0)                                   as callbacks_due,
+        coalesce(cb.callbacks_on_time, 0)                               as callbacks_on_time,
+        coalesce(cb.callbacks_pending, 0)                               as callbacks_pending,
+        cb.callbacks_on_time / nullif(cb.callbacks_due, 0)              as callback_on_time_rate,
+        -- exponential patience: total wait of answered + abandoned over abandoned (s)
+        c.wait_total_s / nullif(c.abandoned, 0)                         as patience_mean_s
+    from periods p
+    cross join by_values b
+    left join calls_agg c
+        on c.period_start = p.period_start and c.by_value is not distinct from b.by_value
+    left join callbacks_agg cb
+        on cb.period_start = p.period_start and cb.by_value is not distinct from b.by_value
+    left join staffing_agg s
+        on s.period_start = p.period_start and s.by_value is not distinct from b.by_value
+)
+
+select * exclude (sl_denominator) from final
+order by period_start, by_value nulls last

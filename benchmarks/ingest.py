@@ -1,0 +1,149 @@
+"""Ingestion benchmark: copil ingest vs raw DuckDB vs pandas, side by side, in one run.
+
+For each size (default 2 and 10 million calls) a canonical gzip CSV is generated once
+into ``artifacts/bench/`` (naive Paris local times within opening hours 9:00-18:00, ~1 million distinct
+caller numbers),
+then loaded into a fresh warehouse three ways:
+
+- ``duckdb``: ``CREATE TABLE t AS SELECT * FROM read_csv(file)`` (type inference, no
+  validation: the floor);
+- ``copil``: :func:`analytics.ingest.ingest_file` (parse, validate, quarantine, DST,
+  pseudonymise, dedupe, one transaction);
+- ``pandas``: ``pandas.read_csv`` then ``INSERT INTO t SELECT * FROM df`` (skipped above
+  ``--pandas-max`` rows).
+
+Usage: ``uv run python benchmarks/ingest.py [--sizes 2000000,10000000] [--pandas-max N]``.
+Prints seconds, rows per second and ratios to the DuckDB floor.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import duckdb
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from analytics.ingest import ingest_file  # noqa: E402
+from analytics.warehouse import connect  # noqa: E402
+
+OUT = ROOT / "artifacts" / "bench"
+
+
+def make_file(n: int) -> Path:
+    """A canonical call log of ``n`` rows (generated once, reused)."""
+    path = OUT / f"calls_{n}.csv.gz"
+    if path.exists():
+        return path
+    OUT.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect()
+    con.execute(
+        """
+        copy (
+          with c as (
+            select i,
+                   timestamp '2024-01-01 09:00:00' + to_days((i * 7919 // 1000) % 730) + to_seconds(i * 37 % 32400) as t,
+                   hash(i) % 100 as u,
+                   (hash(i * 7) % 240)::int as w,
+                   (hash(i * 11) % 600 + 60)::int as talk
+            from range(?) r(i)
+          )
+          select 'C' || i as call_id,
+                 ['logement', 'emploi', 'fin-de-contrat'][1 + i % 3] as queue,
+                 strftime(t, '%Y-%m-%d %H:%M:%S') as arrived_at,
+                 case when u < 90 then strftime(t + to_seconds(w), '%Y-%m-%d %H:%M:%S') end as answered_at,
+                 case when u < 90 then 'answered' when u < 97 then 'abandoned'
+                      when u < 99 then 'overflow' else 'ivr' end as outcome,
+                 case when u < 99 then w else 0 end as wait_s,
+                 case when u < 90 then talk end as talk_s,
+                 case when u < 90 then 0 end as hold_s,
+                 case when u < 90 then 30 end as wrap_s,
+                 case when u < 90 then 'A' || (i % 25) end as agent_id,
+                 '06 ' || lpad(((hash(i * 13) % 1000003))::varchar, 8, '0') as caller_number,
+                 ['aide', 'dossier', 'paiement'][1 + i % 3] as topic,
+                 ['IDF', 'ARA', 'OCC', 'HDF'][1 + i % 4] as region,
+                 case when u = 5 then 'expert' end as transfer_to
+          from c
+        ) to ? (header, compression gzip)
+        """, [n, str(path)])
+    con.close()
+    return path
+
+
+def timed(fn) -> float:
+    t0 = time.perf_counter()
+    fn()
+    return time.perf_counter() - t0
+
+
+def run_duckdb(path: Path, db: Path) -> float:
+    con = duckdb.connect(str(db))
+    try:
+        return timed(lambda: con.execute("create table t as select * from read_csv(?)", [str(path)]))
+    finally:
+        con.close()
+
+
+def run_copil(path: Path, db: Path) -> tuple[float, dict]:
+    con = connect(db)
+    try:
+        t0 = time.perf_counter()
+        s = ingest_file(con, "calls", path)
+        seconds = time.perf_counter() - t0
+        assert s.balanced and s.rows_loaded == s.rows_read, s.as_dict()
+        return seconds, s.timings
+    finally:
+        con.close()
+
+
+def run_pandas(path: Path, db: Path) -> float:
+    import pandas as pd
+
+    con = duckdb.connect(str(db))
+    try:
+        def load():
+            df = pd.read_csv(path)
+            con.register("df", df)
+            con.execute("create table t as select * from df")
+        return timed(load)
+    finally:
+        con.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="2000000,10000000", help="rows per file, comma-separated")
+    parser.add_argument("--pandas-max", type=int, default=10_000_000,
+                        help="skip pandas above this many rows")
+    args = parser.parse_args()
+    os.environ.setdefault("COPIL_CALLER_KEY", "benchmark-key")
+    sizes = [int(float(s)) for s in args.sizes.split(",")]
+    print(f"{'rows':>11} {'method':<8} {'seconds':>8} {'rows/s':>11} {'x duckdb':>9}")
+    for n in sizes:
+        t0 = time.perf_counter()
+        path = make_file(n)
+        made = time.perf_counter() - t0
+        tmp = Path(tempfile.mkdtemp(prefix="copil-bench-"))
+        try:
+            base = run_duckdb(path, tmp / "raw.duckdb")
+            copil, steps = run_copil(path, tmp / "copil.duckdb")
+            rows = [("duckdb", base), ("copil", copil)]
+            if n <= args.pandas_max:
+                rows.append(("pandas", run_pandas(path, tmp / "pandas.duckdb")))
+            for name, sec in rows:
+                print(f"{n:>11,} {name:<8} {sec:>8.2f} {n / sec:>11,.0f} {sec / base:>9.2f}")
+            print(f"{'':>11} copil steps (s): " + ", ".join(f"{k} {v:.2f}" for k, v in steps.items())
+                  + (f"   [file generated in {made:.1f} s]" if made > 1 else ""))
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

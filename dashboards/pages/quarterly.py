@@ -1,0 +1,358 @@
+"""Quarterly review (steering committee): trends with targets, compliance grid, volume
+against the same quarter last year, campaigns and their measured uplift, forecast accuracy,
+staffing against requirement, and the quarterly report download."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+
+import pandas as pd
+import plotly.graph_objects as go
+from dash import Input, Output, callback, dcc, html, no_update, register_page
+
+from analytics import datahealth
+from dashboards import data
+from dashboards.charts import empty_figure, trend_figure, trim_empty_weeks
+from dashboards.components import current_lang, message, page_refusal, style_figure, table
+from dashboards.i18n import fmt_number, fmt_pct, t
+from dashboards.metrics import (
+    ABANDON,
+    ASA,
+    CALLBACKS,
+    PICKUP,
+    WAIT_P90,
+    contract_sl_threshold,
+    metric_by_name,
+    service_level_metric,
+    target_status,
+)
+
+register_page(__name__, path="/quarterly", name="Quarterly", order=2)
+
+UPLIFT_BASELINE_WEEKS = 4   # baseline: same weekdays of the 4 weeks before the campaign
+UPLIFT_TAIL_DAYS = 6        # calls counted until 6 days after the campaign's last day
+
+L = {
+    "title": {"fr": "Revue trimestrielle", "en": "Quarterly review"},
+    "quarter": {"fr": "Trimestre", "en": "Quarter"},
+    "queues": {"fr": "Files (toutes si vide)", "en": "Queues (all when empty)"},
+    "report": {"fr": "Télécharger le rapport trimestriel (HTML)",
+               "en": "Download the quarterly report (HTML)"},
+    "rates": {"fr": "Taux par semaine (pointillés : objectifs)",
+              "en": "Rates per week (dotted: targets)"},
+    "waits": {"fr": "Attentes par semaine (pointillés : objectifs)",
+              "en": "Waits per week (dotted: targets)"},
+    "compliance": {"fr": "Respect des objectifs (semaines × objectifs)",
+                   "en": "Target compliance (weeks × targets)"},
+    "volume": {"fr": "Appels présentés : ce trimestre et le même trimestre l'an dernier",
+               "en": "Calls offered: this quarter and the same quarter last year"},
+    "this_year": {"fr": "ce trimestre", "en": "this quarter"},
+    "last_year": {"fr": "même trimestre N-1", "en": "same quarter last year"},
+    "no_last_year": {"fr": "Pas de données pour le même trimestre l'an dernier.",
+                     "en": "No data for the same quarter last year."},
+    "week_of_quarter": {"fr": "Semaine du trimestre (n°)", "en": "Week of the quarter (no.)"},
+    "campaigns": {"fr": "Campagnes et surcroît d'appels mesuré",
+                  "en": "Campaigns and measured extra calls"},
+    "uplift_note": {
+        "fr": "Surcroît = appels présentés du début de la campagne à 6 jours après sa fin, "
+              "moins la moyenne des mêmes jours de semaine sur les 4 semaines précédentes.",
+        "en": "Extra calls = calls offered from the campaign's start to 6 days after its end, "
+              "minus the average of the same weekdays over the 4 previous weeks."},
+    "no_campaigns": {"fr": "Aucune campagne ce trimestre.", "en": "No campaign this quarter."},
+    "forecast": {"fr": "Précision des prévisions", "en": "Forecast accuracy"},
+    "staffing": {"fr": "Effectifs et besoin", "en": "Staffing vs requirement"},
+    "no_targets": {"fr": "Le contrat ne fixe aucun objectif hebdomadaire.",
+                   "en": "The contract sets no weekly target."},
+    "no_data": {"fr": "Pas de données d'appels dans l'entrepôt.",
+                "en": "No call data in the warehouse."},
+    "met_weeks": {"fr": "semaines atteintes", "en": "weeks met"},
+    "status.met": {"fr": "atteint", "en": "met"},
+    "status.missed": {"fr": "manqué", "en": "missed"},
+    "status.no_data": {"fr": "sans donnée", "en": "no data"},
+    "no_staffing": {"fr": "Pas de données d'effectifs dans l'entrepôt (table staffing vide).",
+                    "en": "No staffing data in the warehouse (staffing table empty)."},
+    "col.name": {"fr": "campagne", "en": "campaign"},
+    "col.channel": {"fr": "canal", "en": "channel"},
+    "col.start_date": {"fr": "début", "en": "start"},
+    "col.end_date": {"fr": "fin", "en": "end"},
+    "col.audience": {"fr": "audience (personnes)", "en": "audience (people)"},
+    "col.offered": {"fr": "appels présentés", "en": "calls offered"},
+    "col.baseline": {"fr": "référence", "en": "baseline"},
+    "col.extra_calls": {"fr": "surcroît (appels)", "en": "extra calls"},
+    "col.uplift": {"fr": "surcroît (%)", "en": "uplift (%)"},
+    "col.calls_per_1000": {"fr": "appels pour 1 000 personnes", "en": "calls per 1,000 people"},
+}
+
+
+def lbl(key: str, lang: str) -> str:
+    return L[key]["en" if lang == "en" else "fr"]
+
+
+def _has(module: str) -> bool:
+    try:
+        return importlib.util.find_spec(module) is not None
+    except ModuleNotFoundError:
+        return False
+
+
+def quarter_label(day: dt.date) -> str:
+    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+
+
+def quarter_bounds(quarter: str) -> tuple[dt.date, dt.date]:
+    """First and last local day of ``YYYY-Qn``."""
+    year, q = int(quarter[:4]), int(quarter[-1])
+    first = dt.date(year, 3 * q - 2, 1)
+    after = dt.date(year + (q == 4), 1 if q == 4 else 3 * q + 1, 1)
+    return first, after - dt.timedelta(days=1)
+
+
+# ------------------------------------------------------------------------------ readers
+
+def read_quarters(con) -> dict:
+    from analytics.kpis import data_range, last_complete_week, week_start
+
+    rng = data_range(con)
+    queues = datahealth.queues(con)["queue"].tolist()
+    if rng is None:
+        return {"quarters": [], "default": None, "queues": queues}
+    first, last = rng
+    quarters, day = [], dt.date(first.year, 3 * ((first.month - 1) // 3) + 1, 1)
+    while day <= last:
+        quarters.append(quarter_label(day))
+        day = quarter_bounds(quarter_label(day))[1] + dt.timedelta(days=1)
+    week = last_complete_week(con)
+    default = quarter_label(week_start(week) + dt.timedelta(days=6)) if week else quarters[-1]
+    return {"quarters": quarters[::-1], "default": default, "queues": queues}
+
+
+def read_quarter(con, quarter: str, queues: tuple[str, ...] | None) -> dict:
+    """Weekly KPIs of the quarter and of the same quarter a year earlier, daily offered calls
+    around the quarter's campaigns, the campaigns and the contract."""
+    from analytics.kpis import kpis, resolve_contract
+
+    contract = resolve_contract(con, None)
+    first, last = quarter_bounds(quarter)
+    q = list(queues) if queues else None
+    weekly = kpis(con, period="week", start=first, end=last, queues=q, contract=contract)
+    prev_first, prev_last = quarter_bounds(f"{int(quarter[:4]) - 1}{quarter[4:]}")
+    last_year = kpis(con, period="week", start=prev_first, end=prev_last, queues=q,
+                     contract=contract)
+    camps = datahealth.campaigns(con)
+    camps = camps[(pd.to_datetime(camps["start_date"]).dt.date >= first)
+                  & (pd.to_datetime(camps["start_date"]).dt.date <= last)]
+    daily = kpis(con, period="day", start=first - dt.timedelta(weeks=UPLIFT_BASELINE_WEEKS),
+                 end=last + dt.timedelta(days=UPLIFT_TAIL_DAYS + 31), queues=q, contract=contract)
+    staffed = con.execute("select count(*) from staffing").fetchall()[0][0]
+    return {"contract": contract, "weekly": weekly, "last_year": last_year,
+            "campaigns": camps.reset_index(drop=True), "daily": daily[["period_start", "offered"]],
+            "has_staffing": bool(staffed)}
+
+
+def campaign_uplift(campaigns: pd.DataFrame, daily: pd.DataFrame) -> pd.DataFrame:
+    """Offered calls in each campaign's window against a same-weekday baseline.
+
+    Window: ``start_date`` to ``end_date`` + 6 days. Baseline for each day of the window: the
+    mean offered calls on the same weekday in the 4 weeks before ``start_date``. Days of the
+    window after the last day with data are left out of both sums.
+    """
+    offered = pd.Series(daily["offered"].to_numpy(dtype=float),
+                        index=pd.to_datetime(daily["period_start"]))
+    last_day = offered[offered > 0].index.max() if (offered > 0).any() else None
+    rows = []
+    for c in campaigns.itertuples():
+        start = pd.Timestamp(c.start_date)
+        end = pd.Timestamp(c.end_date if pd.notna(c.end_date) else c.start_date)
+        window = pd.date_range(start, end + pd.Timedelta(days=UPLIFT_TAIL_DAYS), freq="D")
+        if last_day is not None:
+            window = window[window <= last_day]
+        actual = baseline = 0.0
+        for day in window:
+            # the same weekday in the 4 weeks before the campaign started
+            k_min = (day - start).days // 7 + 1
+            prior = [day - pd.Timedelta(weeks=k_min + i) for i in range(UPLIFT_BASELINE_WEEKS)]
+            values = offered.reindex(prior)
+            if values.isna().any() or day not in offered.index:
+                continue
+            actual += offered[day]
+            baseline += float(values.mean())
+        extra = actual - baseline if len(window) else None
+        rows.append({
+            "name": c.name or c.campaign_id, "channel": c.channel,
+            "start_date": start.date(), "end_date": end.date(),
+            "audience": None if pd.isna(c.audience) else int(c.audience),
+            "offered": int(actual), "baseline": baseline, "extra_calls": extra,
+            "uplift": extra / baseline if baseline else None,
+            "calls_per_1000": (extra / c.audience * 1000
+                               if extra is not None and pd.notna(c.audience) and c.audience
+                               else None),
+        })
+    return pd.DataFrame(rows, columns=["name", "channel", "start_date", "end_date", "audience",
+                                       "offered", "baseline", "extra_calls", "uplift",
+                                       "calls_per_1000"])
+
+
+def compliance(weekly: pd.DataFrame, contract) -> pd.DataFrame:
+    """One row per week, one column per line-level weekly target: met / missed / no_data."""
+    targets = [tg for tg in getattr(contract, "targets", ()) if tg.queue is None
+               and getattr(tg, "period", "week") == "week"]
+    out = pd.DataFrame({"period_start": weekly["period_start"]})
+    for tg in targets:
+        col = f"{tg.metric} {tg.comparison} {tg.threshold:g}"
+        values = weekly[tg.metric] if tg.metric in weekly else pd.Series([None] * len(weekly))
+        out[col] = [target_status(tg, None if pd.isna(v) else float(v)) for v in values]
+    return out
+
+
+# ------------------------------------------------------------------------------- layout
+
+def layout(**_kwargs):
+    lang = current_lang()
+    refusal = page_refusal("quarterly", lang)
+    if refusal is not None:
+        return refusal
+    if not _has("analytics.kpis"):
+        return html.Div([html.H1(lbl("title", lang)),
+                         message(t("not_available", lang, what="analytics.kpis"), "warn",
+                                 id="quarterly-unavailable")])
+    try:
+        info = data.current().read(read_quarters)
+    except data.WarehouseBusy:
+        return message(t("busy", lang), "warn")
+    if not info["quarters"]:
+        return html.Div([html.H1(lbl("title", lang)), message(lbl("no_data", lang), "warn",
+                                                              id="quarterly-empty")])
+    return html.Div([
+        html.H1(lbl("title", lang)),
+        html.Div([
+            html.Div([html.Label(lbl("quarter", lang), htmlFor="quarterly-quarter"),
+                      dcc.Dropdown(id="quarterly-quarter", options=info["quarters"],
+                                   value=info["default"], clearable=False, persistence=True,
+                                   persistence_type="session")], className="control"),
+            html.Div([html.Label(lbl("queues", lang), htmlFor="quarterly-queues"),
+                      dcc.Dropdown(id="quarterly-queues", options=info["queues"], multi=True,
+                                   value=[], persistence=True, persistence_type="session")],
+                     className="control"),
+            html.A(lbl("report", lang), id="quarterly-report-link", className="button",
+                   href=f"/download/quarterly-report?quarter={info['default']}&lang={lang}"),
+        ], className="controls"),
+        html.Div([html.Div(dcc.Graph(id="quarterly-rates"), className="panel"),
+                  html.Div(dcc.Graph(id="quarterly-waits"), className="panel")],
+                 className="grid2"),
+        html.Div([html.H2(lbl("compliance", lang)), html.Div(id="quarterly-compliance")],
+                 className="panel"),
+        html.Div(dcc.Graph(id="quarterly-volume"), className="panel"),
+        html.Div([html.H2(lbl("campaigns", lang)), html.P(lbl("uplift_note", lang)),
+                  html.Div(id="quarterly-campaigns")], className="panel"),
+        html.Div([
+            html.Div([html.H2(lbl("forecast", lang)), html.Div(id="quarterly-forecast")],
+                     className="panel"),
+            html.Div([html.H2(lbl("staffing", lang)), html.Div(id="quarterly-staffing")],
+                     className="panel"),
+        ], className="grid2"),
+    ])
+
+
+def compliance_grid(grid: pd.DataFrame, lang: str):
+    cols = [c for c in grid.columns if c != "period_start"]
+    if not cols:
+        return message(lbl("no_targets", lang), id="quarterly-compliance-none")
+    head = [html.Th(t("axis.week", lang))]
+    for col in cols:
+        metric = metric_by_name(col.split(" ")[0])
+        head.append(html.Th(f"{metric.label(lang) if metric else col.split(' ')[0]} "
+                            f"{col.split(' ')[1]} "
+                            f"{metric.fmt(float(col.split(' ')[2]), lang) if metric else ''}"))
+    body = []
+    for _, row in grid.iterrows():
+        body.append(html.Tr([html.Td(str(row["period_start"]))] + [
+            html.Td(lbl(f"status.{row[c]}", lang), className=f"cell-{row[c]}") for c in cols]))
+    summary = [html.Td(lbl("met_weeks", lang))]
+    for c in cols:
+        measured = int((grid[c] != "no_data").sum())
+        met = int((grid[c] == "met").sum())
+        summary.append(html.Td(f"{met} / {measured}"))
+    body.append(html.Tr(summary, className="summary"))
+    return html.Table([html.Thead(html.Tr(head)), html.Tbody(body)], className="table grid",
+                      id="quarterly-compliance-table")
+
+
+def volume_figure(bundle: dict, lang: str) -> go.Figure:
+    fig = go.Figure()
+    if int(bundle["last_year"]["offered"].sum()) == 0:
+        fig.add_annotation(text=lbl("no_last_year", lang), showarrow=False, x=0.5, y=1.08,
+                           xref="paper", yref="paper")
+    for key, name, color in (("weekly", lbl("this_year", lang), "#1f5fa8"),
+                             ("last_year", lbl("last_year", lang), "#95a5a6")):
+        df = bundle[key]
+        fig.add_trace(go.Bar(x=list(range(1, len(df) + 1)), y=df["offered"], name=name,
+                             marker_color=color,
+                             customdata=[str(d) for d in df["period_start"]],
+                             hovertemplate="%{customdata}: %{y:,.0f}"))
+    fig.update_layout(title=lbl("volume", lang), barmode="group")
+    return style_figure(fig, lang, x_title=lbl("week_of_quarter", lang),
+                        y_title=t("axis.calls", lang))
+
+
+@callback(
+    Output("quarterly-rates", "figure"),
+    Output("quarterly-waits", "figure"),
+    Output("quarterly-compliance", "children"),
+    Output("quarterly-volume", "figure"),
+    Output("quarterly-campaigns", "children"),
+    Output("quarterly-staffing", "children"),
+    Output("quarterly-report-link", "href"),
+    Input("quarterly-quarter", "value"),
+    Input("quarterly-queues", "value"),
+)
+def update_quarter(quarter, queues):
+    lang = current_lang()
+    if not quarter or not _has("analytics.kpis"):
+        text = lbl("no_data", lang) if quarter is None else t("not_available", lang,
+                                                               what="analytics.kpis")
+        empty = empty_figure(text, lang)
+        return empty, empty, message(text), empty, message(text), message(text), no_update
+    try:
+        bundle = data.current().read(read_quarter, quarter,
+                                     tuple(sorted(queues)) if queues else None)
+    except data.WarehouseBusy:
+        empty = empty_figure(t("busy", lang), lang)
+        busy = message(t("busy", lang), "warn")
+        return empty, empty, busy, empty, busy, busy, no_update
+    contract = bundle["contract"]
+    weekly = trim_empty_weeks(bundle["weekly"])
+    q = list(queues or [])
+    sl = service_level_metric(contract_sl_threshold(contract))
+    rates = trend_figure(weekly, contract, lang, [PICKUP, sl, ABANDON, CALLBACKS],
+                         title=lbl("rates", lang), queues=q)
+    waits = trend_figure(weekly, contract, lang, [ASA, WAIT_P90], title=lbl("waits", lang),
+                         queues=q)
+    grid = compliance_grid(compliance(weekly, contract), lang)
+    uplift = campaign_uplift(bundle["campaigns"], bundle["daily"])
+    if uplift.empty:
+        camps = message(lbl("no_campaigns", lang), id="quarterly-campaigns-none")
+    else:
+        labels = {c: lbl(f"col.{c}", lang) for c in uplift.columns}
+        formats = {"baseline": lambda v, lg: fmt_number(v, lg),
+                   "extra_calls": lambda v, lg: fmt_number(v, lg),
+                   "uplift": lambda v, lg: fmt_pct(v, lg),
+                   "calls_per_1000": lambda v, lg: fmt_number(v, lg, 1),
+                   "audience": lambda v, lg: fmt_number(v, lg),
+                   "offered": lambda v, lg: fmt_number(v, lg)}
+        camps = table(uplift, lang, labels=labels, formats=formats, id="quarterly-campaigns-table")
+    if not bundle["has_staffing"]:
+        staffing = message(lbl("no_staffing", lang), id="quarterly-staffing-none")
+    else:
+        staffing = message(t("not_available", lang, what="staffing.requirements"), "warn")
+    href = f"/download/quarterly-report?quarter={quarter}&lang={lang}"
+    return rates, waits, grid, volume_figure(bundle, lang), camps, staffing, href
+
+
+@callback(Output("quarterly-forecast", "children"), Input("quarterly-quarter", "value"))
+def update_forecast_accuracy(quarter):
+    lang = current_lang()
+    if not _has("forecasting.backtest") or not _has("analytics.series"):
+        return message(t("not_available", lang, what="forecasting.backtest, analytics.series"),
+                       "warn", id="quarterly-forecast-unavailable")
+    return message(t("not_available", lang, what="forecast accuracy"), "warn")

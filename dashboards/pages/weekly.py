@@ -1,0 +1,530 @@
+"""Weekly review (client and provider): KPI cards, trends, where the week went wrong,
+gaps, operator reconciliation, agent detail (provider side only) and the actions log."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+
+import pandas as pd
+from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update, register_page
+
+from analytics import datahealth
+from dashboards import auth, data
+from dashboards.charts import (
+    day_labels,
+    empty_figure,
+    intraday_heatmap,
+    trend_figure,
+    trim_empty_weeks,
+    volume_figure,
+)
+from dashboards.components import current_lang, message, page_refusal, table
+from dashboards.i18n import fmt_number, t
+from dashboards.metrics import (
+    ABANDON,
+    AHT,
+    ASA,
+    CALLBACKS,
+    PICKUP,
+    WAIT_P90,
+    card_metrics,
+    contract_sl_threshold,
+    line_target,
+    metric_by_name,
+    service_level_metric,
+    target_status,
+)
+
+register_page(__name__, path="/weekly", name="Weekly", order=1)
+
+TREND_WEEKS = 13
+
+
+def _has(module: str) -> bool:
+    try:
+        return importlib.util.find_spec(module) is not None
+    except ModuleNotFoundError:
+        return False
+
+
+L = {
+    "title": {"fr": "Revue hebdomadaire", "en": "Weekly review"},
+    "week": {"fr": "Semaine", "en": "Week"},
+    "queues": {"fr": "Files (toutes si vide)", "en": "Queues (all when empty)"},
+    "target": {"fr": "objectif", "en": "target"},
+    "no_target": {"fr": "pas d'objectif au contrat", "en": "no contract target"},
+    "vs_prev": {"fr": "vs semaine précédente", "en": "vs previous week"},
+    "trend_rates": {"fr": "Taux sur 13 semaines (pointillés : objectifs)",
+                    "en": "Rates over 13 weeks (dotted: targets)"},
+    "trend_waits": {"fr": "Attentes et traitement sur 13 semaines (pointillés : objectifs)",
+                    "en": "Waits and handling over 13 weeks (dotted: targets)"},
+    "daily": {"fr": "Jour par jour", "en": "Day by day"},
+    "intraday": {"fr": "Attente moyenne par demi-heure (survol : appels)",
+                 "en": "Average wait per half hour (hover: calls)"},
+    "gaps": {"fr": "Écarts aux objectifs", "en": "Gaps to targets"},
+    "recon": {"fr": "Rapprochement avec l'opérateur", "en": "Operator reconciliation"},
+    "agents": {"fr": "Détail par conseiller (prestataire)", "en": "Per advisor (provider)"},
+    "actions": {"fr": "Actions décidées", "en": "Actions agreed"},
+    "action_text": {"fr": "Nouvelle action", "en": "New action"},
+    "owner": {"fr": "Porteur", "en": "Owner"},
+    "due": {"fr": "Échéance", "en": "Due"},
+    "add": {"fr": "Ajouter", "en": "Add"},
+    "report": {"fr": "Rapport de la semaine (HTML)", "en": "Week report (HTML)"},
+    "calls": {"fr": "appels", "en": "calls"},
+    "week_axis": {"fr": "Semaine (lundi)", "en": "Week (Monday)"},
+    "day_axis": {"fr": "Jour", "en": "Day"},
+    "time_axis": {"fr": "Demi-heure (heure locale)", "en": "Half hour (local time)"},
+    "rate_axis": {"fr": "Taux (%)", "en": "Rate (%)"},
+    "sec_axis": {"fr": "Durée (s)", "en": "Duration (s)"},
+    "calls_axis": {"fr": "Appels (nombre)", "en": "Calls (count)"},
+    "wait_axis": {"fr": "Attente moyenne (s)", "en": "Average wait (s)"},
+    "offered": {"fr": "Présentés", "en": "Offered"},
+    "answered": {"fr": "Décrochés", "en": "Answered"},
+    "abandoned": {"fr": "Abandonnés", "en": "Abandoned"},
+    "no_week": {"fr": "Pas encore de semaine complète dans l'entrepôt.",
+                "en": "No complete week in the warehouse yet."},
+    "no_operator": {"fr": "Pas de comptages opérateur pour cette semaine : rien à rapprocher.",
+                    "en": "No operator counts for this week: nothing to reconcile."},
+    "no_gap": {"fr": "Aucun écart : tous les objectifs mesurés sont atteints.",
+               "en": "No gap: every measured target is met."},
+    "no_targets": {"fr": "Le contrat ne fixe aucun objectif.",
+                   "en": "The contract sets no target."},
+    "no_actions": {"fr": "Aucune action pour l'instant.", "en": "No action yet."},
+    "no_callbacks": {"fr": "aucun rappel dû", "en": "no callback due"},
+    "text_required": {"fr": "Écrivez le texte de l'action.", "en": "Write the action's text."},
+    "status.open": {"fr": "ouverte", "en": "open"},
+    "status.done": {"fr": "faite", "en": "done"},
+    "status.dropped": {"fr": "abandonnée", "en": "dropped"},
+    "owner.client": {"fr": "client", "en": "client"},
+    "owner.provider": {"fr": "prestataire", "en": "provider"},
+    "col.text": {"fr": "action", "en": "action"},
+    "col.created": {"fr": "créée", "en": "created"},
+}
+
+
+def lbl(key: str, lang: str) -> str:
+    return L[key]["en" if lang == "en" else "fr"]
+
+
+# ---------------------------------------------------------------- readers (cached per week)
+
+def read_weeks(con) -> dict:
+    """Weeks with calls (newest first), the default week and the queues."""
+    from analytics.kpis import data_range, iso_week, last_complete_week
+
+    rng = data_range(con)
+    queues = datahealth.queues(con)["queue"].tolist()
+    if rng is None:
+        return {"weeks": [], "default": None, "queues": queues}
+    first, last = rng
+    monday = first - dt.timedelta(days=first.weekday())
+    weeks = []
+    while monday <= last:
+        weeks.append(iso_week(monday))
+        monday += dt.timedelta(days=7)
+    default = last_complete_week(con) or weeks[-1]
+    return {"weeks": weeks[::-1], "default": default, "queues": queues}
+
+
+def read_week_kpis(con, week: str, queues: tuple[str, ...] | None) -> dict:
+    """Weekly KPIs for the 13 weeks ending at ``week``, daily and half-hourly KPIs of ``week``."""
+    from analytics.kpis import kpis, resolve_contract, week_start
+
+    contract = resolve_contract(con, None)
+    monday = week_start(week)
+    sunday = monday + dt.timedelta(days=6)
+    q = list(queues) if queues else None
+    weekly = kpis(con, period="week", start=monday - dt.timedelta(weeks=TREND_WEEKS - 1),
+                  end=sunday, queues=q, contract=contract)
+    daily = kpis(con, period="day", start=monday, end=sunday, queues=q, contract=contract)
+    intraday = kpis(con, period="interval", interval_minutes=30, start=monday, end=sunday,
+                    queues=q, contract=contract)
+    return {"contract": contract, "weekly": weekly, "daily": daily, "intraday": intraday}
+
+
+def read_gaps(con, week: str, queues: tuple[str, ...] | None) -> pd.DataFrame:
+    from analytics.kpis import resolve_contract
+    from analytics.targets import week_gaps
+
+    return week_gaps(con, resolve_contract(con, None), week, queues=list(queues) if queues else None)
+
+
+def read_reconciliation(con, week: str) -> pd.DataFrame:
+    from analytics.kpis import week_start
+    from analytics.reconcile import reconcile
+
+    monday = week_start(week)
+    return reconcile(con, period="day", start=monday, end=monday + dt.timedelta(days=6))
+
+
+def read_agents(con, week: str, queues: tuple[str, ...] | None) -> pd.DataFrame:
+    from analytics.kpis import kpis, week_start
+
+    monday = week_start(week)
+    df = kpis(con, period="week", start=monday, end=monday + dt.timedelta(days=6), by="agent",
+              queues=list(queues) if queues else None)
+    return df[df["answered"] > 0].sort_values("answered", ascending=False)
+
+
+def read_actions(con) -> pd.DataFrame:
+    from analytics.actions import list_actions
+
+    return list_actions(con)
+
+
+# ---------------------------------------------------------------------------- layout
+
+def layout(week: str | None = None, **_kwargs):
+    lang = current_lang()
+    refusal = page_refusal("weekly", lang)
+    if refusal is not None:
+        return refusal
+    if not _has("analytics.kpis"):
+        return html.Div([html.H1(lbl("title", lang)),
+                         message(t("not_available", lang, what="analytics.kpis"), "warn",
+                                 id="weekly-unavailable")])
+    try:
+        info = data.current().read(read_weeks)
+    except data.WarehouseBusy:
+        return message(t("busy", lang), "warn")
+    if not info["weeks"]:
+        return html.Div([html.H1(lbl("title", lang)), message(lbl("no_week", lang), "warn",
+                                                              id="weekly-empty")])
+    value = week if week in info["weeks"] else info["default"]
+    role = auth.current_role()
+    agent_panel = []
+    if role in auth.ID_PREFIX_ROLES["weekly-agent"]:
+        agent_panel = [html.Div([html.H2(lbl("agents", lang)),
+                                 html.Div(id="weekly-agent-table", className="table-scroll")],
+                                className="panel")]
+    owners = [{"label": lbl(f"owner.{o}", lang), "value": o} for o in ("client", "provider")]
+    return html.Div([
+        html.H1(lbl("title", lang)),
+        html.Div([
+            html.Div([html.Label(lbl("week", lang), htmlFor="weekly-week"),
+                      dcc.Dropdown(id="weekly-week", options=info["weeks"], value=value,
+                                   clearable=False, persistence=True,
+                                   persistence_type="session")], className="control"),
+            html.Div([html.Label(lbl("queues", lang), htmlFor="weekly-queues"),
+                      dcc.Dropdown(id="weekly-queues", options=info["queues"], multi=True,
+                                   value=[], persistence=True, persistence_type="session")],
+                     className="control"),
+            html.A(lbl("report", lang), id="weekly-report-link", className="button",
+                   href=f"/download/weekly-report?week={value}&lang={lang}"),
+        ], className="controls"),
+        dcc.Loading(html.Div(id="weekly-cards", className="cards")),
+        html.Div([
+            html.Div(dcc.Graph(id="weekly-trend-rates"), className="panel"),
+            html.Div(dcc.Graph(id="weekly-trend-waits"), className="panel"),
+        ], className="grid2"),
+        html.Div([
+            html.Div(dcc.Graph(id="weekly-daily"), className="panel"),
+            html.Div(dcc.Graph(id="weekly-intraday"), className="panel"),
+        ], className="grid2"),
+        html.Div([
+            html.Div([html.H2(lbl("gaps", lang)), html.Div(id="weekly-gaps")], className="panel"),
+            html.Div([html.H2(lbl("recon", lang)), html.Div(id="weekly-recon",
+                                                             className="table-scroll")],
+                     className="panel"),
+        ], className="grid2"),
+        *agent_panel,
+        html.Div([
+            html.H2(lbl("actions", lang)),
+            html.Div([
+                dcc.Input(id="weekly-action-text", type="text", placeholder=lbl("action_text", lang),
+                          style={"flex": "1", "minWidth": "300px"}),
+                html.Div(dcc.Dropdown(id="weekly-action-owner", options=owners, value="provider",
+                                      clearable=False), style={"width": "160px"}),
+                html.Div(dcc.DatePickerSingle(id="weekly-action-due", placeholder=lbl("due", lang),
+                                              display_format="YYYY-MM-DD"),
+                         className="due-picker"),
+                html.Button(lbl("add", lang), id="weekly-action-add"),
+            ], className="controls"),
+            html.Div(id="weekly-action-message"),
+            html.Div(id="weekly-actions"),
+        ], className="panel"),
+    ])
+
+
+# ------------------------------------------------------------------------- callbacks
+
+def _queues(value) -> tuple[str, ...] | None:
+    return tuple(sorted(value)) if value else None
+
+
+def _row(df: pd.DataFrame, day) -> pd.Series | None:
+    hit = df[df["period_start"] == day]
+    return hit.iloc[0] if len(hit) else None
+
+
+def _value(row, name):
+    if row is None or name not in row.index:
+        return None
+    value = row[name]
+    return None if pd.isna(value) else float(value)
+
+
+def kpi_cards(bundle: dict, week: str, lang: str) -> list:
+    from analytics.kpis import week_start
+
+    contract = bundle["contract"]
+    weekly = bundle["weekly"]
+    monday = week_start(week)
+    this = _row(weekly, monday)
+    prev = _row(weekly, monday - dt.timedelta(days=7))
+    cards = []
+    for metric in card_metrics(contract_sl_threshold(contract)):
+        actual = _value(this, metric.name)
+        before = _value(prev, metric.name)
+        target = line_target(contract, metric.name, bundle.get("queues"))
+        status = target_status(target, actual)
+        delta = actual - before if actual is not None and before is not None else None
+        target_text = (f"{lbl('target', lang)} {target.comparison} {metric.fmt(target.threshold, lang)}"
+                       if target is not None else lbl("no_target", lang))
+        value_text = metric.fmt(actual, lang)
+        if metric is CALLBACKS and this is not None and int(this["callbacks_due"]) == 0:
+            value_text = "–"
+            target_text += f" ({lbl('no_callbacks', lang)})"
+        cards.append(html.Div([
+            html.Div(metric.label(lang), className="card-title"),
+            html.Div(value_text, className="card-value"),
+            html.Div(target_text, className="card-target"),
+            html.Div(f"{metric.fmt_delta(delta, lang)} {lbl('vs_prev', lang)}",
+                     className="card-delta " + _direction(metric, delta)),
+        ], className=f"card {status}", id=f"weekly-card-{metric.name}"))
+    offered = int(this["offered"]) if this is not None else 0
+    cards.insert(0, html.Div([
+        html.Div(lbl("offered", lang), className="card-title"),
+        html.Div(fmt_number(offered, lang), className="card-value"),
+        html.Div(lbl("calls", lang), className="card-target"),
+        html.Div(f"{_delta_count(this, prev, lang)} {lbl('vs_prev', lang)}", className="card-delta"),
+    ], className="card", id="weekly-card-offered"))
+    return cards
+
+
+def _direction(metric, delta) -> str:
+    if delta is None or delta == 0:
+        return ""
+    return "better" if (delta > 0) == metric.higher_is_better else "worse"
+
+
+def _delta_count(this, prev, lang):
+    if this is None or prev is None:
+        return "–"
+    delta = int(this["offered"]) - int(prev["offered"])
+    return ("+" if delta > 0 else "") + fmt_number(delta, lang)
+
+
+@callback(
+    Output("weekly-cards", "children"),
+    Output("weekly-trend-rates", "figure"),
+    Output("weekly-trend-waits", "figure"),
+    Output("weekly-daily", "figure"),
+    Output("weekly-intraday", "figure"),
+    Output("weekly-report-link", "href"),
+    Input("weekly-week", "value"),
+    Input("weekly-queues", "value"),
+)
+def update_kpis(week, queues):
+    lang = current_lang()
+    if not week:
+        empty = empty_figure(lbl("no_week", lang), lang)
+        return message(lbl("no_week", lang), "warn"), empty, empty, empty, empty, no_update
+    if not _has("analytics.kpis"):
+        text = t("not_available", lang, what="analytics.kpis")
+        empty = empty_figure(text, lang)
+        return message(text, "warn"), empty, empty, empty, empty, no_update
+    try:
+        bundle = data.current().read(read_week_kpis, week, _queues(queues))
+    except data.WarehouseBusy:
+        empty = empty_figure(t("busy", lang), lang)
+        return message(t("busy", lang), "warn"), empty, empty, empty, empty, no_update
+    bundle["queues"] = list(queues or [])
+    sl = service_level_metric(contract_sl_threshold(bundle["contract"]))
+    cards = kpi_cards(bundle, week, lang)
+    contract, q = bundle["contract"], bundle["queues"]
+    weekly = trim_empty_weeks(bundle["weekly"])
+    rates = trend_figure(weekly, contract, lang, [PICKUP, sl, ABANDON, CALLBACKS],
+                         title=lbl("trend_rates", lang), queues=q)
+    waits = trend_figure(weekly, contract, lang, [ASA, WAIT_P90, AHT],
+                         title=lbl("trend_waits", lang), queues=q)
+    daily = bundle["daily"]
+    day_fig = volume_figure(daily, lang, x=day_labels(daily["period_start"], lang),
+                            x_title=t("axis.day", lang), title=lbl("daily", lang))
+    intra = bundle["intraday"]
+    if int(intra["offered"].sum()) == 0:
+        intra_fig = empty_figure(t("no_data", lang), lang)
+    else:
+        intra_fig = intraday_heatmap(intra, lang, title=lbl("intraday", lang))
+    href = f"/download/weekly-report?week={week}&lang={lang}"
+    return cards, rates, waits, day_fig, intra_fig, href
+
+
+GAP_VALUE_COLUMNS = ("actual", "threshold", "margin", "shortfall")
+
+
+def format_gaps(gaps: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Gap rows with actual/threshold/margin/shortfall formatted in the metric's unit."""
+    out = gaps.astype(object).copy()
+    for i, row in gaps.iterrows():
+        metric = metric_by_name(str(row.get("metric", "")))
+        for col in GAP_VALUE_COLUMNS:
+            if col in gaps.columns:
+                value = row[col]
+                value = None if pd.isna(value) else float(value)
+                if metric is None:
+                    out.at[i, col] = fmt_number(value, lang, 2)
+                elif col in ("margin", "shortfall"):
+                    out.at[i, col] = metric.fmt_delta(value, lang)
+                else:
+                    out.at[i, col] = metric.fmt(value, lang)
+        if metric is not None:
+            out.at[i, "metric"] = metric.label(lang)
+    return out
+
+
+@callback(Output("weekly-gaps", "children"), Input("weekly-week", "value"),
+          Input("weekly-queues", "value"))
+def update_gaps(week, queues):
+    lang = current_lang()
+    if not week:
+        return message(lbl("no_week", lang))
+    if not _has("analytics.targets"):
+        return message(t("not_available", lang, what="analytics.targets"), "warn")
+    try:
+        gaps = data.current().read(read_gaps, week, _queues(queues))
+    except data.WarehouseBusy:
+        return message(t("busy", lang), "warn")
+    if gaps is None or gaps.empty:
+        contract_has_targets = bool(data.current().read(_contract_targets))
+        return message(lbl("no_gap" if contract_has_targets else "no_targets", lang),
+                       id="weekly-gaps-none")
+    return table(format_gaps(gaps, lang), lang, id="weekly-gaps-table")
+
+
+def _contract_targets(con) -> int:
+    from analytics.kpis import resolve_contract
+
+    return len(resolve_contract(con, None).targets)
+
+
+@callback(Output("weekly-recon", "children"), Input("weekly-week", "value"))
+def update_reconciliation(week):
+    lang = current_lang()
+    if not week:
+        return message(lbl("no_week", lang))
+    if not _has("analytics.reconcile"):
+        return message(t("not_available", lang, what="analytics.reconcile"), "warn")
+    try:
+        recon = data.current().read(read_reconciliation, week)
+    except data.WarehouseBusy:
+        return message(t("busy", lang), "warn")
+    if recon.empty or "operator_offered" not in recon or recon["operator_offered"].isna().all():
+        return message(lbl("no_operator", lang), id="weekly-recon-none")
+    from dashboards.i18n import fmt_pct
+
+    pct = {c: (lambda v, lg: fmt_pct(v, lg, 2)) for c in ("offered_gap_rate", "handled_gap_rate")}
+    cols = [c for c in ("period_start", "queue", "operator_offered", "offered", "offered_gap",
+                        "offered_gap_rate", "operator_handled", "answered", "handled_gap",
+                        "handled_gap_rate", "flagged") if c in recon.columns]
+    return table(recon, lang, columns=cols, formats=pct, id="weekly-recon-table",
+                 row_class=lambda r: "flagged" if bool(r.get("flagged")) else "")
+
+
+@callback(Output("weekly-agent-table", "children"), Input("weekly-week", "value"),
+          Input("weekly-queues", "value"))
+def update_agents(week, queues):
+    lang = current_lang()
+    # The server guard already refuses this output to other roles; checked again here.
+    if auth.current_role() not in auth.ID_PREFIX_ROLES["weekly-agent"]:
+        return message(t("forbidden", lang, role=auth.current_role()), "error")
+    if not week:
+        return message(lbl("no_week", lang))
+    if not _has("analytics.kpis"):
+        return message(t("not_available", lang, what="analytics.kpis"), "warn")
+    try:
+        agents = data.current().read(read_agents, week, _queues(queues))
+    except data.WarehouseBusy:
+        return message(t("busy", lang), "warn")
+    if agents.empty:
+        return message(t("no_data", lang))
+    from dashboards.i18n import fmt_pct, fmt_seconds
+
+    cols = ["agent", "answered", "aht_s", "talk_mean_s", "transfer_rate", "asa_s"]
+    labels = {"agent": "agent", "answered": lbl("answered", lang), "aht_s": AHT.label(lang),
+              "talk_mean_s": "DMC" if lang != "en" else "Talk mean",
+              "transfer_rate": "transferts" if lang != "en" else "transfers",
+              "asa_s": ASA.label(lang)}
+    formats = {"aht_s": fmt_seconds, "talk_mean_s": fmt_seconds, "asa_s": fmt_seconds,
+               "transfer_rate": fmt_pct, "answered": fmt_number}
+    return table(agents, lang, columns=[c for c in cols if c in agents.columns], labels=labels,
+                 formats=formats, id="weekly-agent-rows")
+
+
+def actions_table(actions: pd.DataFrame, lang: str):
+    if actions.empty:
+        return message(lbl("no_actions", lang), id="weekly-actions-none")
+    statuses = [{"label": lbl(f"status.{s}", lang), "value": s} for s in ("open", "done", "dropped")]
+    head = html.Thead(html.Tr([html.Th(x) for x in (
+        "n°", lbl("week", lang), lbl("col.text", lang), lbl("owner", lang), lbl("due", lang),
+        t("col.status", lang))]))
+    rows = []
+    for _, a in actions.iterrows():
+        due = a.get("due_date")
+        rows.append(html.Tr([
+            html.Td(str(a["action_id"])),
+            html.Td(a.get("week") or "–"),
+            html.Td(a["text"]),
+            html.Td(lbl(f"owner.{a['owner']}", lang) if a["owner"] in ("client", "provider")
+                    else a["owner"]),
+            html.Td("–" if due is None or pd.isna(due) else str(pd.Timestamp(due).date())),
+            html.Td(dcc.Dropdown(id={"type": "weekly-action-status", "index": int(a["action_id"])},
+                                 options=statuses, value=a["status"], clearable=False,
+                                 style={"minWidth": "130px"})),
+        ]))
+    return html.Table([head, html.Tbody(rows)], className="table", id="weekly-actions-table")
+
+
+@callback(
+    Output("weekly-actions", "children"),
+    Output("weekly-action-message", "children"),
+    Output("weekly-action-text", "value"),
+    Input("weekly-action-add", "n_clicks"),
+    Input({"type": "weekly-action-status", "index": ALL}, "value"),
+    State("weekly-action-text", "value"),
+    State("weekly-action-owner", "value"),
+    State("weekly-action-due", "date"),
+    State("weekly-week", "value"),
+)
+def update_actions(_add, _statuses, text, owner, due, week):
+    lang = current_lang()
+    if not _has("analytics.actions"):
+        return message(t("not_available", lang, what="analytics.actions"), "warn"), None, no_update
+    wh = data.current()
+    note, text_out = None, no_update
+    trigger = ctx.triggered_id
+    try:
+        if trigger == "weekly-action-add":
+            if not text or not text.strip():
+                note = message(lbl("text_required", lang), "warn")
+            else:
+                from analytics.actions import add_action
+
+                user = getattr(__import__("flask_login").current_user, "name", None)
+                wh.write(add_action, text.strip(), owner or "provider",
+                         due_date=dt.date.fromisoformat(due[:10]) if due else None,
+                         week=week, author=user)
+                text_out = ""
+        elif isinstance(trigger, dict) and trigger.get("type") == "weekly-action-status":
+            from analytics.actions import set_action_status
+
+            new = ctx.triggered[0]["value"]
+            current = wh.read(read_actions)
+            row = current[current["action_id"] == trigger["index"]]
+            if new and len(row) and row.iloc[0]["status"] != new:
+                wh.write(set_action_status, int(trigger["index"]), new)
+        actions = wh.read(read_actions)
+    except data.WarehouseBusy:
+        return message(t("busy", lang), "warn"), None, no_update
+    return actions_table(actions, lang), note, text_out
