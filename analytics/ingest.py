@@ -351,8 +351,11 @@ def _zoned_sql(columns: list[str]) -> str:
             f"coalesce(typed.{q}, case when not {mixed} "
             f"then make_timestamp(epoch_us(typed.{local}) - {t}.off)::timestamptz "
             f"else copil_localize(typed.{local}, $tz) end) as {q}")
-        extra.append(f"{mixed} and copil_nonexistent(typed.{local}, $tz) as {_quote('nonex_' + c)}")
-        extra.append(f"{mixed} and copil_ambiguous(typed.{local}, $tz) as {_quote('amb_' + c)}")
+        # CASE, not AND: DuckDB evaluates both sides of AND in a projection
+        extra.append(f"case when {mixed} then copil_nonexistent(typed.{local}, $tz) else false end "
+                     f"as {_quote('nonex_' + c)}")
+        extra.append(f"case when {mixed} then copil_ambiguous(typed.{local}, $tz) else false end "
+                     f"as {_quote('amb_' + c)}")
         joins.append(f"left join tzh {t} on {t}.h = date_trunc('hour', typed.{local})")
     return (sql + ", zoned as (select typed.* replace (" + ", ".join(replace) + "), "
             + ", ".join(extra) + " from typed " + " ".join(joins) + ")")

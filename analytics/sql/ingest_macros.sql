@@ -29,10 +29,11 @@ end);
 
 -- Does the text carry a UTC offset after a clock time (2026-03-30T09:15:02+02:00, ...Z)?
 -- (a cheap test for + - Z past the date first; the regular expression only for those)
-create or replace temp macro copil_has_offset(v) as
-    (contains(substr(v::varchar, 11), '+') or contains(substr(v::varchar, 11), '-')
-     or contains(v::varchar, 'Z'))
-    and regexp_matches(trim(v::varchar), '\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?\s*(Z|[+-]\d{2}(:?\d{2})?)$');
+create or replace temp macro copil_has_offset(v) as case
+    when contains(substr(v::varchar, 11), '+') or contains(substr(v::varchar, 11), '-')
+         or contains(v::varchar, 'Z')
+    then regexp_matches(trim(v::varchar), '\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?\s*(Z|[+-]\d{2}(:?\d{2})?)$')
+    else false end;
 
 -- A naive local date-time in any of the accepted layouts (date alone = midnight).
 create or replace temp macro copil_local_ts(v) as coalesce(
