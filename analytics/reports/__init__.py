@@ -104,6 +104,39 @@ def _actions_section(con, lang: str, *, week: str | None, only_open: bool) -> st
                    label("due", lang), label("status", lang)], rows)
 
 
+def _interval_name(interval: str, lang: str) -> str:
+    """``'2026-03-03T10:00'`` -> ``'mar. 03/03 10:00'``."""
+    return day_name(dt.date.fromisoformat(interval[:10]), lang) + " " + interval[11:]
+
+
+def _gap_html(g, lang: str) -> str:
+    """One ranked gap: the shortfall, the days behind it and the worst intervals."""
+    colon = " : " if lang == "fr" else ": "
+    name = metric_label(g.metric, lang) + (f" [{g.queue}]" if g.queue else "")
+    head = (f"{g.rank}. {name}{colon}{fmt_metric(g.metric, g.actual, lang)} "
+            f"({label('target', lang).lower()} {g.comparison} "
+            f"{fmt_metric(g.metric, g.threshold, lang)}, {label('shortfall', lang)} "
+            f"{fmt_metric(g.metric, g.shortfall, lang)})")
+    items = [f"<div class='gap'><b>{_e(head)}</b>"]
+    if g.days:
+        days = ", ".join(f"{day_name(d['day'], lang)} {fmt_metric(g.metric, d['actual'], lang)} "
+                         f"({fmt_int(d['volume'], lang)})" for d in g.days)
+        items.append(f"<div>{_e(label('days_behind', lang) + colon + days)}</div>")
+    if not g.metric.startswith("callback"):     # intervals do not explain late callbacks
+        lists = (("worst_abandon", g.worst_intervals_abandoned,
+                  lambda i: f"{fmt_int(i['abandoned'], lang)} / {fmt_int(i['offered'], lang)}"),
+                 ("worst_wait", g.worst_intervals_wait,
+                  lambda i: f"{fmt_metric('wait_all_mean_s', i['wait_all_mean_s'], lang)} "
+                            f"({fmt_int(i['offered'], lang)})"))
+        for key, intervals, text in lists:
+            if intervals:
+                items.append(f"<div>{_e(label(key, lang))}</div><ul>" + "".join(
+                    f"<li>{_e(_interval_name(i['interval'], lang) + colon + text(i))}</li>"
+                    for i in intervals) + "</ul>")
+    items.append("</div>")
+    return "".join(items)
+
+
 def weekly_report(con, week: str, *, lang: str = "fr", contract: Contract | None = None,
                   figures: list | None = None) -> str:
     """The weekly meeting pack for ISO ``week`` (``YYYY-Www``) as one HTML document.
@@ -217,38 +250,7 @@ def weekly_report(con, week: str, *, lang: str = "fr", contract: Contract | None
     gaps = week_gaps(con, contract, week)
     if gaps.empty:
         body.append(f"<p>{_e(label('no_gaps' if contract.targets else 'no_targets', lang))}</p>")
-    for g in gaps.itertuples():
-        name = metric_label(g.metric, lang) + (f" [{g.queue}]" if g.queue else "")
-        head = (f"{g.rank}. {name} : {fmt_metric(g.metric, g.actual, lang)} "
-                f"({label('target', lang).lower()} {g.comparison} "
-                f"{fmt_metric(g.metric, g.threshold, lang)}, {label('shortfall', lang)} "
-                f"{fmt_metric(g.metric, g.shortfall, lang)})")
-        if lang == "en":
-            head = head.replace(" : ", ": ")
-        items = [f"<div class='gap'><b>{_e(head)}</b>"]
-        is_callback = g.metric.startswith("callback")
-        if g.days:
-            items.append(f"<div>{_e(label('days_behind', lang))} : " if lang == "fr"
-                         else f"<div>{_e(label('days_behind', lang))}: ")
-            items.append(", ".join(_e(f"{day_name(d['day'], lang)} "
-                                      f"{fmt_metric(g.metric, d['actual'], lang)} "
-                                      f"({fmt_int(d['volume'], lang)})") for d in g.days) + "</div>")
-        if g.worst_intervals_abandoned and not is_callback:
-            items.append(f"<div>{_e(label('worst_abandon', lang))}</div><ul>")
-            for i in g.worst_intervals_abandoned:
-                when = day_name(dt.date.fromisoformat(i["interval"][:10]), lang) + " " + i["interval"][11:]
-                items.append(f"<li>{_e(when)} : {fmt_int(i['abandoned'], lang)} / "
-                             f"{fmt_int(i['offered'], lang)}</li>")
-            items.append("</ul>")
-        if g.worst_intervals_wait and not is_callback:
-            items.append(f"<div>{_e(label('worst_wait', lang))}</div><ul>")
-            for i in g.worst_intervals_wait:
-                when = day_name(dt.date.fromisoformat(i["interval"][:10]), lang) + " " + i["interval"][11:]
-                items.append(f"<li>{_e(when)} : {_e(fmt_metric('wait_all_mean_s', i['wait_all_mean_s'], lang))}"
-                             f" ({fmt_int(i['offered'], lang)})</li>")
-            items.append("</ul>")
-        items.append("</div>")
-        body.append("".join(items))
+    body.extend(_gap_html(g, lang) for g in gaps.itertuples())
     body.append("</section>")
 
     # reconciliation
