@@ -3,7 +3,8 @@
 -- large groups make per-outcome sums followed by a small pivot the fastest plan.
 -- Reads calls_in (period_us, by_value, outcome, wait_s, handle_s, talk_s, transferred,
 -- is_short); parameters $thr (thresholds, s).
--- first pass over the calls: sums per period, by value and outcome (no filters needed)
+-- first pass over the calls: sums per period, by value and outcome, and the answered
+-- waits' percentiles in the same hash table
 calls_by_outcome as (
     select
         period_us, by_value, outcome, is_short,
@@ -21,16 +22,11 @@ calls_by_outcome as (
         count(handle_s)                                                 as handle_n,
         sum(talk_s)                                                     as talk_sum,
         count(talk_s)                                                   as talk_n,
-        sum(transferred::int)                                           as transferred
+        sum(transferred::int)                                           as transferred,
+        -- continuous percentiles of answered waits (linear interpolation), same pass
+        quantile_cont(wait_s, [0.5, 0.8, 0.9, 0.95]) filter (where outcome = 'answered')
+                                                                        as wait_q
     from calls_in
-    group by all
-),
-
--- continuous percentiles of answered waits (linear interpolation)
-answered_waits as (
-    select period_us, by_value, quantile_cont(wait_s, [0.5, 0.8, 0.9, 0.95]) as wait_q
-    from calls_in
-    where outcome = 'answered'
     group by all
 ),
 
@@ -53,7 +49,7 @@ calls_agg as (
         coalesce(sum(within_6) filter (where outcome = 'answered'), 0)  as within_6,
         sum(wait_sum) filter (where outcome = 'answered')
             / sum(wait_n) filter (where outcome = 'answered')           as asa_s,
-        any_value(q.wait_q)                                             as wait_q,
+        any_value(wait_q) filter (where outcome = 'answered')           as wait_q,
         max(wait_max) filter (where outcome = 'answered')               as wait_max_s,
         sum(wait_sum) filter (where outcome = 'abandoned' and not is_short)
             / sum(wait_n) filter (where outcome = 'abandoned' and not is_short)
@@ -69,7 +65,5 @@ calls_agg as (
             / sum(talk_n) filter (where outcome = 'answered')           as talk_mean_s,
         coalesce(sum(transferred) filter (where outcome = 'answered'), 0) as transferred
     from calls_by_outcome o
-    left join answered_waits q
-        on q.period_us = o.period_us and q.by_value is not distinct from o.by_value
     group by all
 )
