@@ -15,13 +15,10 @@
 --   $deadline_s  callback deadline after the request (s)
 --   $as_of     TIMESTAMPTZ "now" for pending callbacks
 --   $staff_line  true when staffing rows for the whole line ('*') exist
--- Timestamps are TIMESTAMPTZ (UTC); timezone($tz, ts) gives the local wall-clock TIMESTAMP.
+-- Timestamps are TIMESTAMPTZ (UTC); timezone($tz, ts) gives the local wall-clock TIMESTAMP,
+-- and timezone($tz, $start::timestamp) the instant of local midnight $start (range bounds,
+-- written inline so that DuckDB pushes them into the table scans).
 with
-
-bounds as (
-    select timezone($tz, $start::timestamp) as start_utc,       -- instant of local midnight
-           timezone($tz, $end::timestamp)   as end_utc
-),
 
 -- calendar of local periods, empty ones included; wall-clock intervals that do not exist
 -- (spring-forward hour) are dropped, the repeated autumn hour is one wall-clock bucket
@@ -57,8 +54,8 @@ calls_local as (
         coalesce(transfer_to, '') <> ''                                 as transferred,
         outcome = 'abandoned' and $short_s > 0 and coalesce(wait_s, 0) <= $short_s as is_short
     from calls
-    where arrived_at >= (select start_utc from bounds)
-      and arrived_at <  (select end_utc from bounds)
+    where arrived_at >= timezone($tz, $start::timestamp)
+      and arrived_at <  timezone($tz, $end::timestamp)
       and ($queues is null or list_contains($queues, queue))
 ),
 
@@ -115,8 +112,8 @@ callbacks_agg as (
     from (
         select *, completed_at is null and outcome = 'pending' and deadline > $as_of as pending
         from callbacks_in
-        where deadline >= (select start_utc from bounds)
-          and deadline <  (select end_utc from bounds)
+        where deadline >= timezone($tz, $start::timestamp)
+          and deadline <  timezone($tz, $end::timestamp)
     )
     group by all
 ),
@@ -129,8 +126,8 @@ staffing_agg as (
         case when $by = 'queue' then queue end                          as by_value,
         sum(advisors * interval_minutes * 60)                           as staffed_s
     from staffing
-    where interval_start >= (select start_utc from bounds)
-      and interval_start <  (select end_utc from bounds)
+    where interval_start >= timezone($tz, $start::timestamp)
+      and interval_start <  timezone($tz, $end::timestamp)
       and case
             when $by = 'queue' then queue <> '*' and ($queues is null or list_contains($queues, queue))
             when $by is not null then false
