@@ -40,6 +40,65 @@ def trend_figure(weekly: pd.DataFrame, contract, lang: str, metrics: list[Metric
     return fig
 
 
+WEEKDAYS = {"fr": ["lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim."],
+            "en": ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]}
+
+
+def day_labels(days, lang: str) -> list[str]:
+    """``lun. 09/11`` (fr) or ``Mon 11/09`` (en) for each local date."""
+    names = WEEKDAYS["en" if lang == "en" else "fr"]
+    out = []
+    for day in pd.to_datetime(pd.Series(list(days))):
+        date = f"{day:%m/%d}" if lang == "en" else f"{day:%d/%m}"
+        out.append(f"{names[day.weekday()]} {date}")
+    return out
+
+
+def trim_empty_weeks(weekly: pd.DataFrame) -> pd.DataFrame:
+    """Drop weeks without offered calls before the first and after the last week with calls."""
+    busy = weekly.index[weekly["offered"] > 0]
+    if len(busy) == 0:
+        return weekly.iloc[0:0]
+    return weekly.loc[busy[0]:busy[-1]]
+
+
+def intraday_heatmap(intraday: pd.DataFrame, lang: str, *, title: str) -> go.Figure:
+    """Average speed of answer (s) per day (rows) and half hour (columns), hover with counts.
+
+    Half hours with no offered call on any day of the week are left out.
+    """
+    df = intraday.copy()
+    stamp = pd.to_datetime(df["period_start"])
+    df["day"] = stamp.dt.date
+    df["slot"] = stamp.dt.strftime("%H:%M")
+    busy_slots = sorted(df.loc[df["offered"] > 0, "slot"].unique())
+    df = df[df["slot"].isin(busy_slots)]
+    days = sorted(df["day"].unique())
+    grid = {col: df.pivot_table(index="day", columns="slot", values=col, aggfunc="first",
+                                dropna=False).reindex(index=days, columns=busy_slots)
+            for col in ("asa_s", "offered", "answered", "abandoned")}
+    custom = [[[_int(grid[c].iat[i, j]) for c in ("offered", "answered", "abandoned")]
+               for j in range(len(busy_slots))] for i in range(len(days))]
+    hover = (f"%{{y}} %{{x}}<br>{t('chart.offered', lang)}: %{{customdata[0]}}"
+             f"<br>{t('chart.answered', lang)}: %{{customdata[1]}}"
+             f"<br>{t('chart.abandoned', lang)}: %{{customdata[2]}}"
+             f"<br>{t('axis.wait', lang)}: %{{z:.0f}}<extra></extra>")
+    fig = go.Figure(go.Heatmap(
+        z=grid["asa_s"].to_numpy(dtype=float), x=busy_slots, y=day_labels(days, lang),
+        customdata=custom, hovertemplate=hover, colorscale="YlOrRd", zmin=0,
+        colorbar={"title": {"text": "s"}}, xgap=1, ygap=1))
+    fig.update_layout(title=title)
+    style_figure(fig, lang, x_title=t("axis.halfhour", lang), y_title=t("axis.day", lang))
+    fig.update_layout(hovermode="closest")
+    fig.update_yaxes(autorange="reversed", type="category")
+    fig.update_xaxes(type="category")
+    return fig
+
+
+def _int(value) -> int:
+    return 0 if pd.isna(value) else int(value)
+
+
 def volume_figure(df: pd.DataFrame, lang: str, *, x, x_title: str, title: str) -> go.Figure:
     """Offered, answered and abandoned calls as bars, average speed of answer on a 2nd axis."""
     fig = make_subplots(specs=[[{"secondary_y": True}]])
@@ -51,7 +110,9 @@ def volume_figure(df: pd.DataFrame, lang: str, *, x, x_title: str, title: str) -
                              hovertemplate="%{y:.0f} s"), secondary_y=True)
     fig.update_layout(title=title, barmode="group")
     style_figure(fig, lang, x_title=x_title, y_title=t("axis.calls", lang))
-    fig.update_yaxes(title_text=t("axis.wait", lang), secondary_y=True, rangemode="tozero")
+    fig.update_yaxes(title_text=t("axis.wait", lang), secondary_y=True, rangemode="tozero",
+                     tickformat=",.0f", showgrid=False)
+    fig.update_yaxes(tickformat=",.0f", secondary_y=False)
     return fig
 
 

@@ -83,7 +83,8 @@ def learn_weekly_pattern(y: pd.Series, *, closed_share: float = 0.8,
     """Closed weekdays and the public's weekend, learned from a daily series.
 
     A weekday is *closed* when at least ``closed_share`` of its observed days have
-    zero calls. The *weekend* (used to find bridge days) is the set of weekdays that
+    zero calls, or when it never appears in two weeks or more of data (files often
+    have no row for closed days). The *weekend* (used to find bridge days) is the set of weekdays that
     are closed or whose mean volume is below ``weekend_ratio`` times the median of
     the open weekdays' means (Friday-Saturday for a line whose week starts Sunday).
 
@@ -93,10 +94,13 @@ def learn_weekly_pattern(y: pd.Series, *, closed_share: float = 0.8,
     """
     obs = y.dropna()
     wd = obs.index.day_of_week
+    span_weeks = len(y) / 7.0
     closed, means = [], {}
     for d in range(7):
         v = obs[wd == d]
         if len(v) == 0:
+            if span_weeks >= 2:  # a weekday never seen in weeks of data: the line is closed
+                closed.append(d)
             continue
         if (v <= 0).mean() >= closed_share:
             closed.append(d)

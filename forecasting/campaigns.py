@@ -1,7 +1,9 @@
 """Communication campaigns as regressors: geometric-decay (adstock) impulses.
 
-A campaign starting on day ``s`` adds, in log volume, ``beta * scale * r**(t - s)`` on
-days ``t >= s`` where ``r = 0.5 ** (1 / half_life_days)`` is its channel's daily decay.
+A campaign adds, in log volume, ``beta * scale * r ** (k - delay)`` on the ``k``-th open
+day after its start (``k >= delay``), where ``r = 0.5 ** (1 / half_life_days)`` is its
+channel's decay per open day and ``delay`` its channel's lag in open days (a mailing is
+read days after it is sent).
 ``scale`` is the campaign's audience over its channel's typical audience (1 when the
 audience is unknown).
 
@@ -12,13 +14,17 @@ The canonical campaign calendar has the warehouse's columns: ``campaign_id``,
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 
-#: candidate half-lives (days) searched for each channel
-HALF_LIFE_GRID = (0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 7.0, 10.0)
-#: days after the start over which an impulse is carried (its tail beyond is < 1 %)
-MAX_EFFECT_DAYS = 42
+#: candidate half-lives (open days) searched for each channel
+HALF_LIFE_GRID = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 7.0, 10.0)
+#: candidate delays (open days from the start to the first extra calls, e.g. mail delivery)
+DELAY_GRID = (0, 1, 2, 3)
+#: open days after the start over which an impulse is carried (its tail beyond is < 1 %)
+MAX_EFFECT_DAYS = 30
 
 
 def decay_rate(half_life_days: float) -> float:
@@ -28,23 +34,49 @@ def decay_rate(half_life_days: float) -> float:
     return float(0.5 ** (1.0 / half_life_days))
 
 
-def adstock(dates: pd.DatetimeIndex, start: pd.Timestamp, half_life_days: float,
-            max_days: int = MAX_EFFECT_DAYS) -> np.ndarray:
-    """Impulse response of one campaign on ``dates``: ``r**(t - start)`` for 0 <= t - start < max_days.
+def open_day_lags(is_open: pd.Series, dates: pd.DatetimeIndex,
+                  starts: Sequence[pd.Timestamp]) -> np.ndarray:
+    """Open days elapsed since each campaign start, on ``dates`` (n_dates x n_campaigns).
+
+    Campaign effects are counted on the line's open days: the first open day on or after
+    the start has lag 0, the next open day lag 1, and so on (a weekend does not age a
+    mailing). Closed days and days before the start get NaN.
 
     Parameters
     ----------
+    is_open : boolean Series on a complete daily index
+        Covering every start and every date.
     dates : DatetimeIndex
-        Daily dates.
-    start : Timestamp
-        Campaign start day (the impulse, value 1).
-    half_life_days : float
-        Days for the effect to halve.
+        Days to describe.
+    starts : sequence of Timestamps
+        Campaign start days.
     """
-    lag = ((dates - pd.Timestamp(start).normalize()) / pd.Timedelta(days=1)).to_numpy()
-    r = decay_rate(half_life_days)
-    out = np.where((lag >= 0) & (lag < max_days), np.power(r, np.clip(lag, 0, None)), 0.0)
-    return out
+    clock = is_open.astype(int).cumsum()
+    opened = is_open.reindex(dates).to_numpy(bool)
+    k_date = clock.reindex(dates).to_numpy(float)
+    st = pd.DatetimeIndex(starts)
+    before = (clock.reindex(st).to_numpy(float) - is_open.reindex(st).to_numpy(float))
+    lags = k_date[:, None] - 1.0 - before[None, :]
+    valid = opened[:, None] & (dates.to_numpy()[:, None] >= st.to_numpy()[None, :])
+    return np.where(valid, lags, np.nan)
+
+
+def adstock(lags: np.ndarray, half_life_days: float, delay_days: int = 0,
+            max_days: int = MAX_EFFECT_DAYS) -> np.ndarray:
+    """Geometric impulse response ``r ** (lag - delay)`` for ``0 <= lag - delay < max_days``, else 0.
+
+    Parameters
+    ----------
+    lags : array
+        Open days since the campaign start (NaN: closed or before the start).
+    half_life_days : float
+        Open days for the effect to halve.
+    delay_days : int
+        Open days before the first extra calls.
+    """
+    k = np.asarray(lags, float) - delay_days
+    ok = np.isfinite(k) & (k >= 0) & (k < max_days)
+    return np.where(ok, np.power(decay_rate(half_life_days), np.where(ok, k, 0.0)), 0.0)
 
 
 def normalize_campaigns(campaigns: pd.DataFrame | None) -> pd.DataFrame:
@@ -74,14 +106,17 @@ def normalize_campaigns(campaigns: pd.DataFrame | None) -> pd.DataFrame:
         cols + [k for k in c.columns if k not in cols]]
 
 
-def campaign_matrix(dates: pd.DatetimeIndex, campaigns: pd.DataFrame,
-                    half_lives: dict[str, float]) -> pd.DataFrame:
-    """One column per campaign: its scaled adstock ``scale * r**(t - start)`` on ``dates``."""
-    cols = {}
-    for row in campaigns.itertuples(index=False):
-        hl = half_lives.get(row.channel, 2.0)
-        cols[row.campaign_id] = row.scale * adstock(dates, row.start_date, hl)
-    return pd.DataFrame(cols, index=dates)
+def campaign_matrix(lags: np.ndarray, campaigns: pd.DataFrame,
+                    shapes: dict[str, tuple[float, int]]) -> np.ndarray:
+    """Scaled adstock of each campaign: ``scale * r ** (lag - delay)`` (n_dates x n_campaigns).
+
+    ``shapes`` maps a channel to its ``(half_life_days, delay_days)``.
+    """
+    out = np.zeros(lags.shape)
+    for j, row in enumerate(campaigns.itertuples(index=False)):
+        hl, delay = shapes[row.channel]
+        out[:, j] = row.scale * adstock(lags[:, j], hl, delay)
+    return out
 
 
 def extra_calls(level: np.ndarray, log_effect: np.ndarray) -> np.ndarray:

@@ -1,11 +1,12 @@
-"""Daily call-volume model: log-linear calendar regression with ARMA errors.
+"""Daily call-volume model: log-linear calendar base with ARMA errors, plus campaign calls.
 
-``log(calls + 1)`` on open days is regressed on weekday effects (learned, any weekly
-pattern), a linear trend, yearly Fourier terms (with more than ~13 months of history),
-holiday / bridge-day / day-after-holiday / school-holiday indicators and one geometric
-decay (adstock) regressor per past campaign; the regression residuals follow an
-ARMA(1, 1) process on the daily grid (closed and missing days are gaps the Kalman filter
-skips). Closed days are forecast exactly 0.
+The base, ``log(calls + 1)`` on open days, is regressed on weekday effects (learned, any
+weekly pattern), a linear trend, yearly Fourier terms (with more than ~13 months of
+history) and holiday / bridge-day / day-after-holiday / school-holiday indicators; its
+residuals follow an ARMA(1, 1) process on the daily grid (closed and missing days are
+gaps the Kalman filter skips). Each campaign adds extra calls on top: its peak-day size
+times a geometric decay over the following open days (an adstock), with a half-life and
+a delay per channel learned from past campaigns. Closed days are forecast exactly 0.
 
 Examples
 --------
@@ -82,6 +83,12 @@ def fourier_terms(dates: pd.DatetimeIndex, order: int, period: float = 365.25) -
     return pd.DataFrame(cols, index=dates)
 
 
+def _wls(X: np.ndarray, r: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, float]:
+    """Weighted least squares ``min sum w (r - X a)^2``: coefficients and weighted SSE."""
+    sw = np.sqrt(w)
+    return _ols(X * sw[:, None], r * sw)
+
+
 def _ols(X: np.ndarray, z: np.ndarray) -> tuple[np.ndarray, float]:
     """Least squares by the normal equations (fast for these small, well-conditioned
     designs); falls back to an SVD solve when ``X'X`` is singular."""
@@ -99,6 +106,7 @@ class _Design:
 
     t0: pd.Timestamp
     yearly_order: int
+    months: bool
     calendar_cols: list[str]
     weekdays: list[int]
     cal_kwargs: dict = field(default_factory=dict)
@@ -112,6 +120,9 @@ class _Design:
         frame = pd.DataFrame(cols, index=dates)
         if self.yearly_order:
             frame = frame.join(fourier_terms(dates, self.yearly_order))
+        if self.months:  # month effects relative to January
+            for m in range(2, 13):
+                frame[f"m{m}"] = (dates.month == m).astype(float)
         for c in self.calendar_cols:
             frame[c] = cal[c].to_numpy(float)
         return frame
@@ -141,12 +152,17 @@ class DailyVolumeModel:
         Whether the line closes on public holidays; learned when None.
     closed_dates : iterable of dates
         Extra days the line is closed (past or future).
+    yearly : {"fourier", "month"}
+        Shape of the yearly pattern: Fourier terms (smooth) or one effect per calendar
+        month (steps at month ends, e.g. billing or benefit cycles). Only with at least
+        400 days of history (or ``yearly_order`` > 0).
     yearly_order : int, optional
         Number of yearly Fourier pairs; default 4 with at least 400 days of history, else 0.
     arma_order : (p, q)
         ARMA order of the regression errors (default (1, 1)).
     half_lives : dict, optional
-        Fixed half-life (days) per channel; estimated from the history when None.
+        Fixed half-life (open days) per channel; with ``delays`` (open days before the
+        first extra calls, default 0). Both are estimated from the history when None.
     min_weeks : int
         Below this many weeks of history a seasonal-naive forecast is used (with a
         :class:`ShortHistoryWarning`).
@@ -158,8 +174,10 @@ class DailyVolumeModel:
                  closed_weekdays: Iterable[int] | None = None,
                  weekend: Iterable[int] | None = None,
                  closed_on_holidays: bool | None = None, closed_dates: Iterable = (),
-                 yearly_order: int | None = None, arma_order: tuple[int, int] = (1, 1),
-                 half_lives: dict[str, float] | None = None, min_weeks: int = 8) -> None:
+                 yearly_order: int | None = None, yearly: str = "month",
+                 arma_order: tuple[int, int] = (1, 1),
+                 half_lives: dict[str, float] | None = None,
+                 delays: dict[str, int] | None = None, min_weeks: int = 8) -> None:
         self.calls = as_daily_series(calls)
         if (self.calls.dropna() < 0).any():
             raise ValueError("calls: counts must be >= 0")
@@ -174,10 +192,15 @@ class DailyVolumeModel:
         if yearly_order is not None and yearly_order < 0:
             raise ValueError("yearly_order must be >= 0")
         self.yearly_order = yearly_order
+        if yearly not in ("fourier", "month"):
+            raise ValueError("yearly must be 'fourier' (smooth yearly wave) or 'month' "
+                             "(one effect per calendar month)")
+        self.yearly = yearly
         if len(arma_order) != 2 or min(arma_order) < 0:
             raise ValueError("arma_order must be a pair (p, q) of non-negative integers")
         self.arma_order = tuple(arma_order)
         self.half_lives = dict(half_lives) if half_lives else None
+        self.delays = dict(delays) if delays else None
         if min_weeks < 2:
             raise ValueError("min_weeks must be >= 2")
         self.min_weeks = min_weeks
@@ -224,13 +247,26 @@ class DailyVolumeModel:
             if v.sum() > 0 and v.std() > 0:
                 cal_cols.append(c)
         weekdays = sorted(set(cal.loc[obs, "weekday"]))
-        design = _Design(t0=y.index[0], yearly_order=order, calendar_cols=cal_cols,
+        months = self.yearly == "month" and order > 0
+        design = _Design(t0=y.index[0], yearly_order=0 if months else order, months=months,
+                         calendar_cols=cal_cols,
                          weekdays=weekdays, cal_kwargs=kw)
         return DailyVolumeResults(self, kw, cal, design=design)
 
 
 class DailyVolumeResults:
-    """A fitted :class:`DailyVolumeModel`: forecasts, campaign uplift, summary."""
+    """A fitted :class:`DailyVolumeModel`: forecasts, campaign uplift, summary.
+
+    Notes
+    -----
+    Volume on an open day is ``base_t + sum_k a_k x_k(t)``: a log-linear base
+    (calendar regression + ARMA errors) plus each campaign's extra calls, ``a_k`` calls
+    on its peak day times its adstock shape ``x_k``. The two parts are estimated by
+    backfitting: the base on ``log(calls - campaign calls)``, then the campaign sizes by
+    weighted least squares on ``calls - base`` (weights ``1 / var``, with
+    ``var = base + s2 * base**2``: Poisson plus the base's own relative noise), and the
+    channel shapes (half-life, delay) by profile least squares on a grid.
+    """
 
     def __init__(self, model: DailyVolumeModel, cal_kwargs: dict, cal: pd.DataFrame, *,
                  short: bool = False, design: _Design | None = None) -> None:
@@ -240,85 +276,123 @@ class DailyVolumeResults:
         self.short_history = short
         self.design = design
         self.warnings: list[str] = []
-        y = model.calls
         self.open = cal["open"].to_numpy()
+        self.own_campaigns: list[str] = []
+        self.half_lives, self.delays, self.shapes = {}, {}, {}
+        self.channel_effect: dict[str, tuple[float, float, float]] = {}
         if short:
-            self.half_lives = {}
             return
         with single_blas_thread():
-            self._fit(y)
+            self._fit(model.calls)
 
     # ------------------------------------------------------------------ fitting
     def _fit(self, y: pd.Series) -> None:
         model = self.model
         camps = model.campaigns
         dates = y.index
-        base = self.design.base(dates, self.calendar)
-        z = np.log1p(y.to_numpy(float))
-        fit_rows = self.open & np.isfinite(z)
-        # campaigns with enough observed days get their own coefficient
-        own, pending = [], []
-        for row in camps.itertuples(index=False):
-            lag = (dates - row.start_date).days
-            n_obs = int((fit_rows & (lag >= 0) & (lag < cmp.MAX_EFFECT_DAYS)).sum())
-            (own if n_obs >= MIN_OBS_PER_CAMPAIGN else pending).append(row.campaign_id)
-        self.own_campaigns = own
-        own_c = camps[camps["campaign_id"].isin(own)]
-        channels = sorted(set(own_c["channel"]))
-        hl = {ch: 2.0 for ch in set(camps["channel"])}
-        if model.half_lives:
-            hl.update(model.half_lives)
-        Xb = base.to_numpy()
-
-        lags = ((dates.to_numpy()[:, None] - own_c["start_date"].to_numpy()[None, :])
-                / np.timedelta64(1, "D"))
-        in_window = (lags >= 0) & (lags < cmp.MAX_EFFECT_DAYS)
-        lags = np.clip(lags, 0, None)
-        scale = own_c["scale"].to_numpy(float)
-        chan = own_c["channel"].to_numpy()
-
-        def design_with(hls: dict[str, float]) -> np.ndarray:
+        yv = y.to_numpy(float)
+        Xb = self.design.base(dates, self.calendar).to_numpy()
+        self.base_columns = list(self.design.base(dates[:1], self.calendar.iloc[:1]).columns)
+        rows = self.open & np.isfinite(yv)
+        # campaigns with enough observed open days get their own size
+        all_lags = self._lags(dates, camps)
+        own_mask = np.array([int((rows & (all_lags[:, j] >= 0)
+                                  & (all_lags[:, j] < cmp.MAX_EFFECT_DAYS)).sum())
+                             >= MIN_OBS_PER_CAMPAIGN for j in range(len(camps))], bool)
+        own_c = camps[own_mask]
+        self.own_campaigns = list(own_c["campaign_id"])
+        lags = all_lags[:, own_mask]
+        shapes = {ch: (2.0, 0) for ch in set(camps["channel"])}
+        for ch, h in (model.half_lives or {}).items():
+            shapes[ch] = (float(h), int((model.delays or {}).get(ch, 0)))
+        search = not model.half_lives and len(own_c) > 0
+        # first base fit without the days right after campaign starts
+        near = (np.nan_to_num(lags, nan=-1.0) >= 0) & (np.nan_to_num(lags, nan=99.0) < 10)
+        base_rows = rows & ~near.any(axis=1) if len(own_c) else rows.copy()
+        if base_rows.sum() < 0.5 * rows.sum():
+            base_rows = rows.copy()
+        campaign_calls = np.zeros(len(dates))
+        self.outlier_dates = dates[:0]
+        for it in range(3):
+            z = np.log1p(np.clip(yv - campaign_calls, 0.1 * np.nan_to_num(yv), None))
+            beta, _ = _ols(Xb[base_rows], z[base_rows])
+            r = z - Xb @ beta
+            if it < 2:  # set gross outliers aside (unflagged closures, data errors)
+                med = np.median(r[base_rows])
+                mad = 1.4826 * np.median(np.abs(r[base_rows] - med))
+                out = base_rows & (np.abs(r - med) > OUTLIER_Z * max(mad, 1e-6))
+                base_rows &= ~out
+                rows &= ~out
+                self.outlier_dates = self.outlier_dates.union(dates[out])
+            base = np.expm1(Xb @ beta)
+            s2 = max(float(np.var(r[base_rows])) - float(np.mean(1.0 / np.maximum(
+                base[base_rows], 1.0))), 0.0)
             if not len(own_c):
-                return Xb
-            r = np.array([cmp.decay_rate(hls[c]) for c in chan])
-            C = np.where(in_window, np.power(r[None, :], lags), 0.0) * scale[None, :]
-            return np.hstack([Xb, C])
-
-        # robust pass: drop gross outliers (unflagged closures, data errors)
-        rows = fit_rows.copy()
-        X = design_with(hl)
-        beta, _ = _ols(X[rows], z[rows])
-        r = z - X @ beta
-        mad = 1.4826 * np.median(np.abs(r[rows] - np.median(r[rows])))
-        outliers = rows & (np.abs(r) > OUTLIER_Z * max(mad, 1e-6))
-        rows &= ~outliers
-        self.outlier_dates = dates[outliers]
-        # half-life per channel by profile least squares (coordinate search, two passes)
-        self.half_life_sse: dict[str, dict[float, float]] = {}
-        if not model.half_lives:
-            for _ in range(2):
-                for ch in channels:
-                    sse = {}
-                    for h in cmp.HALF_LIFE_GRID:
-                        trial = dict(hl, **{ch: h})
-                        sse[h] = _ols(design_with(trial)[rows], z[rows])[1]
-                    hl[ch] = min(sse, key=sse.get)
-                    self.half_life_sse[ch] = sse
-        self.half_lives = hl
-        self.n_fit = int(rows.sum())
-        X = design_with(hl)
-        self.columns = list(base.columns) + list(own_c["campaign_id"])
+                break
+            w = 1.0 / np.maximum(base + s2 * base ** 2, 1.0)
+            resid = yv - base
+            if search and it < 2:
+                shapes = self._search_shapes(lags, own_c, shapes, resid, w, rows)
+            C = cmp.campaign_matrix(lags, own_c, shapes)
+            a, _ = _wls(C[rows], resid[rows], w[rows])
+            campaign_calls = C @ a
+            base_rows = rows.copy()
+        self.shapes = shapes
+        self.half_lives = {ch: float(v[0]) for ch, v in shapes.items()}
+        self.delays = {ch: int(v[1]) for ch, v in shapes.items()}
         import statsmodels.api as sm
 
-        ols = sm.OLS(z[rows], X[rows]).fit()
-        self.params = pd.Series(ols.params, index=self.columns)
-        self.cov = pd.DataFrame(ols.cov_params(), index=self.columns, columns=self.columns)
-        self.sigma2_ols = float(ols.scale)
-        resid = pd.Series(np.where(rows, z - X @ ols.params, np.nan), index=dates)
-        self.resid = resid
-        self._fit_arma(resid)
+        ols = sm.OLS(z[base_rows], Xb[base_rows]).fit()
+        self.params = pd.Series(ols.params, index=self.base_columns)
+        self.cov = pd.DataFrame(ols.cov_params(), index=self.base_columns,
+                                columns=self.base_columns)
+        self.n_fit = int(base_rows.sum())
+        self.fit_rows = base_rows
+        self.resid = pd.Series(np.where(base_rows, z - Xb @ ols.params, np.nan), index=dates)
+        self._fit_arma(self.resid)
+        if len(own_c):
+            C = cmp.campaign_matrix(lags, own_c, shapes)
+            wls = sm.WLS(resid[rows], C[rows], weights=w[rows]).fit()
+            self.sizes = pd.Series(wls.params, index=self.own_campaigns)
+            self.sizes_cov = pd.DataFrame(wls.cov_params(), index=self.own_campaigns,
+                                          columns=self.own_campaigns)
+            # serial correlation of the residuals (the base drifts for days) widens the
+            # campaign sizes' uncertainty by the AR(1) long-run factor (1 + rho) / (1 - rho)
+            e = np.where(rows, (resid - C @ wls.params) * np.sqrt(w), np.nan)
+            pair = np.isfinite(e[1:]) & np.isfinite(e[:-1])
+            rho = float(np.corrcoef(e[1:][pair], e[:-1][pair])[0, 1]) if pair.sum() > 10 else 0.0
+            self.serial_factor = (1 + max(rho, 0.0)) / (1 - min(max(rho, 0.0), 0.9))
+            self.sizes_cov *= self.serial_factor
+            self._profile = (lags, own_c, resid, w, rows, float(wls.scale) * self.serial_factor)
+        else:
+            self.sizes = pd.Series(dtype=float)
+            self.sizes_cov = pd.DataFrame()
         self._channel_effects(own_c)
-        self.fit_rows = rows
+
+    def _search_shapes(self, lags, own_c, shapes, resid, w, rows):
+        """Half-life and delay per channel minimising the weighted SSE (coordinate search)."""
+        shapes = dict(shapes)
+        self.shape_sse: dict[str, dict[tuple[float, int], float]] = {}
+        for ch in sorted(set(own_c["channel"])):
+            sse = {}
+            for h in cmp.HALF_LIFE_GRID:
+                for d in cmp.DELAY_GRID:
+                    trial = dict(shapes, **{ch: (h, d)})
+                    C = cmp.campaign_matrix(lags, own_c, trial)
+                    sse[(h, d)] = _wls(C[rows], resid[rows], w[rows])[1]
+            shapes[ch] = min(sse, key=sse.get)
+            self.shape_sse[ch] = sse
+        return shapes
+
+    def _lags(self, dates: pd.DatetimeIndex, camps: pd.DataFrame) -> np.ndarray:
+        """Open days since each campaign's start on ``dates`` (see :func:`open_day_lags`)."""
+        if len(camps) == 0:
+            return np.zeros((len(dates), 0))
+        lo = min(dates[0], camps["start_date"].min()) - pd.Timedelta(days=1)
+        hi = max(dates[-1], camps["start_date"].max()) + pd.Timedelta(days=1)
+        grid = pd.date_range(lo, hi, freq="D")
+        is_open = calendar_frame(grid, **self.cal_kwargs)["open"]
+        return cmp.open_day_lags(is_open, dates, list(camps["start_date"]))
 
     def _fit_arma(self, resid: pd.Series) -> None:
         from statsmodels.tsa.statespace.sarimax import SARIMAX
@@ -331,19 +405,21 @@ class DailyVolumeResults:
                 disp=False, maxiter=100)
 
     def _channel_effects(self, own_c: pd.DataFrame) -> None:
-        """Per-channel mean log effect per unit scale (gamma), its variance and the
-        between-campaign variance tau^2 (method of moments)."""
-        self.channel_effect: dict[str, tuple[float, float, float]] = {}
+        """Per channel: mean peak-day extra calls of a typical-audience campaign (``gamma``),
+        its variance and the between-campaign variance ``tau2`` (method of moments)."""
+        self.channel_effect = {}
         for ch, grp in own_c.groupby("channel"):
             ids = list(grp["campaign_id"])
-            est = self.params[ids].to_numpy() / grp["scale"].to_numpy()
-            var = np.diag(self.cov.loc[ids, ids].to_numpy()) / grp["scale"].to_numpy() ** 2
-            w = 1.0 / np.maximum(var, 1e-12)
-            gamma = float(np.sum(w * est) / np.sum(w))
-            var_gamma = float(1.0 / np.sum(w))
+            sc = grp["scale"].to_numpy(float)
+            est = self.sizes[ids].to_numpy() / sc
+            var = np.diag(self.sizes_cov.loc[ids, ids].to_numpy()) / sc ** 2
+            wt = 1.0 / np.maximum(var, 1e-9)
+            gamma = float(np.sum(wt * est) / np.sum(wt))
+            var_gamma = float(1.0 / np.sum(wt))
             if len(ids) >= 2:
-                tau2 = max(0.0, float(np.var(est, ddof=1) - np.mean(var)))
-                var_gamma = max(var_gamma, float(np.var(est, ddof=1) / len(ids)))
+                spread = float(np.var(est, ddof=1))
+                tau2 = max(0.0, spread - float(np.mean(var)))
+                var_gamma = max(var_gamma, spread / len(ids))
             else:
                 tau2 = (0.5 * gamma) ** 2
             self.channel_effect[ch] = (gamma, var_gamma, tau2)
@@ -364,6 +440,12 @@ class DailyVolumeResults:
         -------
         DataFrame indexed by ``date`` with ``forecast, lo80, hi80, lo95, hi95`` (calls);
         closed days are exactly 0.
+
+        Notes
+        -----
+        The base's band is log-normal (ARMA forecast variance plus the regression
+        coefficients' uncertainty); the campaigns' calls add a normal term, combined in
+        quadrature: ``hi = base + C + sqrt((base_hi - base)**2 + (z sd_C)**2)``.
         """
         if horizon < 1:
             raise ValueError("horizon must be >= 1 day")
@@ -373,42 +455,42 @@ class DailyVolumeResults:
         open_future = cal["open"].to_numpy()
         if self.short_history:
             return self._short_forecast(horizon, open_future)
-        mu, var = self._log_mean_var(dates, cal, planned)
-        sd = np.sqrt(var)
-        out = pd.DataFrame({
-            "forecast": np.expm1(mu),
-            "lo80": np.expm1(mu - Z80 * sd), "hi80": np.expm1(mu + Z80 * sd),
-            "lo95": np.expm1(mu - Z95 * sd), "hi95": np.expm1(mu + Z95 * sd),
-        }, index=dates).clip(lower=0.0)
-        out.loc[~open_future, BAND_COLUMNS] = 0.0
-        out.index.name = "date"
-        return out
+        Xb = self.design.base(dates, cal).to_numpy()
+        fc = self.arma.get_forecast(horizon)
+        mu = Xb @ self.params.to_numpy() + np.asarray(fc.predicted_mean)
+        sd = np.sqrt(np.asarray(fc.var_pred_mean)
+                     + np.einsum("ij,jk,ik->i", Xb, self.cov.to_numpy(), Xb))
+        base = np.expm1(mu)
+        c_mean, c_var = self._campaign_calls(dates, planned)
+        c_sd = np.sqrt(c_var)
+        out = {"forecast": base + c_mean}
+        for lo, hi, z in (("lo80", "hi80", Z80), ("lo95", "hi95", Z95)):
+            up = np.sqrt((np.expm1(mu + z * sd) - base) ** 2 + (z * c_sd) ** 2)
+            down = np.sqrt((base - np.expm1(mu - z * sd)) ** 2 + (z * c_sd) ** 2)
+            out[lo] = base + c_mean - down
+            out[hi] = base + c_mean + up
+        frame = pd.DataFrame(out, index=dates)[BAND_COLUMNS].clip(lower=0.0)
+        frame.loc[~open_future, BAND_COLUMNS] = 0.0
+        frame.index.name = "date"
+        return frame
 
-    def _log_mean_var(self, dates: pd.DatetimeIndex, cal: pd.DataFrame,
-                      planned: pd.DataFrame | None) -> tuple[np.ndarray, np.ndarray]:
-        h = len(dates)
-        base = self.design.base(dates, cal)
-        own_c = self.model.campaigns[self.model.campaigns["campaign_id"].isin(self.own_campaigns)]
-        C = cmp.campaign_matrix(dates, own_c, self.half_lives)
-        X = np.hstack([base.to_numpy(), C.to_numpy()]) if len(C.columns) else base.to_numpy()
-        fc = self.arma.get_forecast(h)
-        mu = X @ self.params.to_numpy() + np.asarray(fc.predicted_mean)
-        var = np.asarray(fc.var_pred_mean) + np.einsum("ij,jk,ik->i", X, self.cov.to_numpy(), X)
-        eff, eff_var = self._pending_effect(dates, planned)
-        return mu + eff, var + eff_var
-
-    def _pending_effect(self, dates: pd.DatetimeIndex, planned: pd.DataFrame | None
+    def _campaign_calls(self, dates: pd.DatetimeIndex, planned: pd.DataFrame | None
                         ) -> tuple[np.ndarray, np.ndarray]:
-        """Log effect (and its variance) of campaigns without their own coefficient."""
+        """Extra calls from campaigns on ``dates`` and their variance (calls, calls^2)."""
         camps = self.model.campaigns
+        mean = np.zeros(len(dates))
+        var = np.zeros(len(dates))
+        own_c = camps[camps["campaign_id"].isin(self.own_campaigns)]
+        if len(own_c):
+            C = cmp.campaign_matrix(self._lags(dates, own_c), own_c, self.shapes)
+            mean += C @ self.sizes.to_numpy()
+            var += np.einsum("ij,jk,ik->i", C, self.sizes_cov.to_numpy(), C)
         pend = camps[~camps["campaign_id"].isin(self.own_campaigns)]
         if planned is not None and len(planned):
-            pl = cmp.normalize_campaigns(planned)
-            pl = _rescale_like(pl, camps)
-            pend = pd.concat([pend, pl], ignore_index=True)
-        eff = np.zeros(len(dates))
-        var = np.zeros(len(dates))
-        for row in pend.itertuples(index=False):
+            pend = pd.concat([pend, _rescale_like(cmp.normalize_campaigns(planned), camps)],
+                             ignore_index=True)
+        lags = self._lags(dates, pend)
+        for j, row in enumerate(pend.itertuples(index=False)):
             if row.channel not in self.channel_effect:
                 msg = (f"campaign {row.campaign_id}: no past '{row.channel}' campaign in the "
                        "history to learn its effect from; forecast without it")
@@ -416,10 +498,10 @@ class DailyVolumeResults:
                     self.warnings.append(msg)
                 continue
             gamma, var_gamma, tau2 = self.channel_effect[row.channel]
-            x = row.scale * cmp.adstock(dates, row.start_date, self.half_lives[row.channel])
-            eff += gamma * x
+            x = row.scale * cmp.adstock(lags[:, j], *self.shapes[row.channel])
+            mean += gamma * x
             var += x ** 2 * (var_gamma + tau2)
-        return eff, var
+        return mean, var
 
     def _short_forecast(self, horizon: int, open_future: np.ndarray) -> pd.DataFrame:
         y = self.model.calls
@@ -440,39 +522,37 @@ class DailyVolumeResults:
         return out
 
     # ------------------------------------------------------------------ campaigns
-    def uplift(self, *, alpha: float = 0.05, n_draws: int = 4000,
-               seed: int = 0) -> pd.DataFrame:
+    def uplift(self, *, alpha: float = 0.05) -> pd.DataFrame:
         """Extra calls attributable to each past campaign, with a ``1 - alpha`` band.
 
-        For campaign ``k`` with log effect ``b_k x_k(t)``, the extra calls on day ``t``
-        are ``level_t (1 - exp(-b_k x_k(t)))`` where ``level_t`` is the actual volume
-        (the fitted volume on missing days). The band comes from draws of ``b_k`` from
-        its estimated distribution (HAC covariance).
+        Campaign ``k`` brings ``a_k x_k(t)`` calls on open day ``t`` of its window (the
+        counterfactual is the fitted volume without that term); its total is
+        ``a_k sum_t x_k(t)``. The band covers both the size and the shape: it is the union,
+        over the channel shapes (half-life, delay) that the data cannot reject (weighted
+        SSE within ``chi2_1(1 - alpha)`` residual variances of the best), of
+        ``(a_k +- z se(a_k)) sum_t x_k(t)``.
 
         Returns
         -------
         DataFrame with ``campaign_id, channel, start_date, extra_calls, extra_calls_lo,
-        extra_calls_hi, peak_day_extra, half_life_days`` (calls, days).
+        extra_calls_hi, peak_day_extra, half_life_days`` (calls, open days).
         """
         if not 0 < alpha < 1:
             raise ValueError("alpha must be in (0, 1)")
+        z = float(stats.norm.ppf(1 - alpha / 2))
         by_day = self.uplift_by_day()
-        rows = []
-        rng = np.random.default_rng(seed)
         camps = self.model.campaigns.set_index("campaign_id")
-        for cid in self.own_campaigns if not self.short_history else []:
+        rows = []
+        lo_hi = self._profile_bands(z)
+        for cid in self.own_campaigns:
             d = by_day[by_day["campaign_id"] == cid]
-            b, sd = float(self.params[cid]), float(np.sqrt(self.cov.loc[cid, cid]))
-            draws = rng.normal(b, sd, n_draws)
-            tot = (d["level"].to_numpy()[None, :] *
-                   (1 - np.exp(-draws[:, None] * d["x"].to_numpy()[None, :]))).sum(axis=1)
-            lo, hi = np.quantile(tot, [alpha / 2, 1 - alpha / 2])
             ch = camps.loc[cid, "channel"]
+            lo, hi = lo_hi[cid]
             rows.append({
                 "campaign_id": cid, "channel": ch,
                 "start_date": camps.loc[cid, "start_date"].date(),
-                "extra_calls": float(d["extra_calls"].sum()),
-                "extra_calls_lo": float(lo), "extra_calls_hi": float(hi),
+                "extra_calls": float(d["extra_calls"].sum()), "extra_calls_lo": lo,
+                "extra_calls_hi": hi,
                 "peak_day_extra": float(d["extra_calls"].max()) if len(d) else 0.0,
                 "half_life_days": float(self.half_lives[ch]),
             })
@@ -480,28 +560,59 @@ class DailyVolumeResults:
                 "extra_calls_hi", "peak_day_extra", "half_life_days"]
         return pd.DataFrame(rows, columns=cols)
 
+    def _profile_bands(self, z: float) -> dict[str, tuple[float, float]]:
+        """Band of each campaign's total over the plausible shapes of its channel."""
+        lags, own_c, resid, w, rows, scale = self._profile
+        chi = float(stats.chi2.ppf(2 * stats.norm.cdf(z) - 1, 1))
+        out = {cid: (np.inf, -np.inf) for cid in own_c["campaign_id"]}
+        sse = getattr(self, "shape_sse", {})
+        for ch in sorted(set(own_c["channel"])):
+            grid = sse.get(ch, {self.shapes[ch]: 0.0})
+            best = min(grid.values())
+            ok = [shp for shp, v in grid.items() if v <= best + chi * scale]
+            if self.shapes[ch] not in ok:
+                ok.append(self.shapes[ch])
+            in_ch = (own_c["channel"] == ch).to_numpy()
+            for shp in ok:
+                C = cmp.campaign_matrix(lags, own_c, dict(self.shapes, **{ch: shp}))
+                X = C[rows] * np.sqrt(w[rows])[:, None]
+                try:
+                    a = np.linalg.solve(X.T @ X, X.T @ (resid[rows] * np.sqrt(w[rows])))
+                    cov = np.linalg.inv(X.T @ X) * scale
+                except np.linalg.LinAlgError:
+                    continue
+                sx = self._window_sums(own_c, {**self.shapes, ch: shp})
+                for j in np.flatnonzero(in_ch):
+                    cid = own_c["campaign_id"].iloc[j]
+                    se = float(np.sqrt(cov[j, j]))
+                    lo, hi = out[cid]
+                    out[cid] = (min(lo, (a[j] - z * se) * sx[j]), max(hi, (a[j] + z * se) * sx[j]))
+        return out
+
+    def _window_sums(self, own_c: pd.DataFrame, shapes: dict) -> np.ndarray:
+        """Sum of each campaign's adstock over its whole window (open days)."""
+        first = own_c["start_date"].min()
+        last = own_c["start_date"].max() + pd.Timedelta(days=2 * cmp.MAX_EFFECT_DAYS)
+        dates = pd.date_range(first, last, freq="D")
+        return cmp.campaign_matrix(self._lags(dates, own_c), own_c, shapes).sum(axis=0)
+
     def uplift_by_day(self) -> pd.DataFrame:
-        """Extra calls per past campaign and day over its effect window (long format:
-        ``campaign_id, date, x, level, extra_calls``)."""
-        cols = ["campaign_id", "date", "x", "level", "extra_calls"]
-        if self.short_history or not self.own_campaigns:
+        """Extra calls per past campaign and open day of its window, in long format:
+        ``campaign_id, date, x`` (adstock shape, peak = scale) and ``extra_calls``."""
+        cols = ["campaign_id", "date", "x", "extra_calls"]
+        if not self.own_campaigns:
             return pd.DataFrame(columns=cols)
-        y = self.model.calls
-        dates = y.index
-        own_c = self.model.campaigns[self.model.campaigns["campaign_id"].isin(self.own_campaigns)]
-        C = cmp.campaign_matrix(dates, own_c, self.half_lives)
-        X = np.hstack([self.design.base(dates, self.calendar).to_numpy(), C.to_numpy()])
-        fitted = np.expm1(X @ self.params.to_numpy())
-        level = np.where(y.notna(), y.to_numpy(float), fitted)
-        level = np.where(self.open, level, 0.0)
+        camps = self.model.campaigns
+        own_c = camps[camps["campaign_id"].isin(self.own_campaigns)]
+        first = own_c["start_date"].min()
+        last = own_c["start_date"].max() + pd.Timedelta(days=2 * cmp.MAX_EFFECT_DAYS)
+        dates = pd.date_range(first, last, freq="D")
+        C = cmp.campaign_matrix(self._lags(dates, own_c), own_c, self.shapes)
         frames = []
-        for cid in self.own_campaigns:
-            x = C[cid].to_numpy()
-            m = x > 0
-            eff = float(self.params[cid]) * x[m]
-            frames.append(pd.DataFrame({
-                "campaign_id": cid, "date": dates[m], "x": x[m], "level": level[m],
-                "extra_calls": cmp.extra_calls(level[m], eff)}))
+        for j, cid in enumerate(own_c["campaign_id"]):
+            m = C[:, j] > 0
+            frames.append(pd.DataFrame({"campaign_id": cid, "date": dates[m], "x": C[m, j],
+                                        "extra_calls": float(self.sizes[cid]) * C[m, j]}))
         return pd.concat(frames, ignore_index=True)[cols]
 
     def planned_uplift(self, channel: str, start_date, *, audience: float | None = None,
@@ -513,42 +624,39 @@ class DailyVolumeResults:
         channel : str
             The campaign's channel (must have past campaigns in the history).
         start_date : date-like
-            First day of the campaign (after the history).
+            First day of the campaign.
         audience : float, optional
             People reached; scales the effect against the channel's median audience.
         days : int
-            Days reported from the start.
+            Calendar days reported from the start.
         alpha : float
-            The band is the central ``1 - alpha`` interval (default 80 %).
+            The band is the central ``1 - alpha`` interval (default 80 %), including the
+            spread between past campaigns of the channel.
 
         Returns
         -------
         DataFrame with ``date, extra_calls, extra_calls_lo, extra_calls_hi`` (calls).
         """
         channel = str(channel).strip().lower()
-        if self.short_history or channel not in self.channel_effect:
+        if channel not in self.channel_effect:
             raise ValueError(f"channel {channel!r}: no past campaign of this channel in the "
                              "history, so its effect cannot be estimated")
+        if days < 1:
+            raise ValueError("days must be >= 1")
         start = pd.Timestamp(start_date).normalize()
-        last = self.model.calls.index[-1]
-        if start <= last:
-            raise ValueError("start_date must be after the last day of the history")
-        horizon = (start - last).days + days - 1
-        base = self.forecast(horizon)["forecast"]
-        dates = base.index[-days:]
         pl = _rescale_like(cmp.normalize_campaigns(pd.DataFrame({
             "campaign_id": ["planned"], "channel": [channel], "start_date": [start],
             "audience": [audience if audience is not None else np.nan]})), self.model.campaigns)
+        dates = pd.date_range(start, periods=days, freq="D")
         gamma, var_gamma, tau2 = self.channel_effect[channel]
-        x = float(pl["scale"].iloc[0]) * cmp.adstock(dates, start, self.half_lives[channel])
-        z = stats.norm.ppf(1 - alpha / 2)
+        x = float(pl["scale"].iloc[0]) * cmp.adstock(self._lags(dates, pl)[:, 0],
+                                                     *self.shapes[channel])
+        z = float(stats.norm.ppf(1 - alpha / 2))
         sd = np.sqrt(var_gamma + tau2)
-        lvl = base.loc[dates].to_numpy()
         return pd.DataFrame({
-            "date": dates,
-            "extra_calls": lvl * np.expm1(gamma * x),
-            "extra_calls_lo": lvl * np.expm1(max(gamma - z * sd, 0.0) * x),
-            "extra_calls_hi": lvl * np.expm1((gamma + z * sd) * x),
+            "date": dates, "extra_calls": gamma * x,
+            "extra_calls_lo": max(gamma - z * sd, 0.0) * x,
+            "extra_calls_hi": (gamma + z * sd) * x,
         })
 
     # ------------------------------------------------------------------ reporting
@@ -564,15 +672,23 @@ class DailyVolumeResults:
         if self.short_history:
             lines.append("short history: seasonal-naive forecast")
             return "\n".join(lines)
-        lines.append(f"yearly Fourier order {self.design.yearly_order}; ARMA{self.model.arma_order} "
-                     f"errors; {self.n_fit} days fitted, {len(self.outlier_dates)} outliers set aside")
+        yearly = "month effects" if self.design.months else (
+            f"Fourier order {self.design.yearly_order}")
+        lines.append(f"log base: yearly {yearly}, "
+                     f"ARMA{self.model.arma_order} errors; {self.n_fit} days fitted, "
+                     f"{len(self.outlier_dates)} outliers set aside")
         se = np.sqrt(np.diag(self.cov.to_numpy()))
-        for name, b, s in zip(self.columns, self.params, se, strict=True):
+        for name, b, s in zip(self.base_columns, self.params, se, strict=True):
             lines.append(f"  {name:>14s} {b: .4f} ({s:.4f})")
+        if len(self.sizes):
+            lines.append("campaigns: peak-day extra calls (se)")
+            for cid, a in self.sizes.items():
+                lines.append(f"  {cid:>14s} {a:9.1f} ({np.sqrt(self.sizes_cov.loc[cid, cid]):.1f})")
         for ch, (g, vg, t2) in self.channel_effect.items():
-            lines.append(f"channel {ch}: half-life {self.half_lives[ch]} days, mean log effect "
-                         f"{g:.3f} per unit audience (se {np.sqrt(vg):.3f}, between-campaign sd "
-                         f"{np.sqrt(t2):.3f})")
+            lines.append(f"channel {ch}: half-life {self.half_lives[ch]} open days, delay "
+                         f"{self.delays[ch]} open days, typical campaign {g:.1f} extra calls "
+                         f"on its peak day (se {np.sqrt(vg):.1f}, between-campaign sd "
+                         f"{np.sqrt(t2):.1f})")
         return "\n".join(lines)
 
 

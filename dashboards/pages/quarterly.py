@@ -13,7 +13,7 @@ from dash import Input, Output, callback, dcc, html, no_update, register_page
 
 from analytics import datahealth
 from dashboards import data
-from dashboards.charts import empty_figure, trend_figure
+from dashboards.charts import empty_figure, trend_figure, trim_empty_weeks
 from dashboards.components import current_lang, message, page_refusal, style_figure, table
 from dashboards.i18n import fmt_number, fmt_pct, t
 from dashboards.metrics import (
@@ -49,6 +49,8 @@ L = {
                "en": "Calls offered: this quarter and the same quarter last year"},
     "this_year": {"fr": "ce trimestre", "en": "this quarter"},
     "last_year": {"fr": "même trimestre N-1", "en": "same quarter last year"},
+    "no_last_year": {"fr": "Pas de données pour le même trimestre l'an dernier.",
+                     "en": "No data for the same quarter last year."},
     "week_of_quarter": {"fr": "Semaine du trimestre (n°)", "en": "Week of the quarter (no.)"},
     "campaigns": {"fr": "Campagnes et surcroît d'appels mesuré",
                   "en": "Campaigns and measured extra calls"},
@@ -278,6 +280,9 @@ def compliance_grid(grid: pd.DataFrame, lang: str):
 
 def volume_figure(bundle: dict, lang: str) -> go.Figure:
     fig = go.Figure()
+    if int(bundle["last_year"]["offered"].sum()) == 0:
+        fig.add_annotation(text=lbl("no_last_year", lang), showarrow=False, x=0.5, y=1.08,
+                           xref="paper", yref="paper")
     for key, name, color in (("weekly", lbl("this_year", lang), "#1f5fa8"),
                              ("last_year", lbl("last_year", lang), "#95a5a6")):
         df = bundle[key]
@@ -315,7 +320,8 @@ def update_quarter(quarter, queues):
         empty = empty_figure(t("busy", lang), lang)
         busy = message(t("busy", lang), "warn")
         return empty, empty, busy, empty, busy, busy, no_update
-    contract, weekly = bundle["contract"], bundle["weekly"]
+    contract = bundle["contract"]
+    weekly = trim_empty_weeks(bundle["weekly"])
     q = list(queues or [])
     sl = service_level_metric(contract_sl_threshold(contract))
     rates = trend_figure(weekly, contract, lang, [PICKUP, sl, ABANDON, CALLBACKS],

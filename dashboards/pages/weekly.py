@@ -11,7 +11,14 @@ from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update,
 
 from analytics import datahealth
 from dashboards import auth, data
-from dashboards.charts import empty_figure, trend_figure, volume_figure
+from dashboards.charts import (
+    day_labels,
+    empty_figure,
+    intraday_heatmap,
+    trend_figure,
+    trim_empty_weeks,
+    volume_figure,
+)
 from dashboards.components import current_lang, message, page_refusal, table
 from dashboards.i18n import fmt_number, t
 from dashboards.metrics import (
@@ -53,7 +60,8 @@ L = {
     "trend_waits": {"fr": "Attentes et traitement sur 13 semaines (pointillés : objectifs)",
                     "en": "Waits and handling over 13 weeks (dotted: targets)"},
     "daily": {"fr": "Jour par jour", "en": "Day by day"},
-    "intraday": {"fr": "Par demi-heure", "en": "Per half hour"},
+    "intraday": {"fr": "Attente moyenne par demi-heure (survol : appels)",
+                 "en": "Average wait per half hour (hover: calls)"},
     "gaps": {"fr": "Écarts aux objectifs", "en": "Gaps to targets"},
     "recon": {"fr": "Rapprochement avec l'opérateur", "en": "Operator reconciliation"},
     "agents": {"fr": "Détail par conseiller (prestataire)", "en": "Per advisor (provider)"},
@@ -228,8 +236,9 @@ def layout(week: str | None = None, **_kwargs):
                           style={"flex": "1", "minWidth": "300px"}),
                 html.Div(dcc.Dropdown(id="weekly-action-owner", options=owners, value="provider",
                                       clearable=False), style={"width": "160px"}),
-                dcc.DatePickerSingle(id="weekly-action-due", placeholder=lbl("due", lang),
-                                     display_format="YYYY-MM-DD"),
+                html.Div(dcc.DatePickerSingle(id="weekly-action-due", placeholder=lbl("due", lang),
+                                              display_format="YYYY-MM-DD"),
+                         className="due-picker"),
                 html.Button(lbl("add", lang), id="weekly-action-add"),
             ], className="controls"),
             html.Div(id="weekly-action-message"),
@@ -282,7 +291,7 @@ def kpi_cards(bundle: dict, week: str, lang: str) -> list:
             html.Div(value_text, className="card-value"),
             html.Div(target_text, className="card-target"),
             html.Div(f"{metric.fmt_delta(delta, lang)} {lbl('vs_prev', lang)}",
-                     className="card-delta"),
+                     className="card-delta " + _direction(metric, delta)),
         ], className=f"card {status}", id=f"weekly-card-{metric.name}"))
     offered = int(this["offered"]) if this is not None else 0
     cards.insert(0, html.Div([
@@ -292,6 +301,12 @@ def kpi_cards(bundle: dict, week: str, lang: str) -> list:
         html.Div(f"{_delta_count(this, prev, lang)} {lbl('vs_prev', lang)}", className="card-delta"),
     ], className="card", id="weekly-card-offered"))
     return cards
+
+
+def _direction(metric, delta) -> str:
+    if delta is None or delta == 0:
+        return ""
+    return "better" if (delta > 0) == metric.higher_is_better else "worse"
 
 
 def _delta_count(this, prev, lang):
@@ -328,18 +343,20 @@ def update_kpis(week, queues):
     bundle["queues"] = list(queues or [])
     sl = service_level_metric(contract_sl_threshold(bundle["contract"]))
     cards = kpi_cards(bundle, week, lang)
-    contract, weekly, q = bundle["contract"], bundle["weekly"], bundle["queues"]
+    contract, q = bundle["contract"], bundle["queues"]
+    weekly = trim_empty_weeks(bundle["weekly"])
     rates = trend_figure(weekly, contract, lang, [PICKUP, sl, ABANDON, CALLBACKS],
                          title=lbl("trend_rates", lang), queues=q)
     waits = trend_figure(weekly, contract, lang, [ASA, WAIT_P90, AHT],
                          title=lbl("trend_waits", lang), queues=q)
     daily = bundle["daily"]
-    day_fig = volume_figure(daily, lang, x=pd.to_datetime(daily["period_start"]),
+    day_fig = volume_figure(daily, lang, x=day_labels(daily["period_start"], lang),
                             x_title=t("axis.day", lang), title=lbl("daily", lang))
-    day_fig.update_xaxes(tickformat="%a %d/%m")
     intra = bundle["intraday"]
-    intra_fig = volume_figure(intra, lang, x=pd.to_datetime(intra["period_start"]),
-                              x_title=t("axis.halfhour", lang), title=lbl("intraday", lang))
+    if int(intra["offered"].sum()) == 0:
+        intra_fig = empty_figure(t("no_data", lang), lang)
+    else:
+        intra_fig = intraday_heatmap(intra, lang, title=lbl("intraday", lang))
     href = f"/download/weekly-report?week={week}&lang={lang}"
     return cards, rates, waits, day_fig, intra_fig, href
 

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from forecasting.calendar import calendar_frame
+from forecasting.campaigns import adstock, open_day_lags
 
 #: weekday multipliers Monday..Sunday (Sunday closed)
 WEEKLY = np.array([1.30, 1.10, 1.00, 1.00, 0.95, 0.55, 0.0])
@@ -17,10 +18,11 @@ def synthetic_daily(*, start="2023-01-02", days=730, level=900.0, seed=1,
                     half_lives: dict[str, float] | None = None,
                     effects: dict[str, float] | None = None,
                     yearly_amp=0.10) -> tuple[pd.Series, pd.Series]:
-    """Poisson daily calls: level x weekday x yearly x exp(sum of campaign log effects).
+    """Poisson daily calls: level x weekday x yearly wave, plus campaign calls.
 
     French public holidays and Sundays are closed (0 calls). Campaign ``k`` of channel
-    ``c`` adds ``effects[c] * r_c ** (t - start_k)`` to the log mean.
+    ``c`` adds ``effects[c] * r_c ** k`` expected calls on the ``k``-th open day after its
+    start (``r_c = 0.5 ** (1 / half_lives[c])``).
 
     Returns
     -------
@@ -33,18 +35,15 @@ def synthetic_daily(*, start="2023-01-02", days=730, level=900.0, seed=1,
     doy = dates.day_of_year.to_numpy()
     lam = level * WEEKLY[dates.day_of_week] * (1 + yearly_amp * np.cos(2 * np.pi * (doy - 15) / 365.25))
     lam = np.where(cal["open"].to_numpy(), lam, 0.0)
-    log_eff = {}
+    extra = {}
     if campaigns is not None:
-        for row in campaigns.itertuples(index=False):
-            lag = (dates - pd.Timestamp(row.start_date)).days.to_numpy()
-            r = 0.5 ** (1 / half_lives[row.channel])
-            log_eff[row.campaign_id] = np.where((lag >= 0) & (lag < 42),
-                                                effects[row.channel] * r ** np.clip(lag, 0, None), 0)
-    total = sum(log_eff.values()) if log_eff else 0.0
-    mean = lam * np.exp(total)
+        lags = open_day_lags(cal["open"], dates, list(pd.to_datetime(campaigns["start_date"])))
+        for j, row in enumerate(campaigns.itertuples(index=False)):
+            extra[row.campaign_id] = effects[row.channel] * adstock(lags[:, j],
+                                                                   half_lives[row.channel])
+    mean = lam + (sum(extra.values()) if extra else 0.0)
     calls = pd.Series(rng.poisson(mean).astype(float), index=dates, name="calls")
-    extra = pd.Series({k: float((mean * (1 - np.exp(-v))).sum()) for k, v in log_eff.items()})
-    return calls, extra
+    return calls, pd.Series({k: float(v.sum()) for k, v in extra.items()})
 
 
 def campaign_calendar(dates: list[str], channels: list[str]) -> pd.DataFrame:
@@ -60,7 +59,7 @@ CAMPAIGN_DATES = ["2023-02-07", "2023-04-12", "2023-06-06", "2023-09-19", "2023-
 CAMPAIGN_CHANNELS = ["mailing", "email", "mailing", "email", "sms", "mailing", "email", "sms",
                      "mailing", "mailing", "email", "mailing"]
 TRUE_HALF_LIVES = {"mailing": 3.0, "email": 1.0, "sms": 0.5}
-TRUE_EFFECTS = {"mailing": 0.5, "email": 0.4, "sms": 0.3}
+TRUE_EFFECTS = {"mailing": 450.0, "email": 350.0, "sms": 250.0}  # peak-day extra calls
 BANK_DAILY = "/work/shared/data/anonymous_bank_1999/aux/daily_counts_1999.csv"
 
 

@@ -5,7 +5,13 @@ import pandas as pd
 import pytest
 
 from forecasting.calendar import calendar_frame, holiday_dates, learn_weekly_pattern
-from forecasting.campaigns import adstock, decay_rate, extra_calls, normalize_campaigns
+from forecasting.campaigns import (
+    adstock,
+    decay_rate,
+    extra_calls,
+    normalize_campaigns,
+    open_day_lags,
+)
 
 
 def test_french_holidays_bridge_and_day_after():
@@ -44,11 +50,15 @@ def test_bank_week_is_learned_not_assumed(bank_daily):
     assert weekend == (4, 5)  # Friday and Saturday
 
 
-def test_adstock_values_by_hand():
-    dates = pd.date_range("2025-03-01", periods=6, freq="D")
-    x = adstock(dates, pd.Timestamp("2025-03-02"), half_life_days=2.0)
+def test_adstock_counts_open_days_by_hand():
+    dates = pd.date_range("2025-03-06", periods=6, freq="D")  # Thu .. Tue
+    is_open = pd.Series(dates.day_of_week < 5, index=dates)  # weekend closed
+    lags = open_day_lags(is_open, dates, [pd.Timestamp("2025-03-06")])[:, 0]
+    assert np.array_equal(lags, [0, 1, np.nan, np.nan, 2, 3], equal_nan=True)
     r = 0.5 ** 0.5
-    assert x == pytest.approx([0, 1, r, 0.5, 0.5 * r, 0.25])
+    assert adstock(lags, 2.0) == pytest.approx([1, r, 0, 0, 0.5, 0.5 * r])
+    # a two-open-day delay (mail delivery): nothing on Thursday and Friday
+    assert adstock(lags, 2.0, 2) == pytest.approx([0, 0, 0, 0, 1, r])
     assert decay_rate(1.0) == 0.5
 
 

@@ -20,11 +20,13 @@ def test_weekly_pattern_recovered(synthetic_fit, synth):
 def test_campaign_decay_and_size_recovered(synthetic_fit, synthetic_series, synth):
     _, truth = synthetic_series
     assert synthetic_fit.half_lives == {k: pytest.approx(v) for k, v in synth.half_lives.items()}
+    assert set(synthetic_fit.delays.values()) == {0}
     for ch, (gamma, _, _) in synthetic_fit.channel_effect.items():
-        assert gamma == pytest.approx(synth.effects[ch], abs=0.04)
+        assert gamma == pytest.approx(synth.effects[ch], rel=0.25)  # peak-day extra calls
     up = synthetic_fit.uplift().set_index("campaign_id")
     err = up["extra_calls"] / truth[up.index] - 1
-    assert err.abs().max() < 0.20  # each campaign within 20 % of its true extra calls
+    assert err.abs().max() < 0.35  # each campaign within 35 % of its true extra calls
+    assert err[up["channel"] == "mailing"].abs().max() < 0.15  # large ones within 15 %
     inside = (up["extra_calls_lo"] <= truth[up.index]) & (truth[up.index] <= up["extra_calls_hi"])
     assert inside.mean() >= 0.8  # 95 % bands hold the truth
     width = (up["extra_calls_hi"] - up["extra_calls_lo"]) / truth[up.index]
@@ -51,16 +53,18 @@ def test_planned_campaign_adds_calls(synthetic_fit):
     base = synthetic_fit.forecast(40)["forecast"]
     pl = synthetic_fit.planned_uplift("mailing", "2025-01-14", days=14)
     assert len(pl) == 14
-    # first day: forecast x (exp(gamma) - 1), gamma ~ 0.5
+    # first day: the channel's typical peak-day extra calls (450 in the truth)
     first = pl.iloc[0]
-    assert first["extra_calls"] == pytest.approx(base.loc["2025-01-14"] * np.expm1(0.5), rel=0.1)
+    assert first["extra_calls"] == pytest.approx(450.0, rel=0.1)
+    # two open days later: 450 x 0.5 ** (2 / 3)
+    assert pl.iloc[2]["extra_calls"] == pytest.approx(first["extra_calls"] * 0.5 ** (2 / 3))
     assert (pl["extra_calls_lo"] <= pl["extra_calls"]).all()
     assert (pl["extra_calls"] <= pl["extra_calls_hi"]).all()
     planned = pd.DataFrame({"campaign_id": ["p"], "channel": ["mailing"],
                             "start_date": ["2025-01-14"]})
     with_it = synthetic_fit.forecast(40, planned=planned)["forecast"]
     assert with_it.loc["2025-01-14"] == pytest.approx(base.loc["2025-01-14"]
-                                                      + first["extra_calls"], rel=1e-3)
+                                                      + first["extra_calls"], rel=1e-9)
     with pytest.raises(ValueError, match="no past campaign"):
         synthetic_fit.planned_uplift("radio", "2025-01-14")
 

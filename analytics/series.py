@@ -1,0 +1,77 @@
+"""Offered-call series and the campaign calendar for the forecasting package.
+
+Small readers: they return pandas objects that :mod:`forecasting` consumes.
+``offered`` follows the KPI glossary (answered + abandoned + overflow); days and
+intervals are cut on the line's wall clock (``settings.timezone``).
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from analytics.warehouse import line_timezone, sql_text
+
+CAMPAIGN_COLUMNS = ["campaign_id", "name", "channel", "start_date", "end_date", "audience",
+                    "queues"]
+
+
+def queues(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Queues present in the call log, sorted."""
+    return [r[0] for r in con.execute("select distinct queue from calls order by 1").fetchall()]
+
+
+def daily_offered(con: duckdb.DuckDBPyConnection, queue: str | None = None) -> pd.DataFrame:
+    """Offered calls per local day and queue: ``date, queue, offered`` (calls).
+
+    ``queue=None`` returns every queue. Days without offered calls have no row.
+    """
+    df = con.execute(sql_text("daily_offered"),
+                     {"tz": line_timezone(con), "queue": queue}).df()
+    df["date"] = pd.to_datetime(df["date"])
+    return df
+
+
+def daily_offered_series(con: duckdb.DuckDBPyConnection, queue: str | None = None) -> pd.Series:
+    """Offered calls per local day for one queue, or summed over all queues when None.
+
+    Indexed by date from the first to the last day with calls; days without calls are
+    absent (NaN is left to the caller's calendar).
+    """
+    df = daily_offered(con, queue)
+    if df.empty:
+        raise ValueError("no offered calls in the warehouse"
+                         + (f" for queue {queue!r}" if queue else "")
+                         + "; load a call log with 'copil ingest calls FILE'")
+    s = df.groupby("date")["offered"].sum().astype(float)
+    s.name = "calls"
+    return s
+
+
+def interval_offered(con: duckdb.DuckDBPyConnection, minutes: int = 30,
+                     queue: str | None = None) -> pd.DataFrame:
+    """Offered calls per local wall-clock interval: ``period_start`` (naive local
+    timestamp), ``queue``, ``offered`` (calls)."""
+    if minutes <= 0 or 1440 % minutes:
+        raise ValueError("interval minutes must divide a day (e.g. 15, 30 or 60)")
+    return con.execute(sql_text("interval_offered"),
+                       {"tz": line_timezone(con), "minutes": minutes, "queue": queue}).df()
+
+
+def interval_offered_series(con: duckdb.DuckDBPyConnection, minutes: int = 30,
+                            queue: str | None = None) -> pd.Series:
+    """Offered calls per local interval (naive local ``period_start`` index), one queue or all."""
+    df = interval_offered(con, minutes, queue)
+    s = df.groupby("period_start")["offered"].sum().astype(float)
+    s.name = "calls"
+    return s
+
+
+def campaigns(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The client's campaign calendar, one row per campaign (canonical columns)."""
+    df = con.execute(
+        "select campaign_id, name, channel, start_date, end_date, audience, queues "
+        "from campaigns order by start_date, campaign_id").df()
+    for c in ("start_date", "end_date"):
+        df[c] = pd.to_datetime(df[c])
+    return df
