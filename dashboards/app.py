@@ -10,6 +10,7 @@ every callback request is checked against the user's role *in the server* (see
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 from urllib.parse import quote
 
@@ -238,4 +239,17 @@ def serve(db_path: str | Path, host: str = "127.0.0.1", port: int = 8050, *,
           lang: str | None = None, debug: bool = False) -> None:
     """Serve the dashboard (blocking) on ``host:port``; 127.0.0.1 keeps it on this machine."""
     app = create_app(db_path, users_path=users_path, secret_key_path=secret_key_path, lang=lang)
+    threading.Thread(target=_warm_planning, args=(app,), daemon=True).start()
     app.run(host=host, port=port, debug=debug)
+
+
+def _warm_planning(app: dash.Dash) -> None:
+    """Fit the forecasting model in the background so the Planning page opens quickly."""
+    from dashboards.planning_model import fitted, missing_modules
+
+    if missing_modules():
+        return
+    try:
+        fitted(app.server.config["COPIL_WAREHOUSE"])
+    except Exception as exc:  # the page will show the same problem when opened
+        app.server.logger.warning("planning model not prefitted: %s", exc)

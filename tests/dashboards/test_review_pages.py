@@ -26,8 +26,8 @@ def _has(module: str) -> bool:
 KPIS = _has("analytics.kpis")
 needs_kpis = pytest.mark.skipif(not KPIS, reason="analytics.kpis has not landed yet")
 WEEKLY_OUT = [("weekly-cards", "children"), ("weekly-trend-rates", "figure"),
-              ("weekly-trend-waits", "figure"), ("weekly-daily", "figure"),
-              ("weekly-intraday", "figure"), ("weekly-report-link", "href")]
+              ("weekly-trend-waits", "figure"), ("weekly-report-link", "href")]
+DETAIL_OUT = [("weekly-daily", "figure"), ("weekly-intraday", "figure")]
 QUARTER_OUT = [("quarterly-rates", "figure"), ("quarterly-waits", "figure"),
                ("quarterly-compliance", "children"), ("quarterly-volume", "figure"),
                ("quarterly-campaigns", "children"), ("quarterly-staffing", "children"),
@@ -58,7 +58,10 @@ def values(array) -> list:
     """Plotly 6 ships numeric arrays as base64 typed arrays; decode them (or pass lists)."""
     if isinstance(array, dict) and "bdata" in array:
         flat = np.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"])
-        return flat.reshape(array["shape"]).tolist() if "shape" in array else flat.tolist()
+        shape = array.get("shape")
+        if isinstance(shape, str):
+            shape = tuple(int(x) for x in shape.split(","))
+        return flat.reshape(shape).tolist() if shape else flat.tolist()
     return list(array)
 
 
@@ -102,9 +105,11 @@ def test_weekly_cards_match_an_independent_computation(app, lang):
 @needs_kpis
 def test_weekly_queue_filter_and_charts(app):
     client = login(app, "provider")
-    response = post_callback(client, WEEKLY_OUT, [("weekly-week", "value", "2026-W40"),
-                                                  ("weekly-queues", "value", ["pro"])])
+    inputs = [("weekly-week", "value", "2026-W40"), ("weekly-queues", "value", ["pro"])]
+    response = post_callback(client, WEEKLY_OUT, inputs)
     body = json.loads(response.get_data(as_text=True))["response"]
+    body.update(json.loads(post_callback(client, DETAIL_OUT, inputs).get_data(as_text=True))[
+        "response"])
     cards = _cards(response)
     exp = expected_week(dt.date(2026, 9, 28), {"pro"})
     assert cards["offered"]["texts"][1] == fmt_number(exp["offered"], "fr")
@@ -119,7 +124,7 @@ def test_weekly_queue_filter_and_charts(app):
     assert rates["layout"]["separators"] == ", "
     heat = body["weekly-intraday"]["figure"]["data"][0]
     assert heat["type"] == "heatmap"
-    assert sum(c[0] for row in heat["customdata"] for c in row) == exp["offered"]
+    assert sum(c[0] for row in values(heat["customdata"]) for c in row) == exp["offered"]
     assert body["weekly-report-link"]["href"] == "/download/weekly-report?week=2026-W40&lang=fr"
 
 
@@ -139,6 +144,9 @@ def test_weekly_empty_inputs(app):
                                                   ("weekly-queues", "value", None)])
     assert response.status_code == 200
     assert "semaine complète" in json.dumps(response.get_json(), ensure_ascii=False)
+    response = post_callback(client, DETAIL_OUT, [("weekly-week", "value", None),
+                                                  ("weekly-queues", "value", None)])
+    assert response.status_code == 200
     for out in ("weekly-gaps", "weekly-recon"):
         inputs = [("weekly-week", "value", None)]
         if out == "weekly-gaps":
