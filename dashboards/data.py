@@ -162,12 +162,14 @@ class Warehouse:
         finally:
             self._lock.release_write()
 
-    def derive(self, fn: Callable[..., Any], *args: Any) -> Any:
+    def derive(self, fn: Callable[..., Any], *args: Any, key: Any = None) -> Any:
         """``fn(*args)`` (no connection: pure computation on values already read), cached
         until the warehouse file changes. For slow derived results such as a fitted model:
-        ``args`` must themselves follow from the warehouse's content (they are not in the key).
+        ``args`` must follow from the warehouse's content and ``key`` (they are not in the
+        cache key; ``key`` is).
         """
-        key = ("derive", getattr(fn, "__module__", ""), getattr(fn, "__qualname__", repr(fn)))
+        key = ("derive", getattr(fn, "__module__", ""), getattr(fn, "__qualname__", repr(fn)),
+               _freeze(key))
         version = file_version(self.path)
         item = self._cached(key)
         if item is not None and item[0] == version:

@@ -210,3 +210,93 @@ def planning_csv(what: str, args) -> tuple[str, str]:
     if what == "requirements":
         return requirements_csv(result), f"copil-requirements-{weeks}w.csv"
     raise ImportError("staffing.shifts")  # pragma: no cover - guarded above
+
+
+def quarter_accuracy(wh, first: dt.date, last: dt.date) -> dict | None:
+    """Accuracy of the forecast a planner would have made on the eve of a quarter.
+
+    The daily model is fitted on the days before ``first`` and forecasts to ``last``;
+    compared with the calls offered on open days with data: ``wape``, ``mase`` (scale: the
+    seasonal-naive in-sample MAE of the training days) and ``coverage_80``/``coverage_95``
+    (fractions). None when there is not enough history or no actuals.
+    """
+    history = wh.read(read_history)
+    daily = history["daily"]
+    if daily is None:
+        return None
+    y = pd.Series(daily["offered"].to_numpy(float), index=pd.to_datetime(daily["period_start"]))
+    train = y[y.index < pd.Timestamp(first)]
+    actual = y[(y.index >= pd.Timestamp(first)) & (y.index <= pd.Timestamp(last))]
+    if len(train) < 8 * 7 or actual.sum() == 0:
+        return None
+    return wh.derive(_accuracy, train, actual, history["campaigns"], key=(first, last))
+
+
+def _accuracy(train: pd.Series, actual: pd.Series, campaigns: pd.DataFrame) -> dict:
+    import warnings
+
+    import forecasting as fc
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", fc.ShortHistoryWarning)
+        model = fc.DailyVolumeModel(train, campaigns=campaigns if len(campaigns) else None,
+                                    holidays="FR")
+        forecast = model.fit().forecast(len(actual) + (actual.index[0] - train.index[-1]).days - 1)
+    forecast = forecast.reindex(actual.index)
+    open_days = forecast["forecast"] > 0
+    a, f = actual[open_days].to_numpy(), forecast.loc[open_days, "forecast"].to_numpy()
+    scale = fc.seasonal_naive_mae(train)
+    return {"days": int(open_days.sum()), "wape": fc.wape(a, f),
+            "mase": fc.mase(a, f, scale) if scale else None,
+            "coverage_80": fc.coverage(a, forecast.loc[open_days, "lo80"],
+                                       forecast.loc[open_days, "hi80"]),
+            "coverage_95": fc.coverage(a, forecast.loc[open_days, "lo95"],
+                                       forecast.loc[open_days, "hi95"]),
+            "actual": int(a.sum()), "forecast": float(f.sum())}
+
+
+def read_staffing_weeks(con, first: dt.date, last: dt.date) -> pd.DataFrame:
+    """Logged-in advisor-hours per local week from the staffing table (line level '*')."""
+    from analytics.warehouse import line_timezone
+
+    tz = line_timezone(con)
+    return con.execute(
+        "select date_trunc('week', cast(timezone(?, interval_start) as date)) as week, "
+        "sum(advisors * interval_minutes) / 60.0 as advisor_hours "
+        "from staffing where queue = '*' and cast(timezone(?, interval_start) as date) "
+        "between ? and ? group by 1 order by 1", [tz, tz, first, last]).df()
+
+
+def quarter_staffing(wh, first: dt.date, last: dt.date) -> pd.DataFrame | None:
+    """Weekly advisor-hours logged in vs required (Erlang C on the calls actually offered
+    per half hour, the period's handling time and the contract's targets)."""
+    from staffing import erlang_c
+
+    staffed = wh.read(read_staffing_weeks, first, last)
+    if staffed.empty:
+        return None
+
+    got = wh.read(_quarter_intervals, first, last)
+    iv, targets = got["iv"], contract_targets(got["contract"])
+    answered = iv["answered"].sum()
+    aht = float((iv["aht_s"].fillna(0) * iv["answered"]).sum() / answered) if answered else 300.0
+    need = erlang_c.required_agents(iv["offered"].to_numpy(float), aht, INTERVAL_MINUTES * 60,
+                                    service_level=targets.service_level,
+                                    answer_s=targets.answer_s, asa_s=targets.asa_s)
+    days = pd.to_datetime(iv["period_start"]).dt.normalize()
+    weeks = days - pd.to_timedelta(days.dt.day_of_week, unit="D")
+    required = (pd.Series(need * INTERVAL_MINUTES / 60.0, index=weeks.values)
+                .groupby(level=0).sum().rename("required_hours"))
+    staffed = staffed.assign(week=pd.to_datetime(staffed["week"]))
+    out = staffed.merge(required, left_on="week", right_index=True, how="left")
+    out["ratio"] = out["advisor_hours"] / out["required_hours"]
+    return out
+
+
+def _quarter_intervals(con, first: dt.date, last: dt.date) -> dict:
+    from analytics.kpis import kpis, resolve_contract
+
+    contract = resolve_contract(con, None)
+    iv = kpis(con, period="interval", interval_minutes=INTERVAL_MINUTES, start=first, end=last,
+              contract=contract)[["period_start", "offered", "aht_s", "answered"]]
+    return {"iv": iv, "contract": contract}

@@ -82,3 +82,35 @@ def test_planning_on_an_empty_warehouse(tmp_path, users_file):
                              NO_WHAT_IF)
     assert response.status_code == 200
     assert "No calls in the warehouse: nothing to forecast." in response.get_data(as_text=True)
+
+
+def test_quarter_staffing_hours_logged_vs_required(tmp_path):
+    """One Monday: 10 calls of 300 s between 10:00 and 10:30 Paris time; 3 advisors logged in
+    for two half hours = 3 advisor-hours; required = Erlang C agents for that half hour x 0.5 h."""
+    import datetime as dt
+
+    from analytics.warehouse import connect
+    from dashboards.data import Warehouse
+    from dashboards.planning_model import quarter_staffing
+    from staffing import erlang_c
+
+    path = tmp_path / "s.duckdb"
+    con = connect(path)
+    for i in range(10):
+        con.execute("insert into calls (source, call_id, queue, arrived_at, answered_at, outcome, "
+                    "wait_s, talk_s, hold_s, wrap_s, run_id) values ('a', ?, 'q', "
+                    "timestamptz '2026-10-05 10:00:00+02' + to_seconds(?), "
+                    "timestamptz '2026-10-05 10:00:00+02' + to_seconds(?), 'answered', 0, 300, 0, 0, 1)",
+                    [str(i), i * 60, i * 60])
+    con.execute("insert into staffing values ('p', timestamptz '2026-10-05 10:00:00+02', 30, '*', 3, 1),"
+                " ('p', timestamptz '2026-10-05 10:30:00+02', 30, '*', 3, 1)")
+    con.close()
+    weeks = quarter_staffing(Warehouse(path), dt.date(2026, 10, 1), dt.date(2026, 12, 31))
+    assert len(weeks) == 1
+    assert weeks["advisor_hours"].iloc[0] == 3.0
+    need = erlang_c.required_agents(10, 300.0, 1800, service_level=0.8, answer_s=20)
+    # By hand: A = 10 x 300 / 1800 = 1.667 Erlangs. N = 3: B = 0.1599, C = 0.2998,
+    # SL = 1 - C exp(-(3 - A) 20 / 300) = 72.6 % < 80 %; N = 4: C = 0.1025, SL = 91.2 %.
+    assert need == 4
+    assert weeks["required_hours"].iloc[0] == need * 0.5
+    assert weeks["ratio"].iloc[0] == 3.0 / (need * 0.5)

@@ -233,3 +233,46 @@ def test_quarter_bounds():
     assert quarter_bounds("2026-Q4") == (dt.date(2026, 10, 1), dt.date(2026, 12, 31))
     assert quarter_bounds("2026-Q1") == (dt.date(2026, 1, 1), dt.date(2026, 3, 31))
     assert quarter_label(dt.date(2026, 7, 1)) == "2026-Q3"
+
+
+def test_quarterly_forecast_accuracy_on_the_eve_of_the_quarter(app):
+    """Q4 2026 of the fixture: trained on 3 Aug - 30 Sep, compared on 1 Oct - 15 Nov
+    (46 open days, the missing 14 October counting as a day with 0 calls)."""
+    response = post_callback(login(app, "client"), [("quarterly-forecast", "children")],
+                             [("quarterly-quarter", "value", "2026-Q4")])
+    assert response.status_code == 200
+    text = json.dumps(response.get_json(), ensure_ascii=False)
+    assert "quarterly-forecast-table" in text
+    assert '"jours comparés"' in text and '"46"' in text
+    calls = make_calls()
+    local = calls["arrived_at"].dt.tz_convert("Europe/Paris").dt.date
+    q4 = calls[(local >= dt.date(2026, 10, 1)) & (calls["outcome"] != "ivr")]
+    assert fmt_number(len(q4), "fr") in text  # calls actual
+
+
+def test_quarterly_accuracy_needs_history(app):
+    response = post_callback(login(app, "client"), [("quarterly-forecast", "children")],
+                             [("quarterly-quarter", "value", "2026-Q3")])
+    assert "quarterly-forecast-none" in response.get_data(as_text=True)
+
+
+def test_quarterly_staffing_absent_is_said_plainly(app):
+    response = post_callback(login(app, "client"), QUARTER_OUT,
+                             [("quarterly-quarter", "value", "2026-Q4"),
+                              ("quarterly-queues", "value", [])])
+    assert "quarterly-staffing-none" in response.get_data(as_text=True)
+
+
+@needs_kpis
+def test_prefetch_fills_the_cache_for_the_meeting(app):
+    from dashboards.app import prefetch
+
+    wh = app.server.config["COPIL_WAREHOUSE"]
+    wh.clear_cache()
+    client = login(app, "client")
+    assert prefetch(app, weeks=2) == 2 * 5 + 1 + 1  # 5 readers x 2 weeks, quarter, model
+    misses = wh.stats["misses"]
+    response = post_callback(client, WEEKLY_OUT, [("weekly-week", "value", "2026-W45"),
+                                                  ("weekly-queues", "value", [])])
+    assert response.status_code == 200
+    assert wh.stats["misses"] == misses  # served from the prefetched cache
