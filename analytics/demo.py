@@ -187,6 +187,148 @@ def _masked(values: np.ndarray | pa.Array, mask: np.ndarray) -> pa.Array:
     return pa.array(values, mask=~mask)
 
 
+def _handling(rng: np.random.Generator, qcfg: list[dict], q: np.ndarray
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Talk, hold, wrap-up and patience of each call (whole seconds) from its queue's means."""
+    n = q.size
+    param = {k: np.array([x.get(k, 0.75) for x in qcfg], float)[q]
+             for k in ("talk_s", "talk_cv", "hold_share", "hold_s", "wrap_s", "patience_s")}
+    talk = np.maximum(10, np.rint(_lognormal(rng, param["talk_s"], param["talk_cv"], n)))
+    has_hold = rng.random(n) < param["hold_share"]
+    hold = np.where(has_hold, np.maximum(5, np.rint(_lognormal(rng, param["hold_s"], 0.8, n))), 0)
+    wrap = np.maximum(5, np.rint(_lognormal(rng, param["wrap_s"], 0.5, n)))
+    patience = np.maximum(1, np.ceil(rng.exponential(param["patience_s"])))
+    return talk, hold, wrap, patience
+
+
+def _staffing_plan(rng: np.random.Generator, expected_calls: np.ndarray, aht_s: float, st: dict,
+                   cell_day: np.ndarray, n_days: int) -> tuple[np.ndarray, np.ndarray]:
+    """Advisors logged in per interval, and each day's roster (slot -> advisor number).
+
+    Square-root staffing on the expected normal calls per half-hour, divided by
+    (1 - shrinkage) and clipped to [min_on_shift, max_on_shift]; each scheduled advisor is
+    logged in with probability 1 - that day's realised shrinkage.
+    """
+    erlangs = expected_calls * aht_s / INTERVAL_S
+    needed = erlangs + st["beta"] * np.sqrt(erlangs)
+    scheduled = np.clip(np.ceil(needed / (1 - st["shrinkage"])), st["min_on_shift"],
+                        st["max_on_shift"]).astype(np.int64)
+    shrink_day = np.clip(rng.normal(st["shrinkage"], st["shrinkage_sd"], n_days), 0.0, 0.6)
+    logged = rng.binomial(scheduled, 1 - shrink_day[cell_day])
+    roster = np.array([rng.permutation(int(st["team"])) for _ in range(n_days)])
+    return logged, roster
+
+
+def _simulate_days(span_days: np.ndarray, day: np.ndarray, sec_from_open: np.ndarray,
+                   is_ivr: np.ndarray, service: np.ndarray, patience: np.ndarray,
+                   logged: np.ndarray, cell_day: np.ndarray, roster: np.ndarray,
+                   overflow_after_s: float | None, progress: bool
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Queue simulation of each open day: waits (s), outcome codes, advisor numbers (-1)."""
+    n = day.size
+    wait = np.zeros(n, dtype=np.int64)
+    outcome = np.full(n, 3, dtype=np.int8)  # ivr unless simulated
+    agent = np.full(n, -1, dtype=np.int64)
+    offered_idx = np.flatnonzero(~is_ivr)
+    off_day = day[offered_idx]
+    lo = np.searchsorted(off_day, span_days, side="left")
+    hi = np.searchsorted(off_day, span_days, side="right")
+    cell_lo = np.searchsorted(cell_day, span_days, side="left")
+    cell_hi = np.searchsorted(cell_day, span_days, side="right")
+    for j, i in enumerate(tqdm(span_days, desc="simulating days", unit="day",
+                               disable=not progress, leave=False)):
+        idx = offered_idx[lo[j]:hi[j]]
+        if idx.size == 0:
+            continue
+        staff = logged[cell_lo[j]:cell_hi[j]]
+        staff = np.append(staff, staff[-1])  # advisors stay to clear the queue at closing
+        r = simulate_queue(sec_from_open[idx].astype(float), service[idx], patience[idx], staff,
+                           float(INTERVAL_S), overflow_after_s=overflow_after_s)
+        wait[idx] = r["wait_s"].astype(np.int64)
+        outcome[idx] = r["outcome"]
+        ans = r["outcome"] == ANSWERED
+        agent[idx[ans]] = roster[i][r["agent"][ans]]
+    return wait, outcome, agent
+
+
+def _callers(rng: np.random.Generator, callers: dict, outcome: np.ndarray, q: np.ndarray,
+             day: np.ndarray, arrived: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Caller pool (numbers, regions) and each call's caller index.
+
+    Callers are drawn with gamma-distributed propensities (repeat callers); 45 % of the
+    callers who abandoned or overflowed call the same queue again 2-60 minutes later that day.
+    """
+    n = q.size
+    pool = _caller_pool(rng, int(callers["pool_size"]))
+    regions = callers["regions"]
+    pool_region = rng.choice(list(regions), pool.size,
+                             p=np.array(list(regions.values())) / sum(regions.values()))
+    propensity = rng.gamma(callers["propensity_shape"], 1.0, pool.size)
+    caller = rng.choice(pool.size, n, p=propensity / propensity.sum())
+    gone = np.flatnonzero((outcome == 1) | (outcome == 2))
+    redial = gone[rng.random(gone.size) < 0.45]
+    again_at = arrived[redial] + rng.integers(120, 3600, redial.size)
+    for qi in np.unique(q):
+        members = np.flatnonzero(q == qi)
+        sel = redial[q[redial] == qi]
+        pos = np.searchsorted(arrived[members], again_at[q[redial] == qi])
+        ok = pos < members.size
+        target_idx = members[np.minimum(pos, members.size - 1)]
+        ok &= day[target_idx] == day[sel]
+        caller[target_idx[ok]] = caller[sel[ok]]
+    return pool, pool_region, caller
+
+
+def _callbacks(rng: np.random.Generator, cb: dict, clock: WorkClock, requested_from: np.ndarray,
+               outcome: np.ndarray, is_ivr: np.ndarray, span_end: int
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Callback requests: (call index, requested_at, completed_at (0 unless completed),
+    outcome), instants in epoch seconds.
+
+    Completion comes a gamma-distributed number of opening hours after the request (a
+    few late ones 10-30 opening hours more); completions after the span are pending.
+    """
+    p_cb = np.select([outcome == ANSWERED, outcome == 2, outcome == 1],
+                     [cb["answered_share"], cb["overflow_share"], cb["abandoned_share"]], 0.0)
+    p_cb = np.where(is_ivr, 0.0, p_cb)
+    req = np.flatnonzero(rng.random(outcome.size) < p_cb)
+    requested = requested_from[req]
+    delay_h = rng.gamma(1.3, cb["work_hours_mean"] / 1.3, req.size)
+    late = rng.random(req.size) < cb["late_share"]
+    delay_h = delay_h + np.where(late, rng.uniform(10, 30, req.size), 0.0)
+    done_at = clock.instant(clock.worked(requested) + np.rint(delay_h * 3600).astype(np.int64))
+    failed = rng.random(req.size) < cb["failed_share"]
+    pending = (done_at < 0) | (done_at >= span_end)
+    status = np.where(pending, "pending", np.where(failed, "failed", "completed"))
+    return req, requested, np.where(status == "completed", done_at, 0), status
+
+
+def _operator_counts(rng: np.random.Generator, op: dict, key: np.ndarray, is_ivr: np.ndarray,
+                     answered: np.ndarray, span_days: np.ndarray, n_keys: int, n_q: int,
+                     n_years: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The operator's days and its offered and handled counts (day x queue).
+
+    ``key`` = day index x n_q + queue index of each call. Offered = the provider's offered
+    plus calls lost on the way (binomial, a daily rate in ``lost_rate``, bad days more);
+    handled = answered with small noise (never above offered); ``missing_days`` days are
+    absent.
+    """
+    prov_off = np.bincount(key[~is_ivr], minlength=n_keys).reshape(-1, n_q)
+    prov_ans = np.bincount(key[answered], minlength=n_keys).reshape(-1, n_q)
+    n_days = prov_off.shape[0]
+    lo, hi = op["lost_rate"]
+    rate = np.repeat(rng.uniform(lo, hi, n_days)[:, None], n_q, axis=1)
+    n_bad = min(span_days.size, int(round(op["bad_days_per_year"] * n_years)))
+    bad = rng.choice(span_days, n_bad, replace=False) if n_bad else np.zeros(0, int)
+    rate[bad] += rng.uniform(*op["bad_day_gap"], (n_bad, 1))
+    op_off = prov_off + rng.binomial(prov_off, np.minimum(rate, 1))
+    op_hand = np.clip(prov_ans + np.rint(rng.normal(0, op["handled_noise"] * prov_ans
+                                                    + 1e-12)).astype(np.int64), 0, op_off)
+    n_missing = min(span_days.size, int(op["missing_days"]))
+    missing = rng.choice(span_days, n_missing, replace=False) if n_missing else np.zeros(0, int)
+    return np.setdiff1d(span_days, missing), op_off, op_hand
+
+
 def generate(config: str | Path | dict | None, out_dir: str | Path, *, seed: int | None = None,
              start=None, end=None, progress: bool = False) -> dict:
     """Generate the demo files into ``out_dir``.
@@ -229,7 +371,10 @@ def generate(config: str | Path | dict | None, out_dir: str | Path, *, seed: int
     share /= share.sum()
 
     # ---- calendar, base weights ------------------------------------------------------
-    cal_first, cal_last = min(first, w_first), max(last, w_last) + dt.timedelta(days=60)
+    # from 40 days early (campaigns started before the span still bring calls into it) to
+    # 60 days late (campaign tails, callbacks completed after the end)
+    cal_first = min(first, w_first) - dt.timedelta(days=40)
+    cal_last = max(last, w_last) + dt.timedelta(days=60)
     days = day_table(cal_first, cal_last, cfg)
     dates = days["date"].tolist()
     wd = days["weekday"].to_numpy()
@@ -252,8 +397,7 @@ def generate(config: str | Path | dict | None, out_dir: str | Path, *, seed: int
             raise FileNotFoundError(f"{calendar_file}: campaign calendar not found (columns: "
                                     "campaign_id,name,channel,start_date,end_date,audience,queues)")
         cfg["campaigns"]["calendar_file"] = str(path)
-    camps = campaign_calendar(cal_first, cal_last - dt.timedelta(days=60), set(open_dates), cfg,
-                              queues, seed)
+    camps = campaign_calendar(cal_first, cal_last - dt.timedelta(days=60), cfg, queues, seed)
     extra = campaign_daily_extra(camps, open_dates, cfg)
     in_window = sum(v for e in extra for d, v in e.items() if w_first <= d <= w_last)
     window = np.array([w_first <= d <= w_last for d in dates])
@@ -321,58 +465,20 @@ def generate(config: str | Path | dict | None, out_dir: str | Path, *, seed: int
     is_ivr = origin == n_c + 1
 
     # ---- handling times and patience -------------------------------------------------
-    rng = np.random.default_rng([seed, 2])
-    talk_mean = np.array([x["talk_s"] for x in qcfg], float)[q]
-    talk_cv = np.array([x.get("talk_cv", 0.75) for x in qcfg], float)[q]
-    talk = np.maximum(10, np.rint(_lognormal(rng, talk_mean, talk_cv, n)))
-    has_hold = rng.random(n) < np.array([x["hold_share"] for x in qcfg], float)[q]
-    hold = np.where(has_hold, np.maximum(5, np.rint(_lognormal(
-        rng, np.array([x["hold_s"] for x in qcfg], float)[q], 0.8, n))), 0)
-    wrap = np.maximum(5, np.rint(_lognormal(rng, np.array([x["wrap_s"] for x in qcfg], float)[q],
-                                            0.5, n)))
-    patience = np.maximum(1, np.ceil(rng.exponential(
-        np.array([x["patience_s"] for x in qcfg], float)[q])))
+    talk, hold, wrap, patience = _handling(np.random.default_rng([seed, 2]), qcfg, q)
     service = talk + hold + wrap
 
     # ---- staffing plan and simulation, day by day ------------------------------------
     st = cfg["staffing"]
     aht = float(share @ np.array([x["talk_s"] + x["hold_share"] * x["hold_s"] + x["wrap_s"]
                                    for x in qcfg]))
-    erlangs = e_base.sum(axis=1) * aht / INTERVAL_S
-    needed = erlangs + st["beta"] * np.sqrt(erlangs)
-    scheduled = np.clip(np.ceil(needed / (1 - st["shrinkage"])), st["min_on_shift"],
-                        st["max_on_shift"]).astype(np.int64)
-    rng = np.random.default_rng([seed, 3])
-    shrink_day = np.clip(rng.normal(st["shrinkage"], st["shrinkage_sd"], len(dates)), 0.0, 0.6)
-    logged = rng.binomial(scheduled, 1 - shrink_day[cell_day])
+    logged, roster = _staffing_plan(np.random.default_rng([seed, 3]), e_base.sum(axis=1), aht,
+                                    st, cell_day, len(dates))
     team = int(st["team"])
-    roster = np.array([rng.permutation(team) for _ in range(len(dates))])
-
-    wait = np.zeros(n, dtype=np.int64)
-    outcome = np.full(n, 3, dtype=np.int8)  # ivr unless simulated
-    agent = np.full(n, -1, dtype=np.int64)
-    overflow_after = cfg.get("overflow_after_s")
-    offered_idx = np.flatnonzero(~is_ivr)
-    off_day = day[offered_idx]
-    bounds = np.searchsorted(off_day, span_days, side="left")
-    bounds_end = np.searchsorted(off_day, span_days, side="right")
-    cell_first = np.searchsorted(cell_day, span_days, side="left")
-    cell_last = np.searchsorted(cell_day, span_days, side="right")
-    for j, i in enumerate(tqdm(span_days, desc="simulating days", unit="day",
-                               disable=not progress, leave=False)):
-        idx = offered_idx[bounds[j]:bounds_end[j]]
-        if idx.size == 0:
-            continue
-        staff = logged[cell_first[j]:cell_last[j]]
-        staff = np.append(staff, staff[-1])  # advisors stay to clear the queue at closing
-        r = simulate_queue((sec[idx] - days.at[i, "open_s"]).astype(float),
-                           service[idx], patience[idx], staff, float(INTERVAL_S),
-                           overflow_after_s=overflow_after)
-        wait[idx] = r["wait_s"].astype(np.int64)
-        outcome[idx] = r["outcome"]
-        ans = r["outcome"] == ANSWERED
-        agent[idx[ans]] = roster[i][r["agent"][ans]]
-    answered = outcome == 0
+    wait, outcome, agent = _simulate_days(
+        span_days, day, sec - days["open_s"].to_numpy()[day], is_ivr, service, patience,
+        logged, cell_day, roster, cfg.get("overflow_after_s"), progress)
+    answered = outcome == ANSWERED
 
     # ---- derived columns -------------------------------------------------------------
     rng = np.random.default_rng([seed, 4])
@@ -382,25 +488,7 @@ def generate(config: str | Path | dict | None, out_dir: str | Path, *, seed: int
     ended = np.where(answered, answered_at + talk + hold,
                      np.where(is_ivr, arrived + ivr_len, arrived + wait)).astype(np.int64)
     tt = cfg["transfer_targets"]
-    callers = cfg["callers"]
-    pool = _caller_pool(rng, int(callers["pool_size"]))
-    regions = callers["regions"]
-    pool_region = rng.choice(list(regions), pool.size,
-                             p=np.array(list(regions.values())) / sum(regions.values()))
-    propensity = rng.gamma(callers["propensity_shape"], 1.0, pool.size)
-    caller = rng.choice(pool.size, n, p=propensity / propensity.sum())
-    # callers who abandoned or overflowed often call back the same day (same queue)
-    gone = np.flatnonzero((outcome == 1) | (outcome == 2))
-    redial = gone[rng.random(gone.size) < 0.45]
-    again_at = arrived[redial] + rng.integers(120, 3600, redial.size)
-    for qi in range(n_q):
-        members = np.flatnonzero(q == qi)
-        sel = redial[q[redial] == qi]
-        pos = np.searchsorted(arrived[members], again_at[q[redial] == qi])
-        ok = pos < members.size
-        target_idx = members[np.minimum(pos, members.size - 1)]
-        ok &= day[target_idx] == day[sel]
-        caller[target_idx[ok]] = caller[sel[ok]]
+    pool, pool_region, caller = _callers(rng, cfg["callers"], outcome, q, day, arrived)
     day_seq = np.arange(n) - np.searchsorted(day, day, side="left")
     date_text = pa.array([d.strftime("%Y%m%d") for d in dates]).take(pa.array(day))
     call_id = pc.binary_join_element_wise(
@@ -434,24 +522,12 @@ def generate(config: str | Path | dict | None, out_dir: str | Path, *, seed: int
     })
 
     # ---- callbacks (72-hour promise) ---------------------------------------------------
-    cb = cfg["callbacks"]
-    rng = np.random.default_rng([seed, 5])
-    p_cb = np.select([answered, outcome == 2, outcome == 1],
-                     [cb["answered_share"], cb["overflow_share"], cb["abandoned_share"]], 0.0)
-    p_cb = np.where(is_ivr, 0.0, p_cb)
-    req = np.flatnonzero(rng.random(n) < p_cb)
-    requested = ended[req] + np.where(answered[req], wrap_i[req], 0)
-    clock = WorkClock(days)
-    delay_h = rng.gamma(1.3, cb["work_hours_mean"] / 1.3, req.size)
-    late = rng.random(req.size) < cb["late_share"]
-    delay_h = delay_h + np.where(late, rng.uniform(10, 30, req.size), 0.0)
-    done_at = clock.instant(clock.worked(requested) + np.rint(delay_h * 3600).astype(np.int64))
     span_end = int(days["midnight_utc_s"].to_numpy()[date_pos[last]] + 86400)
-    failed = rng.random(req.size) < cb["failed_share"]
-    pending = (done_at < 0) | (done_at >= span_end)
-    cb_outcome = np.where(pending, "pending", np.where(failed, "failed", "completed"))
+    requested_from = ended + np.where(answered, wrap, 0).astype(np.int64)
+    req, requested, done_at, cb_outcome = _callbacks(
+        np.random.default_rng([seed, 5]), cfg["callbacks"], WorkClock(days), requested_from,
+        outcome, is_ivr, span_end)
     completed = cb_outcome == "completed"
-    done_at = np.where(completed, done_at, 0)
     done_day = np.searchsorted(days["midnight_utc_s"].to_numpy(), done_at, side="right") - 1
     done_off = days["offset_s"].to_numpy()[np.clip(done_day, 0, len(dates) - 1)]
     _write_csv(files["callbacks"], {
@@ -461,28 +537,14 @@ def generate(config: str | Path | dict | None, out_dir: str | Path, *, seed: int
         "completed_at": _masked(iso_strings(done_at, done_off), completed),
         "outcome": cb_outcome,
     })
-    due = completed | failed & ~pending
+    due = cb_outcome != "pending"
     on_time = completed & (done_at <= requested + 72 * 3600)
     cb_on_time_rate = float(on_time.sum() / due.sum()) if due.any() else None
 
     # ---- operator counts: daily per queue, a little above the provider's log ---------
-    op = cfg["operator"]
-    rng = np.random.default_rng([seed, 6])
-    key = day * n_q + q
-    prov_off = np.bincount(key[~is_ivr], minlength=len(dates) * n_q).reshape(-1, n_q)
-    prov_ans = np.bincount(key[answered], minlength=len(dates) * n_q).reshape(-1, n_q)
-    lo, hi = op["lost_rate"]
-    rate = np.repeat(rng.uniform(lo, hi, len(dates))[:, None], n_q, axis=1)
-    n_years = len(span_days) and (last - first).days / DAYS_PER_YEAR
-    n_bad = min(span_days.size, int(round(op["bad_days_per_year"] * n_years)))
-    bad = rng.choice(span_days, n_bad, replace=False) if n_bad else np.zeros(0, int)
-    rate[bad] += rng.uniform(*op["bad_day_gap"], (n_bad, 1))
-    op_off = prov_off + rng.binomial(prov_off, np.minimum(rate, 1))
-    op_hand = np.maximum(0, prov_ans + np.rint(rng.normal(0, op["handled_noise"] * prov_ans
-                                                          + 1e-12)).astype(np.int64))
-    n_missing = min(span_days.size, int(op["missing_days"]))
-    missing = rng.choice(span_days, n_missing, replace=False) if n_missing else np.zeros(0, int)
-    op_days = np.setdiff1d(span_days, missing)
+    op_days, op_off, op_hand = _operator_counts(
+        np.random.default_rng([seed, 6]), cfg["operator"], day * n_q + q, is_ivr, answered,
+        span_days, len(dates) * n_q, n_q, (last - first).days / DAYS_PER_YEAR)
     mid = days["midnight_utc_s"].to_numpy()[op_days]
     _write_csv(files["operator_counts"], {
         "period_start": iso_strings(np.repeat(mid, n_q),
@@ -500,8 +562,10 @@ def generate(config: str | Path | dict | None, out_dir: str | Path, *, seed: int
         "interval_minutes": np.full(n_cells, INTERVAL_S // 60, dtype=np.int64),
         "queue": np.full(n_cells, "*"), "advisors": logged.astype(np.int64),
     })
-    in_span = ((camps["start_date"] >= first) & (camps["start_date"] <= last)).to_numpy()
+    # campaigns that start in the span or still bring calls into it
     camp_end = [max(e) if e else s for e, s in zip(extra, camps["start_date"], strict=True)]
+    in_span = np.array([s <= last and max(s, e) >= first
+                        for s, e in zip(camps["start_date"], camp_end, strict=True)], dtype=bool)
     _write_csv(files["campaigns"], {
         "campaign_id": camps["campaign_id"].to_numpy(str)[in_span],
         "name": camps["name"].to_numpy(str)[in_span],

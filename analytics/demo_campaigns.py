@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import holidays
 import numpy as np
 import pandas as pd
 
@@ -32,17 +33,21 @@ def _in_quiet(d: dt.date, quiet: list[list[str]]) -> bool:
     return False
 
 
-def _generated(year: int, open_days: set[dt.date], cfg: dict, queues: list[str],
-               seed: int) -> list[dict]:
-    """The campaigns starting in one calendar year (seeded by the year, span-independent)."""
+def _generated(year: int, cfg: dict, queues: list[str], seed: int) -> list[dict]:
+    """The campaigns starting in one calendar year (seeded by the year, span-independent).
+
+    Starts fall on Monday-Thursday working days (no French public holiday) outside the
+    quiet periods, at least ``min_gap_days`` apart.
+    """
     c = cfg["campaigns"]
     rng = np.random.default_rng([seed, 11, year])
     lo, hi = c["per_year"]
     n = int(rng.integers(lo, hi + 1))
     channels = list(c["channels"])
     weights = np.array([c["channels"][ch]["weight"] for ch in channels], dtype=float)
+    public = holidays.France(years=year)
     candidates = [d for d in (dt.date(year, 1, 1) + dt.timedelta(days=i) for i in range(366))
-                  if d.year == year and d in open_days and d.weekday() <= 3
+                  if d.year == year and d.weekday() <= 3 and d not in public
                   and not _in_quiet(d, c["quiet_periods"])]
     starts: list[dt.date] = []
     for _ in range(200 * n):
@@ -64,8 +69,8 @@ def _generated(year: int, open_days: set[dt.date], cfg: dict, queues: list[str],
     return out
 
 
-def campaign_calendar(first: dt.date, last: dt.date, open_days: set[dt.date], cfg: dict,
-                      queues: list[str], seed: int) -> pd.DataFrame:
+def campaign_calendar(first: dt.date, last: dt.date, cfg: dict, queues: list[str],
+                      seed: int) -> pd.DataFrame:
     """Campaigns starting between ``first`` and ``last``.
 
     From ``campaigns.calendar_file`` (CSV with the campaigns.csv columns), else
@@ -92,7 +97,7 @@ def campaign_calendar(first: dt.date, last: dt.date, open_days: set[dt.date], cf
     else:
         rows = []
         for year in range(first.year, last.year + 1):
-            for i, r in enumerate(_generated(year, open_days, cfg, queues, seed)):
+            for i, r in enumerate(_generated(year, cfg, queues, seed)):
                 rows.append({"campaign_id": f"CMP-{year}-{i + 1:02d}", **r})
     for r in rows:
         if r["channel"] not in c["channels"]:

@@ -15,11 +15,10 @@ import tempfile
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
-import pandas as pd
 
 SAMPLE_BYTES = 1 << 20  # bytes inspected to guess encoding and separator
 
@@ -104,23 +103,52 @@ def _utf8_copy(path: Path, encoding: str) -> Iterator[Path]:
 
 @dataclass
 class Source:
-    """A file opened as the temporary view ``copil_src`` (text columns + ``copil_line``)."""
+    """An input file as SQL: ``relation`` yields one text column per normalised header plus
+    ``copil_line`` (the record's 1-based line in the file, header = line 1); ``sample`` is a
+    cheap relation over the first records (no line numbers) to guess layouts from.
+    Both use the named parameters in ``params``."""
 
     path: Path
     headers: list[str]            # normalised header names, in file order
     dialect: Dialect | None
-    rejected: int                 # malformed lines put aside by the CSV reader
+    relation: str
+    sample: str
+    params: dict = field(default_factory=dict)
+    csv: bool = False
+    rejected: int = 0             # malformed lines put aside by the CSV reader
+
+    def collect_rejects(self, con: duckdb.DuckDBPyConnection) -> None:
+        """After ``relation`` was read: fill temp table ``copil_rejects`` (line, reason,
+        good_before) with the malformed lines, without their content.
+
+        Raises :class:`NeedsTranscoding` when bytes further in the file were not UTF-8.
+        """
+        con.execute("create or replace temp table copil_rejects (line bigint, reason varchar, "
+                    "good_before bigint)")
+        if not self.csv:
+            return
+        errors = con.execute(
+            "select line, any_value(error_type)::varchar, any_value(error_message) "
+            "from copil_reject_errors group by line order by line").fetchall()
+        if self.dialect.encoding == "utf-8" and any(e[1] == "INVALID ENCODING" for e in errors):
+            raise NeedsTranscoding(str(self.path))
+        if errors:
+            # good_before: good records before this malformed line (header = line 1)
+            con.executemany("insert into copil_rejects values (?, ?, ?)",
+                            [(int(line), _reject_reason(kind, msg), int(line) - 2 - i)
+                             for i, (line, kind, msg) in enumerate(errors)])
+        self.rejected = len(errors)
+
+
+class NeedsTranscoding(Exception):
+    """A file taken for UTF-8 has other bytes further on: read it again as CP1252."""
 
 
 @contextmanager
 def open_source(con: duckdb.DuckDBPyConnection, path: Path, *, delimiter: str = "auto",
                 encoding: str = "auto", decimal: str = "auto") -> Iterator[Source]:
-    """Create the temp view ``copil_src`` over ``path`` and the temp table ``copil_rejects``.
-
-    ``copil_src`` has one text column per normalised header plus ``copil_line``, the
-    record's 1-based line in the file (the header is line 1). ``copil_rejects`` lists
-    malformed lines (``line``, ``reason``) without their content.
-    """
+    """Open ``path`` as a :class:`Source` (CSV is read lazily by the query that uses it;
+    Excel and Parquet are copied into the temp table ``copil_src_t``)."""
     path = Path(path)
     if not path.exists():
         raise FileRefused(f"{path}: no such file. Check the path.")
@@ -138,17 +166,7 @@ def open_source(con: duckdb.DuckDBPyConnection, path: Path, *, delimiter: str = 
                 yield _open_csv(con, path, tmp, Dialect(dialect.delimiter, "utf-8",
                                                         dialect.decimal_comma))
         else:
-            try:
-                yield _open_csv(con, path, path, dialect)
-            except _InvalidEncoding:
-                # bytes further in the file are not UTF-8: read it again as CP1252
-                with _utf8_copy(path, "cp1252") as tmp:
-                    yield _open_csv(con, path, tmp, Dialect(dialect.delimiter, "utf-8",
-                                                            dialect.decimal_comma))
-
-
-class _InvalidEncoding(Exception):
-    pass
+            yield _open_csv(con, path, path, dialect)
 
 
 def _quote(identifier: str) -> str:
@@ -168,14 +186,17 @@ def _dedupe(names: list[str]) -> list[str]:
     return out
 
 
+_CSV_OPTIONS = ("header = true, all_varchar = true, delim = $src_delim, quote = '\"', "
+                "escape = '\"', encoding = $src_enc, max_line_size = 10000000")
+
+
 def _open_csv(con, shown: Path, real: Path, dialect: Dialect) -> Source:
-    # column names come from the header line; DuckDB needs them to read with auto_detect off
+    params = {"src_path": str(real), "src_delim": dialect.delimiter, "src_enc": dialect.encoding}
+    # a first look at the header alone: refuse files that are not a table before reading them
     try:
         described = con.execute(
-            "select column_name from (describe select * from read_csv(?, header = true, "
-            "all_varchar = true, delim = ?, quote = '\"', escape = '\"', encoding = ?, "
-            "sample_size = 1, ignore_errors = true))",
-            [str(real), dialect.delimiter, dialect.encoding]).fetchall()
+            f"select column_name from (describe select * from read_csv($src_path, {_CSV_OPTIONS}, "
+            "sample_size = 1, ignore_errors = true))", params).fetchall()
     except duckdb.Error as exc:
         raise FileRefused(f"{shown}: not readable as a table ({str(exc).splitlines()[0]}). "
                           "Check the separator and that the first line is the header.") from exc
@@ -187,43 +208,17 @@ def _open_csv(con, shown: Path, real: Path, dialect: Dialect) -> Source:
             "in a profile.")
     con.execute("drop table if exists copil_reject_errors")
     con.execute("drop table if exists copil_reject_scans")
-    try:
-        con.execute(
-            "create or replace temp table copil_raw as select row_number() over () as copil_rn, * "
-            "from read_csv(?, header = true, all_varchar = true, delim = ?, quote = '\"', "
-            "escape = '\"', encoding = ?, store_rejects = true, "
-            "rejects_table = 'copil_reject_errors', rejects_scan = 'copil_reject_scans', "
-            "strict_mode = true, null_padding = false, max_line_size = 10000000)",
-            [str(real), dialect.delimiter, dialect.encoding])
-    except duckdb.Error as exc:
-        raise FileRefused(f"{shown}: not readable as CSV ({str(exc).splitlines()[0]}). "
-                          "Check the separator, the quotes and the encoding.") from exc
-    errors = con.execute(
-        "select line, any_value(error_type)::varchar, any_value(error_message) "
-        "from copil_reject_errors group by line order by line").fetchall()
-    if any(e[1] == "INVALID ENCODING" for e in errors) and dialect.encoding == "utf-8":
-        raise _InvalidEncoding()
-    con.execute("create or replace temp table copil_rejects (line bigint, reason varchar, "
-                "good_before bigint)")
-    if errors:
-        con.executemany(
-            "insert into copil_rejects values (?, ?, ?)",
-            [(int(line), _reject_reason(kind, msg), int(line) - 2 - i)
-             for i, (line, kind, msg) in enumerate(errors)])
-    raw_cols = [r[0] for r in con.execute("select column_name from (describe copil_raw)").fetchall()][1:]
-    norm = _dedupe([normalise_header(n) for n in raw_cols])
-    select = ", ".join(f"r.{_quote(raw)} as {_quote(n)}" for raw, n in zip(raw_cols, norm, strict=True))
-    # line of a good record = its rank + header + malformed lines before it
-    if errors:
-        con.execute(
-            f"create or replace temp view copil_src as select {select}, "
-            "r.copil_rn + 1 + coalesce(j.k, 0) as copil_line "
-            "from copil_raw r asof left join (select good_before, row_number() over (order by line) "
-            "as k from copil_rejects) j on r.copil_rn > j.good_before")
-    else:
-        con.execute(f"create or replace temp view copil_src as select {select}, "
-                    "r.copil_rn + 1 as copil_line from copil_raw r")
-    return Source(path=shown, headers=norm, dialect=dialect, rejected=len(errors))
+    norm = _dedupe([normalise_header(n) for n in raw_names])
+    select = ", ".join(f"{_quote(raw)} as {_quote(n)}" for raw, n in zip(raw_names, norm, strict=True))
+    relation = (
+        f"(select row_number() over () + 1 as copil_line, {select} "
+        f"from read_csv($src_path, {_CSV_OPTIONS}, store_rejects = true, "
+        "rejects_table = 'copil_reject_errors', rejects_scan = 'copil_reject_scans', "
+        "strict_mode = true))")
+    sample = (f"(select 0 as copil_line, {select} from read_csv($src_path, {_CSV_OPTIONS}, "
+              "ignore_errors = true) limit 5000)")
+    return Source(path=shown, headers=norm, dialect=dialect, relation=relation, sample=sample,
+                  params=params, csv=True)
 
 
 def _reject_reason(kind: str, message: str) -> str:
@@ -234,7 +229,9 @@ def _reject_reason(kind: str, message: str) -> str:
     return f"malformed line: {kind.lower()}"
 
 
-def _register_frame(con, shown: Path, frame: pd.DataFrame, first_line: int) -> Source:
+def _register_frame(con, shown: Path, frame, first_line: int) -> Source:
+    import pandas as pd
+
     if frame.shape[1] < 2:
         raise FileRefused(f"{shown}: fewer than two columns; the first row must be the header.")
     norm = _dedupe([normalise_header(c) for c in frame.columns])
@@ -246,13 +243,13 @@ def _register_frame(con, shown: Path, frame: pd.DataFrame, first_line: int) -> S
     con.register("copil_frame", text)
     con.execute("create or replace temp table copil_src_t as select * from copil_frame")
     con.unregister("copil_frame")
-    con.execute("create or replace temp view copil_src as select * from copil_src_t")
-    con.execute("create or replace temp table copil_rejects (line bigint, reason varchar, "
-                "good_before bigint)")
-    return Source(path=shown, headers=norm, dialect=None, rejected=0)
+    return Source(path=shown, headers=norm, dialect=None, relation="copil_src_t",
+                  sample="copil_src_t")
 
 
 def _open_excel(con, path: Path) -> Source:
+    import pandas as pd
+
     try:
         frame = pd.read_excel(path, dtype=str, sheet_name=0)
     except Exception as exc:  # openpyxl raises many kinds
@@ -272,7 +269,5 @@ def _open_parquet(con, path: Path) -> Source:
     con.execute(f"create or replace temp table copil_src_t as select {select}, "
                 "file_row_number + 2 as copil_line from read_parquet(?, file_row_number = true)",
                 [str(path)])
-    con.execute("create or replace temp view copil_src as select * from copil_src_t")
-    con.execute("create or replace temp table copil_rejects (line bigint, reason varchar, "
-                "good_before bigint)")
-    return Source(path=path, headers=norm, dialect=None, rejected=0)
+    return Source(path=path, headers=norm, dialect=None, relation="copil_src_t",
+                  sample="copil_src_t")

@@ -123,8 +123,9 @@ def week_gaps(con, contract: Contract | None = None, week: str | None = None, *,
     -------
     DataFrame with :data:`GAP_COLUMNS`, one row per weekly target missed in the week,
     ranked by ``relative_shortfall`` (shortfall ÷ threshold). ``days`` lists the week's
-    days that missed the same threshold (``{'day', 'actual', 'shortfall', 'offered'}``,
-    largest shortfall first); the two interval lists name the intervals with the most
+    days that missed the same threshold (``{'day', 'actual', 'shortfall', 'offered',
+    'volume'}``, largest shortfall first; ``volume`` is callbacks due for callback
+    metrics, else calls offered); the two interval lists name the intervals with the most
     abandoned calls and the most total waiting time (s) in the target's scope.
     """
     if week is None:
@@ -159,8 +160,10 @@ def week_gaps(con, contract: Contract | None = None, week: str | None = None, *,
                 continue
             status, _, shortfall = target_status(actual, target.comparison, target.threshold)
             if status == "missed":
+                volume = d["callbacks_due"] if target.metric in _CALLBACK_METRICS else d["offered"]
                 days.append({"day": d["period_start"], "actual": float(actual),
-                             "shortfall": float(shortfall), "offered": int(d["offered"])})
+                             "shortfall": float(shortfall), "offered": int(d["offered"]),
+                             "volume": int(volume)})
         days.sort(key=lambda x: (-x["shortfall"], x["day"]))
         aband, wait = _worst_intervals(interval_cache[scope], top)
         rows.append([rank, gap.metric, gap.comparison, gap.threshold, scope, gap.actual,

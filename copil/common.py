@@ -7,8 +7,10 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 DEFAULT_DB = Path("data") / "demo.duckdb"
 
@@ -35,6 +37,8 @@ def add_format_option(parser: argparse.ArgumentParser, choices=("table", "json",
 
 def print_frame(df: pd.DataFrame, fmt: str, out=None) -> None:
     """Print a result frame as an aligned table, JSON rows (nulls as null) or CSV."""
+    import pandas as pd
+
     out = out or sys.stdout
     if fmt == "json":
         rows = json.loads(df.to_json(orient="records", date_format="iso", double_precision=15))

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from dashboards.components import style_figure
 from dashboards.i18n import t
@@ -40,18 +40,78 @@ def trend_figure(weekly: pd.DataFrame, contract, lang: str, metrics: list[Metric
     return fig
 
 
+WEEKDAYS = {"fr": ["lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim."],
+            "en": ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]}
+
+
+def day_labels(days, lang: str) -> list[str]:
+    """``lun. 09/11`` (fr) or ``Mon 11/09`` (en) for each local date."""
+    names = WEEKDAYS["en" if lang == "en" else "fr"]
+    out = []
+    for day in pd.to_datetime(pd.Series(list(days))):
+        date = f"{day:%m/%d}" if lang == "en" else f"{day:%d/%m}"
+        out.append(f"{names[day.weekday()]} {date}")
+    return out
+
+
+def trim_empty_weeks(weekly: pd.DataFrame) -> pd.DataFrame:
+    """Drop weeks without offered calls before the first and after the last week with calls."""
+    busy = weekly.index[weekly["offered"] > 0]
+    if len(busy) == 0:
+        return weekly.iloc[0:0]
+    return weekly.loc[busy[0]:busy[-1]]
+
+
+def intraday_heatmap(intraday: pd.DataFrame, lang: str, *, title: str) -> go.Figure:
+    """Average speed of answer (s) per day (rows) and half hour (columns), hover with counts.
+
+    Half hours with no offered call on any day of the week are left out.
+    """
+    df = intraday.copy()
+    stamp = pd.to_datetime(df["period_start"])
+    df["day"] = stamp.dt.date
+    df["slot"] = stamp.dt.strftime("%H:%M")
+    busy_slots = sorted(df.loc[df["offered"] > 0, "slot"].unique())
+    df = df[df["slot"].isin(busy_slots)]
+    days = sorted(df["day"].unique())
+    wide = df.pivot_table(index="day", columns="slot",
+                          values=["asa_s", "offered", "answered", "abandoned"],
+                          aggfunc="first", dropna=False)
+    grid = {col: wide[col].reindex(index=days, columns=busy_slots)
+            for col in ("asa_s", "offered", "answered", "abandoned")}
+    custom = np.dstack([grid[c].fillna(0).to_numpy(dtype=np.int64)
+                        for c in ("offered", "answered", "abandoned")])
+    hover = (f"%{{y}} %{{x}}<br>{t('chart.offered', lang)}: %{{customdata[0]}}"
+             f"<br>{t('chart.answered', lang)}: %{{customdata[1]}}"
+             f"<br>{t('chart.abandoned', lang)}: %{{customdata[2]}}"
+             f"<br>{t('axis.wait', lang)}: %{{z:.0f}}<extra></extra>")
+    fig = go.Figure(go.Heatmap(
+        z=grid["asa_s"].to_numpy(dtype=float), x=busy_slots, y=day_labels(days, lang),
+        customdata=custom, hovertemplate=hover, colorscale="YlOrRd", zmin=0,
+        colorbar={"title": {"text": "s"}}, xgap=1, ygap=1))
+    fig.update_layout(title=title)
+    style_figure(fig, lang, x_title=t("axis.halfhour", lang), y_title=t("axis.day", lang))
+    fig.update_layout(hovermode="closest")
+    fig.update_yaxes(autorange="reversed", type="category")
+    fig.update_xaxes(type="category")
+    return fig
+
+
 def volume_figure(df: pd.DataFrame, lang: str, *, x, x_title: str, title: str) -> go.Figure:
     """Offered, answered and abandoned calls as bars, average speed of answer on a 2nd axis."""
-    fig = make_subplots(specs=[[{"secondary_y": True}]])
+    fig = go.Figure()
     for name, color in (("offered", "#95a5a6"), ("answered", "#1f5fa8"), ("abandoned", "#c0392b")):
         fig.add_trace(go.Bar(x=x, y=df[name], name=t(f"chart.{name}", lang), marker_color=color,
-                             hovertemplate="%{y:,.0f}"), secondary_y=False)
+                             hovertemplate="%{y:,.0f}"))
     fig.add_trace(go.Scatter(x=x, y=df["asa_s"].astype(float), name=t("axis.wait", lang),
-                             mode="lines+markers", line={"color": "#e67e22"},
-                             hovertemplate="%{y:.0f} s"), secondary_y=True)
-    fig.update_layout(title=title, barmode="group")
+                             mode="lines+markers", line={"color": "#e67e22"}, yaxis="y2",
+                             hovertemplate="%{y:.0f} s"))
+    fig.update_layout(title=title, barmode="group",
+                      yaxis2={"overlaying": "y", "side": "right", "rangemode": "tozero",
+                              "title": {"text": t("axis.wait", lang)}, "tickformat": ",.0f",
+                              "showgrid": False})
     style_figure(fig, lang, x_title=x_title, y_title=t("axis.calls", lang))
-    fig.update_yaxes(title_text=t("axis.wait", lang), secondary_y=True, rangemode="tozero")
+    fig.update_yaxes(tickformat=",.0f", selector={"overlaying": None})
     return fig
 
 

@@ -52,9 +52,9 @@ _KEYS = ("p_wait", "p_abandon", "pickup_rate", "service_level", "service_level_a
          "asa_s", "wait_all_mean_s", "abandon_wait_s", "occupancy")
 
 
-def _log_kummer(b: np.ndarray, x: np.ndarray) -> np.ndarray:
-    """``log M(1, b+1, x) = log sum_k x^k / ((b+1)...(b+k))`` for ``b > 0``, ``x >= 0``."""
-    b, x = np.broadcast_arrays(np.asarray(b, float), np.asarray(x, float))
+def _log_kummer(b: np.ndarray, x: np.ndarray, lgamma_b1: np.ndarray | None = None) -> np.ndarray:
+    """``log M(1, b+1, x) = log sum_k x^k / ((b+1)...(b+k))`` for ``b > 0``, ``x >= 0``
+    (1-d arrays; ``lgamma_b1`` is ``log Gamma(b + 1)`` when already known)."""
     out = np.zeros(b.shape)
     pos = x > 0
     if not pos.any():
@@ -63,10 +63,11 @@ def _log_kummer(b: np.ndarray, x: np.ndarray) -> np.ndarray:
         p = special.gammainc(b, x)
         closed = pos & (p > 1e-250) & (x >= 1.0)
         bc, xc = b[closed], x[closed]
-        out[closed] = xc - bc * np.log(xc) + special.gammaln(bc + 1.0) + np.log(p[closed])
+        lg = special.gammaln(bc + 1.0) if lgamma_b1 is None else lgamma_b1[closed]
+        out[closed] = xc - bc * np.log(xc) + lg + np.log(p[closed])
     ser = np.flatnonzero(pos & ~closed)
     if ser.size:
-        bs, xs = b.ravel()[ser], x.ravel()[ser]
+        bs, xs = b[ser], x[ser]
         term = np.ones(ser.size)
         total = np.ones(ser.size)
         k = 0
@@ -76,7 +77,7 @@ def _log_kummer(b: np.ndarray, x: np.ndarray) -> np.ndarray:
             term[active] *= xs[active] / (bs[active] + k)
             total[active] += term[active]
             active = active[term[active] > 1e-17 * total[active]]
-        out.ravel()[ser] = np.log(total)
+        out[ser] = np.log(total)
     return out
 
 
@@ -110,38 +111,48 @@ def _queue_series(x, ap, log_s):
     return ab, ans_w, ab_w
 
 
-def _core(load, n, x, ap, mu_t, theta_t, *, full: bool) -> dict:
+def _core(load, n, x, ap, mu_t, theta_t, *, full: bool, need_sl: bool = True) -> dict:
     """Erlang A measures for ``load > 0``, ``n >= 1`` (1-d arrays of one length)."""
     with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
         log_e = np.log(inverse_blocking(n.astype(np.int64) - 1, load))
         rho = load / n
-        log_s = _log_kummer(ap, x)
+        b = ap + 1.0
+        log_b = np.log(b)
+        lg_b = special.gammaln(b)  # log Gamma(a + 1)
+        log_x = np.log(x)
+        # M(1, a+2, X), then S = M(1, a+1, X) = 1 + X/(a+1) M(1, a+2, X)
+        log_f1 = _log_kummer(b, x, lg_b + log_b)
+        log_s = np.logaddexp(0.0, log_x - log_b + log_f1)
         log_rs = np.log(rho) + log_s
         log_pi = -np.logaddexp(log_e, log_rs)
         p_wait = np.exp(log_rs + log_pi)
         p_v0 = np.exp(log_e + log_pi)
-        log_a1 = np.log(ap + 1.0)
-        late0 = np.exp(log_pi + np.log(x) - log_a1 + _log_kummer(ap + 1.0, x))
-        u = x * np.exp(-theta_t)
-        late_t = np.exp(log_pi + x * -np.expm1(-theta_t) - n * mu_t + np.log(u) - log_a1
-                        + _log_kummer(ap + 1.0, u))
-        late_t = np.minimum(late_t, late0)
-        within = late0 - late_t
-        # past the peak of u^a e^-u (u >= a + 1) that difference cancels: integrate the upper
-        # tail instead, pi e^X X^-a Gamma(a+1) (Q(a+1, u) - Q(a+1, X))
-        upper = u >= ap + 1.0
-        if upper.any():
-            b = ap[upper] + 1.0
-            qu = special.gammaincc(b, u[upper])
-            qx = special.gammaincc(b, x[upper])
-            xu = x[upper]
-            log_g = (log_pi[upper] + xu - ap[upper] * np.log(xu) + special.gammaln(b)
-                     + np.log(qu) + np.log1p(-np.minimum(qx / qu, 1.0)))
-            within[upper] = np.where(qu > 0, np.exp(log_g), 0.0)
+        late0 = np.exp(log_pi + log_x - log_b + log_f1)
         pickup = np.minimum(p_v0 + late0, 1.0)
-        sl = np.minimum(p_v0 + within, pickup)
-        res = {"p_wait": p_wait, "pickup_rate": pickup, "service_level": sl,
+        res = {"p_wait": p_wait, "pickup_rate": pickup,
                "occupancy": np.minimum(pickup * rho, 1.0)}
+        if need_sl:
+            u = x * np.exp(-theta_t)
+            within = np.empty(x.size)
+            # before the peak of u^a e^-u: answered by T = all answered - answered after T
+            lower = np.flatnonzero(u < b)
+            if lower.size:
+                ul = u[lower]
+                late_t = np.exp(log_pi[lower] + x[lower] * -np.expm1(-theta_t[lower])
+                                - n[lower] * mu_t[lower] + np.log(ul) - log_b[lower]
+                                + _log_kummer(b[lower], ul, (lg_b + log_b)[lower]))
+                within[lower] = late0[lower] - np.minimum(late_t, late0[lower])
+            # past the peak that difference cancels: integrate the upper tail instead,
+            # pi e^X X^-a Gamma(a+1) (Q(a+1, u) - Q(a+1, X))
+            upper = np.flatnonzero(u >= b)
+            if upper.size:
+                bu = b[upper]
+                qu = special.gammaincc(bu, u[upper])
+                qx = special.gammaincc(bu, x[upper])
+                log_g = (log_pi[upper] + x[upper] - ap[upper] * log_x[upper] + lg_b[upper]
+                         + np.log(qu) + np.log1p(-np.minimum(qx / qu, 1.0)))
+                within[upper] = np.where(qu > 0, np.exp(log_g), 0.0)
+            res["service_level"] = np.minimum(p_v0 + within, pickup)
         if not full:
             return res
         # P(abandon) = pi_{n-1} (1 - (1 - rho) S); the series where that difference cancels
@@ -256,7 +267,8 @@ def _meets(load, n, aht, pat, t, targets, basis_answered):
     sl_t, pick_t, asa_t, occ_t = targets
     x = load * pat / aht
     ap = n * pat / aht
-    r = _core(load, n, x, ap, t / aht, t / pat, full=asa_t is not None)
+    r = _core(load, n, x, ap, t / aht, t / pat, full=asa_t is not None,
+              need_sl=sl_t is not None)
     ok = np.ones(load.size, dtype=bool)
     if pick_t is not None:
         ok &= r["pickup_rate"] >= pick_t
@@ -303,8 +315,9 @@ def required_agents(calls, aht_s, interval_s, patience_s, *, pickup_rate=None,
 
     Notes
     -----
-    Every measure is monotone in the number of agents, so each interval starts at a lower
-    bound (the answered rate cannot exceed ``n / aht``: ``n >= pickup target x A``), gallops
+    Every measure is monotone in the number of agents. Each interval has a lower bound (the
+    answered rate cannot exceed ``n / aht``: ``n >= pickup target x A``) and a first guess (the
+    Erlang C staffing for the service-level target, else the bound); from the guess it gallops
     upwards by doubling steps until the targets are met, then bisects.
 
     Examples
@@ -366,6 +379,12 @@ def required_agents(calls, aht_s, interval_s, patience_s, *, pickup_rate=None,
         lo = lower - 1.0  # below the bound: fails
         hi = np.full(idx.size, np.nan)
         cand = lower.copy()
+        if tg[0] is not None:
+            # first guess: the Erlang C staffing for the same service level (abandonment
+            # usually lowers it); bisection below it, galloping above it when it falls short
+            guess = erlang_c.required_agents(load_f[idx], 1.0, 1.0, service_level=tg[0][idx],
+                                             answer_s=t_f[idx] / aht_f[idx])
+            cand = np.maximum(cand, guess.astype(float))
         step = np.ones(idx.size)
         pending = np.arange(idx.size)
         while pending.size:  # gallop upwards

@@ -42,11 +42,27 @@ def traffic(calls, aht_s, interval_s) -> np.ndarray:
     return calls * aht_s / interval_s
 
 
-def _erlang_c_prob(n: np.ndarray, load: np.ndarray) -> np.ndarray:
-    """C(n, A) for ``n > A > 0`` (float arrays of one shape)."""
-    inv_b = inverse_blocking(n.astype(np.int64), load)
-    with np.errstate(over="ignore", invalid="ignore"):
-        return n / ((n - load) * inv_b + load)
+def _split(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    c = 134217729.0 * x  # Dekker's split: x = hi + lo with 26-bit halves
+    hi = c - (c - x)
+    return hi, x - hi
+
+
+def stability_gap(calls, aht_s, interval_s, agents) -> np.ndarray:
+    """``agents - calls * aht_s / interval_s`` without the rounding of the product.
+
+    Near a critical load (``n - A`` around 1e-12) the rounding of ``calls * aht_s`` would
+    dominate ``n - A`` and hence the ASA; the product's exact error term (Dekker) keeps the
+    difference to a few ulps.
+    """
+    calls, aht, interval, n = np.broadcast_arrays(
+        np.asarray(calls, float), np.asarray(aht_s, float), np.asarray(interval_s, float),
+        np.asarray(agents, float))
+    prod = calls * aht
+    ch, cl = _split(calls)
+    ah, al = _split(aht)
+    err = ((ch * ah - prod) + ch * al + cl * ah) + cl * al
+    return ((n * interval - prod) - err) / interval
 
 
 def evaluate(calls, aht_s, interval_s, agents, answer_s=DEFAULT_ANSWER_S) -> dict:
@@ -83,7 +99,8 @@ def evaluate(calls, aht_s, interval_s, agents, answer_s=DEFAULT_ANSWER_S) -> dic
     n = as_agents("agents", agents)
     t = as_array("answer_s", answer_s, low=0.0)
     aht = as_array("aht_s", aht_s, low=0.0, low_open=True)
-    load, n, t, aht = np.broadcast_arrays(load, n, t, aht)
+    gap = stability_gap(calls, aht_s, interval_s, n)
+    load, n, t, aht, gap = np.broadcast_arrays(load, n, t, aht, gap)
     nf = n.astype(float)
     shape = load.shape
     p_wait = np.zeros(shape)
@@ -91,17 +108,19 @@ def evaluate(calls, aht_s, interval_s, agents, answer_s=DEFAULT_ANSWER_S) -> dic
     asa = np.zeros(shape)
     with np.errstate(divide="ignore", invalid="ignore"):
         occ = np.where(nf > 0, np.minimum(load / nf, 1.0), np.where(load > 0, np.nan, np.nan))
-    unstable = (load > 0) & (nf <= load)
+    unstable = (load > 0) & (gap <= 0)
     p_wait[unstable] = 1.0
     sl[unstable] = 0.0
     asa[unstable] = np.inf
     ok = (load > 0) & ~unstable
     if ok.any():
-        a, k, tt, h = load[ok], nf[ok], t[ok], aht[ok]
-        c = _erlang_c_prob(k, a)
+        a, k, tt, h, g = load[ok], nf[ok], t[ok], aht[ok], gap[ok]
+        inv_b = inverse_blocking(k.astype(np.int64), a)
+        with np.errstate(over="ignore", invalid="ignore"):
+            c = k / (g * inv_b + a)
         p_wait[ok] = c
-        sl[ok] = 1.0 - c * np.exp(-(k - a) * tt / h)
-        asa[ok] = c * h / (k - a)
+        sl[ok] = 1.0 - c * np.exp(-g * tt / h)
+        asa[ok] = c * h / g
     result = {"traffic_erlangs": load, "p_wait": p_wait, "service_level": sl, "asa_s": asa,
               "occupancy": occ}
     return unwrap(result, scalar)
@@ -187,6 +206,8 @@ def required_agents(calls, aht_s, interval_s, *, service_level=None, answer_s=No
         return None if x is None else np.broadcast_to(x, shape).ravel()
 
     load_f, aht_f = flat(load), flat(aht)
+    calls_f = flat(as_array("calls", calls))
+    interval_f = flat(as_array("interval_s", interval_s))
     sl_f, t_f, asa_f, occ_f = flat(sl_t), flat(t), flat(asa_t), flat(occ_t)
     out = np.zeros(load_f.size, dtype=np.int64)
     idx = np.flatnonzero(load_f > 0)
@@ -202,48 +223,51 @@ def required_agents(calls, aht_s, interval_s, *, service_level=None, answer_s=No
         tt = None if t_f is None else t_f[idx]
         asa_lim = None if asa_f is None else asa_f[idx]
         inv_b = inverse_blocking(n.astype(np.int64), a)
+        gap = stability_gap(calls_f[idx], h, interval_f[idx], n)
         max_extra = int(np.max(limit - n)) + 1
         # Working set, one row per quantity, compressed as intervals reach their targets:
-        # load, agents, 1/B, then per target (1 - SL target, exp(-(n-A)T/aht), exp(-T/aht))
-        # and (ASA target / aht).
-        rows = [a, n, inv_b]
+        # load, agents, 1/B, n - A, then per target (1 - SL target, exp(-(n-A)T/aht),
+        # exp(-T/aht)) and (ASA target / aht).
+        rows = [a, n, inv_b, gap]
         if miss is not None:
-            rows += [miss, np.exp(-(n - a) * tt / h), np.exp(-tt / h)]
+            rows += [miss, np.exp(-gap * tt / h), np.exp(-tt / h)]
         if asa_lim is not None:
             rows.append(asa_lim / h)
         w = np.stack(rows)
         j_asa = len(rows) - 1
         done = np.zeros(idx.size, dtype=bool)
+        res = np.zeros(idx.size)  # the agents found, aligned with the working set
         with np.errstate(over="ignore", invalid="ignore", under="ignore"):
             for _ in range(max_extra + 1):
-                a, n = w[0], w[1]
-                gap = n - a
+                a, n, gap = w[0], w[1], w[3]
                 c = n / (gap * w[2] + a)
                 if miss is not None:
-                    ok = c * w[4] <= w[3]
+                    ok = c * w[5] <= w[4]
                     if asa_lim is not None:
                         ok &= c <= w[j_asa] * gap
                 else:
                     ok = c <= w[j_asa] * gap
                 ok &= ~done
-                n_ok = np.count_nonzero(ok)
-                if n_ok:
-                    out[idx[ok]] = n[ok]
-                    done |= ok
-                    n_done = np.count_nonzero(done)
-                    if n_done == idx.size:
-                        break
-                    if n_done > idx.size // 4:  # compress the working set
-                        keep = ~done
-                        idx = idx[keep]
-                        w = w[:, keep]
-                        done = np.zeros(idx.size, dtype=bool)
+                np.copyto(res, n, where=ok)
+                done |= ok
+                n_done = np.count_nonzero(done)
+                if n_done == idx.size:
+                    out[idx] = res
+                    break
+                if n_done > idx.size // 2:  # compress the working set
+                    out[idx[done]] = res[done]
+                    keep = ~done
+                    idx = idx[keep]
+                    w = w[:, keep]
+                    res = res[keep]
+                    done = np.zeros(idx.size, dtype=bool)
                 n = w[1]
                 n += 1.0
+                w[3] += 1.0
                 w[2] *= n / w[0]
                 w[2] += 1.0
                 if miss is not None:
-                    w[4] *= w[5]
+                    w[5] *= w[6]
             else:
                 raise ValueError(
                     f"target not reachable within a sensible staffing (over {max_extra} agents "

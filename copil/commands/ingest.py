@@ -5,12 +5,14 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import TYPE_CHECKING
 
-from analytics.ingest import FileRefused, IngestSummary, ingest_file
 from analytics.kinds import KINDS
 from analytics.profiles import builtin_profiles
-from analytics.warehouse import connection
 from copil.common import add_db_option, db_path
+
+if TYPE_CHECKING:
+    from analytics.ingest import IngestSummary
 
 EPILOG = """kinds and their table:
   calls       provider's ACD log, one row per call          -> calls
@@ -80,6 +82,9 @@ def print_summary(s: IngestSummary, out=sys.stdout) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from analytics.ingest import FileRefused, ingest_file
+    from analytics.warehouse import connection
+
     results = []
     failed = False
     with connection(db_path(args)) as con:

@@ -55,8 +55,9 @@ def data_content(lang: str) -> list:
     present = set(fresh["kind"]) if not fresh.empty else set()
     absent = [t(f"kind.{k}", lang) for k in DATA_KINDS if k not in present]
     kind_label = {k: t(f"kind.{k}", lang) for k in DATA_KINDS}
-    fresh = fresh.assign(kind=fresh["kind"].map(kind_label).fillna(fresh["kind"]))
-    missing = missing.assign(kind=missing["kind"].map(kind_label).fillna(missing["kind"]))
+    fresh, missing, runs, reasons, rows = (
+        df.assign(kind=df["kind"].map(kind_label).fillna(df["kind"]))
+        for df in (fresh, missing, runs, reasons, rows))
 
     body = []
     if absent:

@@ -11,6 +11,8 @@ import holidays
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from analytics.demo import file_digest, generate, load_config, resolve_span
 from analytics.demo_calendar import WorkClock, day_table, iso_strings
@@ -99,7 +101,7 @@ def test_generated_campaign_calendar_follows_its_rules():
     days = day_table(first, last + dt.timedelta(days=40), cfg)
     open_days = set(days.loc[days["is_open"], "date"])
     queues = list(cfg["queues"])
-    cal = campaign_calendar(first, last, open_days, cfg, queues, seed=11)
+    cal = campaign_calendar(first, last, cfg, queues, seed=11)
     per_year = cal.groupby(cal["start_date"].map(lambda d: d.year)).size()
     assert per_year.index.tolist() == list(range(2024, 2031))
     assert per_year.between(6, 10).all()
@@ -112,8 +114,7 @@ def test_generated_campaign_calendar_follows_its_rules():
     assert set(cal["channel"]) <= set(cfg["campaigns"]["channels"])
     assert all(set(qs) <= set(queues) and 1 <= len(qs) <= 2 for qs in cal["queues"])
     # seeded per year: a shorter range gives the same campaigns for its years
-    sub = campaign_calendar(dt.date(2026, 1, 1), dt.date(2026, 12, 31), open_days, cfg, queues,
-                            seed=11)
+    sub = campaign_calendar(dt.date(2026, 1, 1), dt.date(2026, 12, 31), cfg, queues, seed=11)
     pd.testing.assert_frame_equal(
         sub, cal[cal["start_date"].map(lambda d: d.year) == 2026].reset_index(drop=True))
 
@@ -141,11 +142,11 @@ def test_example_calendar_is_the_generated_2025_calendar():
     days = day_table(dt.date(2025, 1, 1), dt.date(2026, 2, 28), cfg)
     open_days = set(days.loc[days["is_open"], "date"])
     queues = list(cfg["queues"])
-    generated = campaign_calendar(dt.date(2025, 1, 1), dt.date(2025, 12, 31), open_days, cfg,
-                                  queues, seed=cfg["seed"])
+    generated = campaign_calendar(dt.date(2025, 1, 1), dt.date(2025, 12, 31), cfg, queues,
+                                  seed=cfg["seed"])
     cfg["campaigns"]["calendar_file"] = str(REPO / "data" / "campaigns.example.csv")
-    from_file = campaign_calendar(dt.date(2025, 1, 1), dt.date(2025, 12, 31), open_days, cfg,
-                                  queues, seed=cfg["seed"])
+    from_file = campaign_calendar(dt.date(2025, 1, 1), dt.date(2025, 12, 31), cfg, queues,
+                                  seed=cfg["seed"])
     pd.testing.assert_frame_equal(generated, from_file)
     example = pd.read_csv(REPO / "data" / "campaigns.example.csv")
     assert example.columns.tolist() == ["campaign_id", "name", "channel", "start_date",
@@ -305,7 +306,8 @@ def test_campaign_days_beat_the_same_weekday_a_week_before(demo):
     assert cal.loc["T-EMAIL", "start_date"] == "2026-02-03"
     assert cal.loc["T-EMAIL", "audience"] == 500000
     assert cal.loc["T-MAIL", "queues"] == "aides-logement"
-    assert demo.truth["campaigns"][0]["expected_extra"] == pytest.approx(500000 * 0.0045)
+    response = load_config()["campaigns"]["channels"]["email"]["response"]
+    assert demo.truth["campaigns"][0]["expected_extra"] == pytest.approx(500000 * response)
 
 
 def test_campaign_peaks_are_understaffed(demo):
@@ -324,6 +326,7 @@ def test_campaign_peaks_are_understaffed(demo):
 def test_operator_counts_a_little_above_the_provider(demo):
     op = demo.operator
     assert op["period_minutes"].eq(1440).all()
+    assert (op["handled"] <= op["offered"]).all() and (op["handled"] >= 0).all()
     assert op["period_start"].str[10:19].eq("T00:00:00").all()
     local = instants(op["period_start"]).dt.tz_convert(TZ).dt.strftime("%Y-%m-%dT%H:%M:%S")
     assert (local == op["period_start"].str[:19]).all()
@@ -382,7 +385,7 @@ def test_staffing_file_follows_the_plan(demo):
     open_days = demo.calls["arrived_at"].str[:10].nunique()
     assert len(st) == 18 * open_days
     assert st["interval_minutes"].eq(30).all() and st["queue"].eq("*").all()
-    assert st["advisors"].between(5, 25).all()
+    assert st["advisors"].between(1, 25).all() and st["advisors"].quantile(0.005) >= 6
     slot = st["interval_start"].str[11:16]
     assert slot.min() == "09:00" and slot.max() == "17:30"
     mean = st.groupby(slot)["advisors"].mean().to_numpy()
@@ -472,6 +475,19 @@ def test_full_two_years_volume(full_demo):
     for n in (first_year, second_year):
         assert 0.95 * 230_000 < n < 1.05 * 230_000
     assert s["campaigns"] >= 12
+    # two years of closures and both DST changes, in local time
+    day = calls["arrived_at"].str[:10]
+    fr = holidays.France(years=[2024, 2025, 2026])
+    open_days = {d.date().isoformat() for d in pd.bdate_range(s["start"], s["end"])
+                 if d.date() not in fr}
+    assert set(day) == open_days
+    clock = calls["arrived_at"].str[11:19]
+    assert (clock >= "09:00:00").all() and (clock < "18:00:00").all()
+    local = instants(calls["arrived_at"]).dt.tz_convert(TZ).dt.strftime("%Y-%m-%dT%H:%M:%S")
+    assert (local == calls["arrived_at"].str[:19]).all()
+    offsets = calls.groupby(day)["arrived_at"].agg(lambda x: set(x.str[19:]))
+    assert offsets["2025-10-24"] == {"+02:00"} and offsets["2025-10-27"] == {"+01:00"}
+    assert offsets["2026-03-27"] == {"+01:00"} and offsets["2026-03-30"] == {"+02:00"}
     campaigns = pd.read_csv(full_demo["files"]["campaigns"])
     per_year = campaigns["start_date"].str[:4].value_counts()
     assert per_year["2025"] >= 6
@@ -480,3 +496,50 @@ def test_full_two_years_volume(full_demo):
 @pytest.mark.slow
 def test_full_two_years_generation_time(full_demo):
     assert full_demo["summary"]["seconds"] < 30
+
+
+def test_a_campaign_started_before_the_span_is_listed_with_its_tail(tmp_path):
+    camp = [{"campaign_id": "EARLY", "name": "E-mail", "channel": "email",
+             "start_date": "2026-02-03", "audience": 600000, "queues": ["fin-de-contrat"]}]
+    r = generate({"campaigns": {"explicit": camp}}, tmp_path, seed=8, start="2026-02-09",
+                 end="2026-02-15")
+    listed = pd.read_csv(r["files"]["campaigns"])
+    assert listed["campaign_id"].tolist() == ["EARLY"]
+    assert listed.loc[0, "end_date"] == "2026-02-16"  # ten open days from 3 February
+    import json
+    truth = json.loads(r["files"]["truth"].read_text(encoding="utf-8"))
+    (c,) = truth["campaigns"]
+    assert sorted(c["by_day"]) == ["2026-02-09", "2026-02-10", "2026-02-11", "2026-02-12",
+                                   "2026-02-13"]
+    assert c["offered_extra"] > 0 and c["queue_split"] == {"fin-de-contrat": 1.0}
+
+
+@settings(max_examples=4, deadline=None)
+@given(seed=st.integers(0, 2**31), saturday=st.booleans(), overflow=st.sampled_from([None, 60, 600]),
+       monday=st.dates(dt.date(2024, 1, 1), dt.date(2027, 12, 31)).map(
+           lambda d: d - dt.timedelta(days=d.weekday())))
+def test_any_seed_and_week_gives_consistent_records(tmp_path_factory, seed, saturday, overflow,
+                                                    monday):
+    out = tmp_path_factory.mktemp("prop")
+    cfg = {"overflow_after_s": overflow,
+           "opening": {"saturday": ["09:00", "12:00"] if saturday else None}}
+    r = generate(cfg, out, seed=seed, start=monday, end=monday + dt.timedelta(days=6))
+    c = pd.read_csv(r["files"]["calls"])
+    fr = holidays.France(years=monday.year)
+    if len(c):
+        local = instants(c["arrived_at"]).dt.tz_convert(TZ)
+        assert (local.dt.strftime("%Y-%m-%dT%H:%M:%S") == c["arrived_at"].str[:19]).all()
+        assert not local.dt.date.map(lambda d: d in fr).any()
+        limit = np.where(local.dt.day_of_week == 5, "12:00:00", "18:00:00")
+        assert (local.dt.day_of_week <= (5 if saturday else 4)).all()
+        assert (local.dt.strftime("%H:%M:%S") < limit).all()
+        ans = c["outcome"] == "answered"
+        assert (c["answered_at"].notna() == ans).all()
+        waited = seconds(c["answered_at"]) - seconds(c["arrived_at"])
+        assert (c.loc[ans, "wait_s"] == waited[ans]).all()
+        if overflow is None:
+            assert (c["outcome"] != "overflow").all()
+        else:
+            assert (c.loc[c["outcome"] != "ivr", "wait_s"] <= overflow).all()
+    op = pd.read_csv(r["files"]["operator_counts"])
+    assert (op["handled"] <= op["offered"]).all()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+
 from analytics.ingest import FileRefused, ingest_file
 from analytics.privacy import caller_key as hmac_key
 

@@ -98,3 +98,15 @@ def test_bank_profile_sets_the_line_time_zone(con, tmp_path, write, rows):
     assert rows(con, "select arrived_at, answered_at, wait_s, talk_s, agent_id from calls") == [
         (datetime(1999, 7, 1, 6, 0, 5, tzinfo=UTC), datetime(1999, 7, 1, 6, 0, 35, tzinfo=UTC),
          30.0, 120.0, "MICHAL")]
+
+
+def test_latin1_bytes_beyond_the_sniffed_start_are_read_as_cp1252(con, tmp_path, rows):
+    """The first MiB is plain ASCII; a Latin-1 'é' comes later: the load is retried, not failed."""
+    head = "call_id,queue,arrived_at,outcome,wait_s,topic\n"
+    body = "".join(f"c{i},q,2026-02-16 09:00:00,abandoned,5,plain\n" for i in range(30_000))
+    f = tmp_path / "late.csv"
+    f.write_bytes((head + body + "z,q,2026-02-16 09:00:00,abandoned,5,Séjour\n").encode("latin-1"))
+    assert f.stat().st_size > (1 << 20)
+    s = ingest_file(con, "calls", f)
+    assert (s.rows_read, s.rows_loaded) == (30_001, 30_001)
+    assert rows(con, "select topic from calls where call_id = 'z'") == [("Séjour",)]

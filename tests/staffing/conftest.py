@@ -52,10 +52,20 @@ def ref_erlang_a(calls, aht_s, interval_s, n, patience_s, answer_s=20):
         return mp.exp(x_big * (1 - mp.exp(-theta * x)) - n * mu * x)
 
     pi_nm1 = pi[n - 1]
-    served_late = lam * pi_nm1 * mp.quad(lambda x: mp.exp(-theta * x) * phi(x), [answer_s, mp.inf])
+    # the density peaks where lam e^{-theta x} = n mu: give quad that point as a breakpoint
+    peak = mp.log(lam / (n * mu)) / theta if lam > n * mu else mp.mpf(0)
+
+    def pts(*xs):
+        return sorted({mp.mpf(v) for v in (0, peak, *xs)})
+
+    t = mp.mpf(answer_s)
+    sl = mp.fsum(pi[:n])  # answered at once
+    if t > 0:
+        sl += lam * pi_nm1 * mp.quad(lambda x: mp.exp(-theta * x) * phi(x),
+                                     [v for v in pts(t) if v <= t])
     p_ans = 1 - p_ab
-    sl = p_ans - served_late
-    ans_wait = lam * pi_nm1 * mp.quad(lambda x: x * mp.exp(-theta * x) * phi(x), [0, answer_s, mp.inf])
+    ans_wait = lam * pi_nm1 * mp.quad(lambda x: x * mp.exp(-theta * x) * phi(x),
+                                      pts(t) + [mp.inf])
     return {
         "p_wait": p_wait,
         "p_abandon": p_ab,
@@ -66,11 +76,11 @@ def ref_erlang_a(calls, aht_s, interval_s, n, patience_s, answer_s=20):
         "wait_all_mean_s": wait_all,
         "abandon_wait_s": (wait_all - ans_wait) / p_ab,
         "occupancy": p_ans * lam / (n * mu),
-        "_density_mass": lam * pi_nm1 * mp.quad(phi, [0, mp.inf]),
+        "_density_mass": lam * pi_nm1 * mp.quad(phi, pts() + [mp.inf]),
     }
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def ref():
     class Ref:
         erlang_c = staticmethod(ref_erlang_c)

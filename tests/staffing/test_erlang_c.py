@@ -172,3 +172,17 @@ def test_required_never_decreases_with_volume_or_aht(calls, extra, aht, more_aht
     base = erlang_c.required_agents(calls, aht, 1800, service_level=target)
     assert erlang_c.required_agents(calls + extra, aht, 1800, service_level=target) >= base
     assert erlang_c.required_agents(calls, aht + more_aht, 1800, service_level=target) >= base
+
+
+@settings(max_examples=60, deadline=None)
+@given(load=st.floats(0.01, 5000), extra=st.floats(0.01, 6), t=st.floats(0, 120),
+       aht=st.floats(30, 900))
+def test_random_cases_match_the_reference(ref, load, extra, t, aht):
+    n = math.floor(load) + 1 + int(extra * math.sqrt(load))
+    calls = load * 1800 / aht
+    got = erlang_c.evaluate(calls, aht, 1800, n, answer_s=t)
+    want = ref.erlang_c(calls, aht, 1800, n, t)
+    for key in ("p_wait", "service_level", "asa_s"):
+        w = float(want[key])
+        if w > 1e-12:
+            assert got[key] == pytest.approx(w, rel=1e-9), key

@@ -1,0 +1,278 @@
+"""Weekly and quarterly review callbacks: exact values recomputed independently with pandas
+from the fixture's rows, empty inputs, and the plain message when a module is missing."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import importlib.util
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from dashboards_testkit import SECRET_CALLER_KEY, login, make_calls, post_callback
+
+from dashboards.i18n import fmt_number, fmt_pct
+
+
+def _has(module: str) -> bool:
+    try:
+        return importlib.util.find_spec(module) is not None
+    except ModuleNotFoundError:
+        return False
+
+
+KPIS = _has("analytics.kpis")
+needs_kpis = pytest.mark.skipif(not KPIS, reason="analytics.kpis has not landed yet")
+WEEKLY_OUT = [("weekly-cards", "children"), ("weekly-trend-rates", "figure"),
+              ("weekly-trend-waits", "figure"), ("weekly-report-link", "href")]
+DETAIL_OUT = [("weekly-daily", "figure"), ("weekly-intraday", "figure")]
+QUARTER_OUT = [("quarterly-rates", "figure"), ("quarterly-waits", "figure"),
+               ("quarterly-compliance", "children"), ("quarterly-volume", "figure"),
+               ("quarterly-campaigns", "children"), ("quarterly-staffing", "children"),
+               ("quarterly-report-link", "href")]
+
+
+def expected_week(monday: dt.date, queues: set[str] | None = None) -> dict:
+    """Glossary KPIs of one local week, from the fixture rows with pandas only."""
+    calls = make_calls()
+    local = calls["arrived_at"].dt.tz_convert("Europe/Paris").dt.date
+    week = calls[(local >= monday) & (local <= monday + dt.timedelta(days=6))]
+    if queues:
+        week = week[week["queue"].isin(queues)]
+    offered = week[week["outcome"] != "ivr"]
+    answered = week[week["outcome"] == "answered"]
+    abandoned = week[week["outcome"] == "abandoned"]
+    return {
+        "offered": len(offered),
+        "pickup_rate": len(answered) / len(offered),
+        "abandon_rate": len(abandoned) / len(offered),
+        "service_level_20s": (answered["wait_s"] <= 20).sum() / (len(answered) + len(abandoned)),
+        "asa_s": answered["wait_s"].mean(),
+        "aht_s": (answered["talk_s"] + answered["hold_s"] + answered["wrap_s"]).mean(),
+    }
+
+
+def values(array) -> list:
+    """Plotly 6 ships numeric arrays as base64 typed arrays; decode them (or pass lists)."""
+    if isinstance(array, dict) and "bdata" in array:
+        flat = np.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"])
+        shape = array.get("shape")
+        if isinstance(shape, str):
+            shape = tuple(int(x) for x in shape.split(","))
+        return flat.reshape(shape).tolist() if shape else flat.tolist()
+    return list(array)
+
+
+def _cards(response) -> dict[str, dict]:
+    body = json.loads(response.get_data(as_text=True))["response"]
+    out = {}
+    for card in body["weekly-cards"]["children"]:
+        texts = [c["props"]["children"] for c in card["props"]["children"]]
+        out[card["props"]["id"].removeprefix("weekly-card-")] = {
+            "texts": texts, "class": card["props"]["className"]}
+    return out
+
+
+@needs_kpis
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_weekly_cards_match_an_independent_computation(app, lang):
+    client = login(app, "client")
+    client.get(f"/lang/{lang}")
+    response = post_callback(client, WEEKLY_OUT, [("weekly-week", "value", "2026-W46"),
+                                                  ("weekly-queues", "value", [])])
+    assert response.status_code == 200
+    assert SECRET_CALLER_KEY not in response.get_data(as_text=True)
+    cards = _cards(response)
+    exp = expected_week(dt.date(2026, 11, 9))
+    prev = expected_week(dt.date(2026, 11, 2))
+    assert cards["offered"]["texts"][1] == fmt_number(exp["offered"], lang)
+    assert cards["pickup_rate"]["texts"][1] == fmt_pct(exp["pickup_rate"], lang)
+    assert cards["service_level_20s"]["texts"][1] == fmt_pct(exp["service_level_20s"], lang)
+    assert cards["abandon_rate"]["texts"][1] == fmt_pct(exp["abandon_rate"], lang)
+    assert cards["asa_s"]["texts"][1] == fmt_number(exp["asa_s"], lang) + "\u00a0s"
+    assert cards["aht_s"]["texts"][1] == fmt_number(exp["aht_s"], lang) + "\u00a0s"
+    # status colours against the fixture contract's targets
+    assert ("met" if exp["pickup_rate"] >= 0.9 else "missed") in cards["pickup_rate"]["class"]
+    assert ("met" if exp["asa_s"] <= 40 else "missed") in cards["asa_s"]["class"]
+    assert cards["aht_s"]["class"] == "card none"  # no target on AHT
+    delta = (exp["pickup_rate"] - prev["pickup_rate"]) * 100
+    assert cards["pickup_rate"]["texts"][3].startswith(
+        ("+" if delta > 0 else "") + fmt_number(delta, lang, 1))
+
+
+@needs_kpis
+def test_weekly_queue_filter_and_charts(app):
+    client = login(app, "provider")
+    inputs = [("weekly-week", "value", "2026-W40"), ("weekly-queues", "value", ["pro"])]
+    response = post_callback(client, WEEKLY_OUT, inputs)
+    body = json.loads(response.get_data(as_text=True))["response"]
+    body.update(json.loads(post_callback(client, DETAIL_OUT, inputs).get_data(as_text=True))[
+        "response"])
+    cards = _cards(response)
+    exp = expected_week(dt.date(2026, 9, 28), {"pro"})
+    assert cards["offered"]["texts"][1] == fmt_number(exp["offered"], "fr")
+    daily = body["weekly-daily"]["figure"]
+    offered_bar = daily["data"][0]
+    assert sum(values(offered_bar["y"])) == exp["offered"]
+    assert offered_bar["x"][0] == "lun. 28/09"
+    assert daily["layout"]["xaxis"]["title"]["text"] == "Jour"
+    assert daily["layout"]["yaxis"]["title"]["text"] == "Appels (nombre)"
+    rates = body["weekly-trend-rates"]["figure"]
+    assert rates["layout"]["yaxis"]["title"]["text"] == "Taux (%)"
+    assert rates["layout"]["separators"] == ", "
+    heat = body["weekly-intraday"]["figure"]["data"][0]
+    assert heat["type"] == "heatmap"
+    assert sum(c[0] for row in values(heat["customdata"]) for c in row) == exp["offered"]
+    assert body["weekly-report-link"]["href"] == "/download/weekly-report?week=2026-W40&lang=fr"
+
+
+@needs_kpis
+def test_weekly_agent_detail_for_the_provider(app):
+    response = post_callback(login(app, "provider"), [("weekly-agent-table", "children")],
+                             [("weekly-week", "value", "2026-W46"), ("weekly-queues", "value", [])])
+    text = response.get_data(as_text=True)
+    assert response.status_code == 200
+    for agent in ("A01", "A02", "A03", "A04", "A05"):
+        assert agent in text
+
+
+def test_weekly_empty_inputs(app):
+    client = login(app, "client")
+    response = post_callback(client, WEEKLY_OUT, [("weekly-week", "value", None),
+                                                  ("weekly-queues", "value", None)])
+    assert response.status_code == 200
+    assert "semaine complète" in json.dumps(response.get_json(), ensure_ascii=False)
+    response = post_callback(client, DETAIL_OUT, [("weekly-week", "value", None),
+                                                  ("weekly-queues", "value", None)])
+    assert response.status_code == 200
+    for out in ("weekly-gaps", "weekly-recon"):
+        inputs = [("weekly-week", "value", None)]
+        if out == "weekly-gaps":
+            inputs.append(("weekly-queues", "value", None))
+        assert post_callback(client, [(out, "children")], inputs).status_code == 200
+
+
+@pytest.mark.skipif(KPIS, reason="checks the message shown before analytics.kpis lands")
+def test_weekly_says_plainly_that_kpis_are_not_available(app):
+    response = post_callback(login(app, "client"), WEEKLY_OUT,
+                             [("weekly-week", "value", "2026-W46"), ("weekly-queues", "value", [])])
+    assert response.status_code == 200
+    assert "Pas encore disponible : analytics.kpis." in response.get_data(as_text=True)
+
+
+@needs_kpis
+def test_quarterly_compliance_and_volume(app):
+    client = login(app, "client")
+    response = post_callback(client, QUARTER_OUT, [("quarterly-quarter", "value", "2026-Q4"),
+                                                   ("quarterly-queues", "value", [])])
+    assert response.status_code == 200
+    body = json.loads(response.get_data(as_text=True))["response"]
+    text = json.dumps(body["quarterly-compliance"])
+    # Q4 2026 weeks with calls: Mondays 28/09 (its Thursday is in Q4) .. 09/11
+    assert "2026-11-09" in text and "2026-11-16" not in text
+    volume = body["quarterly-volume"]["figure"]["data"][0]
+    week = volume["customdata"].index("2026-11-09")
+    assert week == 6  # seventh week of the quarter
+    assert values(volume["y"])[week] == expected_week(dt.date(2026, 11, 9))["offered"]
+    assert body["quarterly-report-link"]["href"] == "/download/quarterly-report?quarter=2026-Q4&lang=fr"
+
+
+@needs_kpis
+def test_quarterly_campaign_uplift(app):
+    response = post_callback(login(app, "client"), QUARTER_OUT,
+                             [("quarterly-quarter", "value", "2026-Q3"),
+                              ("quarterly-queues", "value", [])])
+    text = json.dumps(json.loads(response.get_data(as_text=True))["response"])
+    assert "Mailing rentr" in text
+
+
+def test_campaign_uplift_by_hand():
+    """Window 7-17 Sept (campaign 7-11 + 6 days); baseline = same weekdays of the 4 weeks before.
+    Offered: 100 a day before the campaign, 150 during the window -> 11 days x 50 extra calls."""
+    from dashboards.pages.quarterly import campaign_uplift
+
+    days = pd.date_range("2026-08-01", "2026-09-30", freq="D")
+    offered = [150 if dt.date(2026, 9, 7) <= d.date() <= dt.date(2026, 9, 17) else 100
+               for d in days]
+    daily = pd.DataFrame({"period_start": days.date, "offered": offered})
+    campaigns = pd.DataFrame({"campaign_id": ["c1"], "name": ["Mailing"], "channel": ["mailing"],
+                              "start_date": [dt.date(2026, 9, 7)], "end_date": [dt.date(2026, 9, 11)],
+                              "audience": [50000], "queues": [None], "source": ["client"]})
+    row = campaign_uplift(campaigns, daily).iloc[0]
+    assert row["offered"] == 11 * 150
+    assert row["baseline"] == pytest.approx(11 * 100)
+    assert row["extra_calls"] == pytest.approx(550)
+    assert row["uplift"] == pytest.approx(0.5)
+    assert row["calls_per_1000"] == pytest.approx(11.0)
+
+
+def test_compliance_grid_statuses():
+    from types import SimpleNamespace
+
+    from dashboards.pages.quarterly import compliance
+
+    contract = SimpleNamespace(targets=(
+        SimpleNamespace(metric="pickup_rate", comparison=">=", threshold=0.9, period="week",
+                        queue=None),
+        SimpleNamespace(metric="asa_s", comparison="<=", threshold=40.0, period="week",
+                        queue="pro"),  # queue target: not in the line grid
+    ))
+    weekly = pd.DataFrame({"period_start": [dt.date(2026, 1, 5), dt.date(2026, 1, 12),
+                                            dt.date(2026, 1, 19)],
+                           "pickup_rate": [0.95, 0.85, None], "asa_s": [10.0, 50.0, None]})
+    grid = compliance(weekly, contract)
+    assert grid.columns.tolist() == ["period_start", "pickup_rate >= 0.9"]
+    assert grid["pickup_rate >= 0.9"].tolist() == ["met", "missed", "no_data"]
+
+
+def test_quarter_bounds():
+    from dashboards.pages.quarterly import quarter_bounds, quarter_label
+
+    assert quarter_bounds("2026-Q4") == (dt.date(2026, 10, 1), dt.date(2026, 12, 31))
+    assert quarter_bounds("2026-Q1") == (dt.date(2026, 1, 1), dt.date(2026, 3, 31))
+    assert quarter_label(dt.date(2026, 7, 1)) == "2026-Q3"
+
+
+def test_quarterly_forecast_accuracy_on_the_eve_of_the_quarter(app):
+    """Q4 2026 of the fixture: trained on 3 Aug - 30 Sep, compared on 1 Oct - 15 Nov
+    (46 open days, the missing 14 October counting as a day with 0 calls)."""
+    response = post_callback(login(app, "client"), [("quarterly-forecast", "children")],
+                             [("quarterly-quarter", "value", "2026-Q4")])
+    assert response.status_code == 200
+    text = json.dumps(response.get_json(), ensure_ascii=False)
+    assert "quarterly-forecast-table" in text
+    assert '"jours comparés"' in text and '"46"' in text
+    calls = make_calls()
+    local = calls["arrived_at"].dt.tz_convert("Europe/Paris").dt.date
+    q4 = calls[(local >= dt.date(2026, 10, 1)) & (calls["outcome"] != "ivr")]
+    assert fmt_number(len(q4), "fr") in text  # calls actual
+
+
+def test_quarterly_accuracy_needs_history(app):
+    response = post_callback(login(app, "client"), [("quarterly-forecast", "children")],
+                             [("quarterly-quarter", "value", "2026-Q3")])
+    assert "quarterly-forecast-none" in response.get_data(as_text=True)
+
+
+def test_quarterly_staffing_absent_is_said_plainly(app):
+    response = post_callback(login(app, "client"), QUARTER_OUT,
+                             [("quarterly-quarter", "value", "2026-Q4"),
+                              ("quarterly-queues", "value", [])])
+    assert "quarterly-staffing-none" in response.get_data(as_text=True)
+
+
+@needs_kpis
+def test_prefetch_fills_the_cache_for_the_meeting(app):
+    from dashboards.app import prefetch
+
+    wh = app.server.config["COPIL_WAREHOUSE"]
+    wh.clear_cache()
+    client = login(app, "client")
+    assert prefetch(app, weeks=2) == 2 * 5 + 1 + 1  # 5 readers x 2 weeks, quarter, model
+    misses = wh.stats["misses"]
+    response = post_callback(client, WEEKLY_OUT, [("weekly-week", "value", "2026-W45"),
+                                                  ("weekly-queues", "value", [])])
+    assert response.status_code == 200
+    assert wh.stats["misses"] == misses  # served from the prefetched cache
