@@ -81,14 +81,14 @@ def main() -> None:
         res = DailyVolumeModel(y, campaigns=camps, **OPTIONS).fit()
         res.forecast(91)
         t_fit = time.perf_counter() - t
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         table = backtest(y, campaigns=camps, **OPTIONS)
-        t_bt = time.perf_counter() - t
+        t_bt, c_bt = time.perf_counter() - t, time.process_time() - c
         t = time.perf_counter()
         backtest(y, campaigns=camps, models=("seasonal_naive", "ets"), **OPTIONS)
         t_base = time.perf_counter() - t
         timing.append({"queue": name, "days": len(y), "mean_calls": float(y[y > 0].mean()),
-                       "fit_forecast_s": t_fit, "backtest_s": t_bt,
+                       "fit_forecast_s": t_fit, "backtest_s": t_bt, "backtest_cpu_s": c_bt,
                        "baselines_only_s": t_base, "ratio_vs_baselines": t_bt / t_base})
         table.insert(0, "queue", name)
         tables.append(table)
@@ -96,7 +96,8 @@ def main() -> None:
     timing["poisson_floor"] = [poisson_wape_floor(m) for m in timing["mean_calls"]]
     acc = pd.concat(tables, ignore_index=True)
     with pd.option_context("display.width", 200, "display.max_rows", 500):
-        print("\nseconds (26 origins x 13 weeks; 'ratio' = full backtest / baselines alone)")
+        print("\nseconds (26 origins x 13 weeks; wall clock, and CPU time of this process, which "
+              "a busy machine inflates less; 'ratio' = full backtest / baselines alone)")
         print(timing.round(3).to_string(index=False))
         print("\naccuracy, 1-7 days ahead")
         print(acc[acc["horizon"] == "d1-7"].round(4).to_string(index=False))
@@ -125,7 +126,8 @@ def main() -> None:
               f"{int(up['band_holds_truth'].sum())}/{len(up)}, median band width "
               f"{up['band_width_rel'].median():.3f} of the truth")
     print(f"\nall done in {time.perf_counter() - t0:.1f} s; worst queue backtest "
-          f"{timing['backtest_s'].max():.1f} s (goal < 30 s)")
+          f"{timing['backtest_s'].max():.1f} s wall, {timing['backtest_cpu_s'].max():.1f} s CPU "
+          "(goal < 30 s)")
 
 
 if __name__ == "__main__":
