@@ -220,8 +220,13 @@ def _staging_sql(con: duckdb.DuckDBPyConnection, b: _Builder) -> tuple[str, list
     exclude = " or ".join(f"coalesce(({r['sql']}), false)" for r in b.profile.exclude) or "false"
     mapped_cols = ["copil_line as line", f"({exclude}) as copil_excluded"]
     for name, raw in present.items():
-        # raw texts are trimmed once here, empty text is null from here on
-        mapped_cols.append(f"copil_text({raw}) as {_quote('raw_' + name)}")
+        # texts are trimmed once here (empty text is null from here on); the parsers of
+        # the other types trim for themselves
+        if kind.column(name).type in ("text", "enum"):
+            raw = f"copil_text({raw})"
+        else:
+            raw = f"nullif({raw}, '')"
+        mapped_cols.append(f"{raw} as {_quote('raw_' + name)}")
     if caller_raw is not None:
         mapped_cols.append(f"copil_text({caller_raw}) as caller_norm")
     elif caller_given is not None:
