@@ -108,6 +108,17 @@ L = {
     "gap.worst_abandoned": {"fr": "pires demi-heures (abandons/présentés)",
                             "en": "worst half hours (abandoned/offered)"},
     "gap.worst_wait": {"fr": "pires demi-heures (attente)", "en": "worst half hours (wait)"},
+    "recon.period_start": {"fr": "jour", "en": "day"},
+    "recon.queue": {"fr": "file", "en": "queue"},
+    "recon.operator_offered": {"fr": "présentés (opérateur)", "en": "offered (operator)"},
+    "recon.offered": {"fr": "présentés (prestataire)", "en": "offered (provider)"},
+    "recon.offered_gap": {"fr": "écart", "en": "gap"},
+    "recon.offered_gap_rate": {"fr": "écart (%)", "en": "gap (%)"},
+    "recon.operator_handled": {"fr": "traités (opérateur)", "en": "handled (operator)"},
+    "recon.answered": {"fr": "décrochés (prestataire)", "en": "answered (provider)"},
+    "recon.handled_gap": {"fr": "écart traités", "en": "handled gap"},
+    "recon.handled_gap_rate": {"fr": "écart traités (%)", "en": "handled gap (%)"},
+    "recon.flagged": {"fr": "hors tolérance", "en": "outside tolerance"},
     "col.text": {"fr": "action", "en": "action"},
     "col.created": {"fr": "créée", "en": "created"},
 }
@@ -242,12 +253,11 @@ def layout(week: str | None = None, **_kwargs):
             html.Div(dcc.Graph(id="weekly-daily"), className="panel"),
             html.Div(dcc.Graph(id="weekly-intraday"), className="panel"),
         ], className="grid2"),
-        html.Div([
-            html.Div([html.H2(lbl("gaps", lang)), html.Div(id="weekly-gaps")], className="panel"),
-            html.Div([html.H2(lbl("recon", lang)), html.Div(id="weekly-recon",
-                                                             className="table-scroll")],
-                     className="panel"),
-        ], className="grid2"),
+        html.Div([html.H2(lbl("gaps", lang)), html.Div(id="weekly-gaps", className="table-wide")],
+                 className="panel"),
+        html.Div([html.H2(lbl("recon", lang)),
+                  html.Div(id="weekly-recon", className="table-scroll table-wide")],
+                 className="panel"),
         *agent_panel,
         html.Div([
             html.H2(lbl("actions", lang)),
@@ -488,7 +498,9 @@ def update_reconciliation(week):
     cols = [c for c in ("period_start", "queue", "operator_offered", "offered", "offered_gap",
                         "offered_gap_rate", "operator_handled", "answered", "handled_gap",
                         "handled_gap_rate", "flagged") if c in recon.columns]
-    return table(recon, lang, columns=cols, formats=pct, id="weekly-recon-table",
+    labels = {c: lbl(f"recon.{c}", lang) for c in cols}
+    recon = recon.assign(period_start=day_labels(recon["period_start"], lang))
+    return table(recon, lang, columns=cols, formats=pct, labels=labels, id="weekly-recon-table",
                  row_class=lambda r: "flagged" if bool(r.get("flagged")) else "")
 
 
