@@ -74,13 +74,6 @@ L = {
     "add": {"fr": "Ajouter", "en": "Add"},
     "report": {"fr": "Rapport de la semaine (HTML)", "en": "Week report (HTML)"},
     "calls": {"fr": "appels", "en": "calls"},
-    "week_axis": {"fr": "Semaine (lundi)", "en": "Week (Monday)"},
-    "day_axis": {"fr": "Jour", "en": "Day"},
-    "time_axis": {"fr": "Demi-heure (heure locale)", "en": "Half hour (local time)"},
-    "rate_axis": {"fr": "Taux (%)", "en": "Rate (%)"},
-    "sec_axis": {"fr": "Durée (s)", "en": "Duration (s)"},
-    "calls_axis": {"fr": "Appels (nombre)", "en": "Calls (count)"},
-    "wait_axis": {"fr": "Attente moyenne (s)", "en": "Average wait (s)"},
     "offered": {"fr": "Présentés", "en": "Offered"},
     "answered": {"fr": "Décrochés", "en": "Answered"},
     "abandoned": {"fr": "Abandonnés", "en": "Abandoned"},
@@ -120,7 +113,6 @@ L = {
     "recon.handled_gap_rate": {"fr": "écart traités (%)", "en": "handled gap (%)"},
     "recon.flagged": {"fr": "hors tolérance", "en": "outside tolerance"},
     "col.text": {"fr": "action", "en": "action"},
-    "col.created": {"fr": "créée", "en": "created"},
 }
 
 

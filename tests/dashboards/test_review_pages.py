@@ -276,3 +276,30 @@ def test_prefetch_fills_the_cache_for_the_meeting(app):
                                                   ("weekly-queues", "value", [])])
     assert response.status_code == 200
     assert wh.stats["misses"] == misses  # served from the prefetched cache
+
+
+def test_calls_only_warehouse_says_what_is_missing(tmp_path, users_file):
+    """A warehouse with calls only (like the 1999 bank log): every weekly callback answers,
+    with plain messages for the missing contract, operator counts and callbacks."""
+    from dashboards_testkit import build_warehouse
+
+    from dashboards.app import create_app
+
+    path = tmp_path / "bank.duckdb"
+    build_warehouse(path, calls_only=True)
+    app = create_app(path, users_path=users_file, secret_key_path=tmp_path / "k", lang="en")
+    client = login(app, "provider")
+    inputs = [("weekly-week", "value", "2026-W46"), ("weekly-queues", "value", [])]
+    cards = post_callback(client, WEEKLY_OUT, inputs)
+    assert cards.status_code == 200
+    text = cards.get_data(as_text=True)
+    assert "no contract target" in text and "no callback due" in text
+    assert post_callback(client, DETAIL_OUT, inputs).status_code == 200
+    gaps = post_callback(client, [("weekly-gaps", "children")], inputs)
+    assert "The contract sets no target." in gaps.get_data(as_text=True)
+    recon = post_callback(client, [("weekly-recon", "children")], inputs[:1])
+    assert "No operator counts for this week" in recon.get_data(as_text=True)
+    quarter = post_callback(client, QUARTER_OUT, [("quarterly-quarter", "value", "2026-Q4"),
+                                                  ("quarterly-queues", "value", [])])
+    assert "The contract sets no weekly target." in quarter.get_data(as_text=True)
+    assert "Traceback" not in text
