@@ -359,6 +359,7 @@ def update_kpis(week, queues):
     except data.WarehouseBusy:
         empty = empty_figure(t("busy", lang), lang)
         return message(t("busy", lang), "warn"), empty, empty, no_update
+    _prefetch_neighbours(week, _queues(queues))
     bundle["queues"] = list(queues or [])
     contract, q = bundle["contract"], bundle["queues"]
     weekly = trim_empty_weeks(bundle["weekly"])
@@ -397,6 +398,19 @@ def update_detail(week, queues):
     else:
         intra_fig = intraday_heatmap(intra, lang, title=lbl("intraday", lang))
     return day_fig, intra_fig
+
+
+def _prefetch_neighbours(week: str, queues: tuple[str, ...] | None) -> None:
+    """Warm the cache for the weeks before and after ``week`` (the meeting steps through)."""
+    from analytics.kpis import iso_week, week_start
+
+    wh = data.current()
+    monday = week_start(week)
+    for step in (-7, 7):
+        other = iso_week(monday + dt.timedelta(days=step))
+        for reader in (read_week_trend, read_week_detail, read_gaps, read_agents):
+            wh.prefetch(reader, other, queues)
+        wh.prefetch(read_reconciliation, other)
 
 
 def _problem(week, lang: str) -> str | None:

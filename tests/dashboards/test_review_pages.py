@@ -7,6 +7,8 @@ import base64
 import datetime as dt
 import importlib.util
 import json
+import sys
+import time
 
 import numpy as np
 import pandas as pd
@@ -264,11 +266,12 @@ def test_quarterly_staffing_absent_is_said_plainly(app):
 
 
 @needs_kpis
-def test_prefetch_fills_the_cache_for_the_meeting(app):
+def test_prefetch_fills_the_cache_for_the_meeting(app, monkeypatch):
     from dashboards.app import prefetch
 
     wh = app.server.config["COPIL_WAREHOUSE"]
     wh.clear_cache()
+    monkeypatch.setattr(wh, "prefetch", lambda *a: None)  # no neighbour warm-up in between
     client = login(app, "client")
     assert prefetch(app, weeks=2) == 2 * 5 + 1 + 1  # 5 readers x 2 weeks, quarter, model
     misses = wh.stats["misses"]
@@ -303,3 +306,18 @@ def test_calls_only_warehouse_says_what_is_missing(tmp_path, users_file):
                                                   ("quarterly-queues", "value", [])])
     assert "The contract sets no weekly target." in quarter.get_data(as_text=True)
     assert "Traceback" not in text
+
+
+@needs_kpis
+def test_showing_a_week_warms_its_neighbours(app):
+    wh = app.server.config["COPIL_WAREHOUSE"]
+    wh.clear_cache()
+    client = login(app, "client")
+    post_callback(client, WEEKLY_OUT, [("weekly-week", "value", "2026-W44"),
+                                       ("weekly-queues", "value", [])])
+    weekly = sys.modules["dashboards.pages.weekly"]
+    deadline = time.time() + 60
+    key = wh._key(weekly.read_week_trend, ("2026-W45", None), {})
+    while wh._cached(key) is None and time.time() < deadline:
+        time.sleep(0.1)
+    assert wh._cached(key) is not None
