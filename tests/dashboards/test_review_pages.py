@@ -321,3 +321,75 @@ def test_showing_a_week_warms_its_neighbours(app):
     while wh._cached(key) is None and time.time() < deadline:
         time.sleep(0.1)
     assert wh._cached(key) is not None
+
+
+ACTIONS_OUT = [("weekly-actions", "children"), ("weekly-action-message", "children"),
+               ("weekly-action-text", "value")]
+
+
+def _actions_request(client, *, add: bool, text=None, owner="client", due=None):
+    return post_callback(
+        client, ACTIONS_OUT,
+        [("weekly-action-add", "n_clicks", 1 if add else None),
+         ("weekly-actions-version", "data", 0)],
+        [("weekly-action-text", "value", text), ("weekly-action-owner", "value", owner),
+         ("weekly-action-due", "date", due), ("weekly-week", "value", "2026-W46")],
+        triggered=["weekly-action-add.n_clicks"] if add else [])
+
+
+def test_actions_add_edit_status_and_both_sides_see_them(app, tmp_path):
+    from analytics.actions import list_actions
+    from analytics.warehouse import connect
+
+    client, provider = login(app, "client"), login(app, "provider")
+    empty = _actions_request(client, add=True, text="   ")
+    assert "Écrivez le texte de l'action." in json.dumps(empty.get_json(), ensure_ascii=False)
+    added = _actions_request(client, add=True, text="Relancer l'opérateur sur le 14/10",
+                             due="2026-11-30")
+    assert added.status_code == 200
+    assert added.get_json()["response"]["weekly-action-text"]["value"] == ""
+    seen = _actions_request(provider, add=False)
+    assert "Relancer l'opérateur sur le 14/10" in json.dumps(seen.get_json(), ensure_ascii=False)
+    path = app.server.config["COPIL_WAREHOUSE"].path
+    con = connect(path, read_only=True)
+    row = list_actions(con).iloc[-1]
+    con.close()
+    assert (row["owner"], row["status"], row["week"], str(row["due_date"]), row["author"]) == (
+        "client", "open", "2026-W46", "2026-11-30", "client")
+    action_id = int(row["action_id"])
+    status_id = {"type": "weekly-action-status", "index": action_id}
+    body = {
+        "output": "weekly-actions-version.data",
+        "outputs": {"id": "weekly-actions-version", "property": "data"},
+        "inputs": [[{"id": status_id, "property": "value", "value": "done"}]],
+        "state": [{"id": "weekly-actions-version", "property": "data", "value": 0}],
+        "changedPropIds": [json.dumps(status_id, separators=(",", ":"), sort_keys=True)
+                           + ".value"],
+    }
+    changed = provider.post("/_dash-update-component", json=body)
+    assert changed.status_code == 200
+    assert changed.get_json()["response"]["weekly-actions-version"]["data"] == 1
+    con = connect(path, read_only=True)
+    row = list_actions(con).set_index("action_id").loc[action_id]
+    con.close()
+    assert row["status"] == "done" and row["closed_at"] is not None
+    # the list re-renders with the stored status: posting it again writes nothing
+    again = provider.post("/_dash-update-component", json=body)
+    assert again.status_code == 204  # PreventUpdate
+
+
+def test_default_language_comes_from_the_contract(tmp_path, users_file):
+    from dashboards_testkit import CONTRACT
+
+    from analytics.warehouse import connect, set_setting
+    from dashboards.app import create_app
+
+    path = tmp_path / "en.duckdb"
+    con = connect(path)
+    set_setting(con, "contract", CONTRACT.replace("language: fr", "language: en"))
+    con.close()
+    app = create_app(path, users_path=users_file, secret_key_path=tmp_path / "k")
+    client = login(app, "admin")
+    assert "Weekly review" in client.get("/_dash-layout").get_data(as_text=True)
+    client.get("/lang/fr")
+    assert "Revue hebdomadaire" in client.get("/_dash-layout").get_data(as_text=True)
