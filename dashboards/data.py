@@ -62,6 +62,17 @@ class _ReadWriteLock:
             self._cond.notify_all()
 
 
+_LOCKS: dict[str, _ReadWriteLock] = {}
+_LOCKS_GUARD = threading.Lock()
+
+
+def _lock_for(path: Path) -> _ReadWriteLock:
+    """One read/write lock per warehouse file in this process (DuckDB refuses a read-only and
+    a read-write connection to the same file at once, whichever object opens them)."""
+    with _LOCKS_GUARD:
+        return _LOCKS.setdefault(str(path.resolve()), _ReadWriteLock())
+
+
 def file_version(path: str | Path) -> tuple[int, int, int]:
     """(mtime ns, size, WAL mtime ns) of the warehouse: changes whenever it is written."""
     path = Path(path)
@@ -99,7 +110,7 @@ class Warehouse:
                 f"'copil ingest ... --db {self.path}'.")
         self.cache_size = cache_size
         self.retries = retries
-        self._lock = _ReadWriteLock()
+        self._lock = _lock_for(self.path)
         self._cache: OrderedDict[Any, tuple[Any, Any]] = OrderedDict()
         self._cache_lock = threading.Lock()
         self.stats = {"hits": 0, "misses": 0, "stale": 0}
