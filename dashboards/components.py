@@ -42,7 +42,8 @@ def message(text: str, kind: str = "info", id: str | None = None) -> html.Div:
 def _cell(value, lang: str, fmt: Callable | None):
     if fmt is not None:
         return fmt(value, lang)
-    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NaT:
+    if value is None or value is pd.NA or value is pd.NaT or (
+            isinstance(value, float) and pd.isna(value)):
         return "–"
     if isinstance(value, pd.Timestamp | dt.datetime):
         if getattr(value, "tzinfo", None) is not None:
@@ -93,11 +94,11 @@ def style_figure(fig: go.Figure, lang: str, *, x_title: str, y_title: str,
     fig.update_layout(
         separators=plotly_separators(lang),
         height=height,
-        margin={"l": 60, "r": 20, "t": 40, "b": 50},
+        margin={"l": 60, "r": 20, "t": 40, "b": 60},
         xaxis_title=x_title,
         yaxis_title=y_title,
         hovermode="x unified",
-        legend={"orientation": "h", "y": -0.25},
+        legend={"orientation": "h", "y": -0.32, "yanchor": "top"},
         template="plotly_white",
     )
     return fig

@@ -12,7 +12,9 @@ the last result is served instead of failing.
 
 from __future__ import annotations
 
+import queue
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
@@ -60,6 +62,17 @@ class _ReadWriteLock:
             self._cond.notify_all()
 
 
+_LOCKS: dict[str, _ReadWriteLock] = {}
+_LOCKS_GUARD = threading.Lock()
+
+
+def _lock_for(path: Path) -> _ReadWriteLock:
+    """One read/write lock per warehouse file in this process (DuckDB refuses a read-only and
+    a read-write connection to the same file at once, whichever object opens them)."""
+    with _LOCKS_GUARD:
+        return _LOCKS.setdefault(str(path.resolve()), _ReadWriteLock())
+
+
 def file_version(path: str | Path) -> tuple[int, int, int]:
     """(mtime ns, size, WAL mtime ns) of the warehouse: changes whenever it is written."""
     path = Path(path)
@@ -97,10 +110,14 @@ class Warehouse:
                 f"'copil ingest ... --db {self.path}'.")
         self.cache_size = cache_size
         self.retries = retries
-        self._lock = _ReadWriteLock()
+        self._lock = _lock_for(self.path)
         self._cache: OrderedDict[Any, tuple[Any, Any]] = OrderedDict()
         self._cache_lock = threading.Lock()
         self.stats = {"hits": 0, "misses": 0, "stale": 0}
+        self._todo: queue.Queue = queue.Queue()
+        self._queued: set = set()
+        self._worker: threading.Thread | None = None
+        self._last_request = 0.0
 
     def _cached(self, key: Any) -> tuple[Any, Any] | None:
         with self._cache_lock:
@@ -116,13 +133,20 @@ class Warehouse:
             while len(self._cache) > self.cache_size:
                 self._cache.popitem(last=False)
 
-    def read(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    @staticmethod
+    def _key(fn: Callable[..., Any], args: tuple, kwargs: dict) -> Any:
+        return (getattr(fn, "__module__", ""), getattr(fn, "__qualname__", repr(fn)),
+                _freeze(args), _freeze(kwargs))
+
+    def read(self, fn: Callable[..., Any], *args: Any, _background: bool = False,
+             **kwargs: Any) -> Any:
         """``fn(con, *args, **kwargs)`` on a read-only connection, cached by file version.
 
         ``fn`` must return a value the caller will not mutate (a DataFrame is copied out).
         """
-        key = (getattr(fn, "__module__", ""), getattr(fn, "__qualname__", repr(fn)),
-               _freeze(args), _freeze(kwargs))
+        if not _background:
+            self._last_request = time.monotonic()
+        key = self._key(fn, args, kwargs)
         version = file_version(self.path)
         item = self._cached(key)
         if item is not None and item[0] == version:
@@ -149,6 +173,39 @@ class Warehouse:
         self.stats["misses"] += 1
         self._store(key, version, value)
         return _copy(value)
+
+    def prefetch(self, fn: Callable[..., Any], *args: Any) -> None:
+        """Queue ``read(fn, *args)`` for a background thread (e.g. the weeks next to the one
+        on screen), run when no request has come for 0.3 s. Already cached: nothing to do."""
+        key = self._key(fn, args, {})
+        item = self._cached(key)
+        if item is not None and item[0] == file_version(self.path):
+            return
+        with self._cache_lock:
+            if key in self._queued:
+                return
+            self._queued.add(key)
+            self._todo.put((key, fn, args))
+            if self._worker is None or not self._worker.is_alive():
+                self._worker = threading.Thread(target=self._drain, daemon=True,
+                                                name="copil-prefetch")
+                self._worker.start()
+
+    def _drain(self) -> None:
+        while True:
+            try:
+                key, fn, args = self._todo.get(timeout=2.0)
+            except queue.Empty:
+                return
+            while time.monotonic() - self._last_request < 0.3:  # let live requests go first
+                time.sleep(0.1)
+            try:
+                self.read(fn, *args, _background=True)
+            except Exception:  # a failed prefetch is only a missed speed-up
+                pass
+            finally:
+                with self._cache_lock:
+                    self._queued.discard(key)
 
     def write(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         """``fn(con, *args, **kwargs)`` on a short read-write connection (retried while busy)."""

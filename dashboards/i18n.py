@@ -6,8 +6,6 @@ unit tests check both languages define the same keys).
 
 from __future__ import annotations
 
-import math
-
 LANGS = ("fr", "en")
 DEFAULT_LANG = "fr"
 
@@ -113,9 +111,18 @@ def _group(digits: str, sep: str) -> str:
     return sep.join(out)
 
 
+def _missing(value) -> bool:
+    if value is None:
+        return True
+    try:
+        return bool(value != value)  # NaN, pandas NA
+    except TypeError:  # pd.NA compares to NA, whose truth value is ambiguous
+        return True
+
+
 def fmt_number(value: float | int | None, lang: str | None, decimals: int = 0) -> str:
     """``12345.6`` -> fr ``'12 345,6'`` (narrow no-break space), en ``'12,345.6'``; None -> '-'."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if _missing(value):
         return "–"
     text = f"{abs(float(value)):.{decimals}f}"
     whole, _, frac = text.partition(".")
@@ -129,7 +136,7 @@ def fmt_number(value: float | int | None, lang: str | None, decimals: int = 0) -
 
 def fmt_pct(rate: float | None, lang: str | None, decimals: int = 1) -> str:
     """A rate in [0, 1] as a percentage: fr ``'87,5 %'``, en ``'87.5%'``."""
-    if rate is None or (isinstance(rate, float) and math.isnan(rate)):
+    if _missing(rate):
         return "–"
     body = fmt_number(rate * 100, lang, decimals)
     return body + ("\u00a0%" if lang != "en" else "%")
@@ -137,7 +144,7 @@ def fmt_pct(rate: float | None, lang: str | None, decimals: int = 1) -> str:
 
 def fmt_seconds(seconds: float | None, lang: str | None, decimals: int = 0) -> str:
     """A duration in seconds: fr ``'42 s'``, en ``'42 s'`` (number formatted per language)."""
-    if seconds is None or (isinstance(seconds, float) and math.isnan(seconds)):
+    if _missing(seconds):
         return "–"
     return fmt_number(seconds, lang, decimals) + "\u00a0s"
 

@@ -270,13 +270,16 @@ def read_staffing_weeks(con, first: dt.date, last: dt.date) -> pd.DataFrame:
 def quarter_staffing(wh, first: dt.date, last: dt.date) -> pd.DataFrame | None:
     """Weekly advisor-hours logged in vs required (Erlang C on the calls actually offered
     per half hour, the period's handling time and the contract's targets)."""
-    from staffing import erlang_c
-
     staffed = wh.read(read_staffing_weeks, first, last)
     if staffed.empty:
         return None
-
     got = wh.read(_quarter_intervals, first, last)
+    return wh.derive(_staffing_vs_required, staffed, got, key=(first, last)).copy()
+
+
+def _staffing_vs_required(staffed: pd.DataFrame, got: dict) -> pd.DataFrame:
+    from staffing import erlang_c
+
     iv, targets = got["iv"], contract_targets(got["contract"])
     answered = iv["answered"].sum()
     aht = float((iv["aht_s"].fillna(0) * iv["answered"]).sum() / answered) if answered else 300.0

@@ -54,6 +54,10 @@ L = {
         "en": "{channel} campaign on {date}: {extra} more calls over 28 days "
               "(daily 80 % bounds summed: {lo} to {hi}); {hours} more advisor-hours, up to {peak} more advisors "
               "in a half hour (Erlang C)."},
+    "whatif_help": {"fr": "Choisissez un canal, une date de début et l'audience, puis Calculer : "
+                          "la prévision et les besoins incluent alors la campagne.",
+                    "en": "Choose a channel, a start date and the audience, then Compute: the "
+                          "forecast and the requirements then include the campaign."},
     "csv_req": {"fr": "Besoins par demi-heure (CSV)", "en": "Requirements per half hour (CSV)"},
     "csv_shifts": {"fr": "Plan de vacations (CSV)", "en": "Shift plan (CSV)"},
     "no_calls": {"fr": "Pas d'appels dans l'entrepôt : rien à prévoir.",
@@ -91,7 +95,8 @@ def layout(**_kwargs):
                       dcc.Dropdown(id="planning-channel", options=channels, value=None)],
                      className="control", style={"minWidth": "150px"}),
             html.Div([html.Label(lbl("date", lang)),
-                      dcc.DatePickerSingle(id="planning-date", display_format="YYYY-MM-DD")],
+                      dcc.DatePickerSingle(id="planning-date", display_format="YYYY-MM-DD",
+                                           placeholder="AAAA-MM-JJ" if lang != "en" else "YYYY-MM-DD")],
                      className="control", style={"minWidth": "160px"}),
             html.Div([html.Label(lbl("audience", lang)),
                       dcc.Input(id="planning-audience", type="number", min=1, step=1)],
@@ -212,6 +217,7 @@ def update_planning(weeks, _apply, channel, date, audience):
                  className="panel"),
         html.Div([html.H2(lbl("whatif", lang)),
                   html.P(what_if_text(result, what_if, lang), id="planning-whatif-result")
-                  if what_if else html.P("–")], className="panel"),
+                  if what_if else html.P(lbl("whatif_help", lang), id="planning-whatif-help")],
+                 className="panel"),
         html.Div([html.H2(lbl("shifts", lang)), shifts], className="panel"),
     ]

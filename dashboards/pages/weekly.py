@@ -74,13 +74,6 @@ L = {
     "add": {"fr": "Ajouter", "en": "Add"},
     "report": {"fr": "Rapport de la semaine (HTML)", "en": "Week report (HTML)"},
     "calls": {"fr": "appels", "en": "calls"},
-    "week_axis": {"fr": "Semaine (lundi)", "en": "Week (Monday)"},
-    "day_axis": {"fr": "Jour", "en": "Day"},
-    "time_axis": {"fr": "Demi-heure (heure locale)", "en": "Half hour (local time)"},
-    "rate_axis": {"fr": "Taux (%)", "en": "Rate (%)"},
-    "sec_axis": {"fr": "Durée (s)", "en": "Duration (s)"},
-    "calls_axis": {"fr": "Appels (nombre)", "en": "Calls (count)"},
-    "wait_axis": {"fr": "Attente moyenne (s)", "en": "Average wait (s)"},
     "offered": {"fr": "Présentés", "en": "Offered"},
     "answered": {"fr": "Décrochés", "en": "Answered"},
     "abandoned": {"fr": "Abandonnés", "en": "Abandoned"},
@@ -108,8 +101,18 @@ L = {
     "gap.worst_abandoned": {"fr": "pires demi-heures (abandons/présentés)",
                             "en": "worst half hours (abandoned/offered)"},
     "gap.worst_wait": {"fr": "pires demi-heures (attente)", "en": "worst half hours (wait)"},
+    "recon.period_start": {"fr": "jour", "en": "day"},
+    "recon.queue": {"fr": "file", "en": "queue"},
+    "recon.operator_offered": {"fr": "présentés (opérateur)", "en": "offered (operator)"},
+    "recon.offered": {"fr": "présentés (prestataire)", "en": "offered (provider)"},
+    "recon.offered_gap": {"fr": "écart", "en": "gap"},
+    "recon.offered_gap_rate": {"fr": "écart (%)", "en": "gap (%)"},
+    "recon.operator_handled": {"fr": "traités (opérateur)", "en": "handled (operator)"},
+    "recon.answered": {"fr": "décrochés (prestataire)", "en": "answered (provider)"},
+    "recon.handled_gap": {"fr": "écart traités", "en": "handled gap"},
+    "recon.handled_gap_rate": {"fr": "écart traités (%)", "en": "handled gap (%)"},
+    "recon.flagged": {"fr": "hors tolérance", "en": "outside tolerance"},
     "col.text": {"fr": "action", "en": "action"},
-    "col.created": {"fr": "créée", "en": "created"},
 }
 
 
@@ -242,12 +245,11 @@ def layout(week: str | None = None, **_kwargs):
             html.Div(dcc.Graph(id="weekly-daily"), className="panel"),
             html.Div(dcc.Graph(id="weekly-intraday"), className="panel"),
         ], className="grid2"),
-        html.Div([
-            html.Div([html.H2(lbl("gaps", lang)), html.Div(id="weekly-gaps")], className="panel"),
-            html.Div([html.H2(lbl("recon", lang)), html.Div(id="weekly-recon",
-                                                             className="table-scroll")],
-                     className="panel"),
-        ], className="grid2"),
+        html.Div([html.H2(lbl("gaps", lang)), html.Div(id="weekly-gaps", className="table-wide")],
+                 className="panel"),
+        html.Div([html.H2(lbl("recon", lang)),
+                  html.Div(id="weekly-recon", className="table-scroll table-wide")],
+                 className="panel"),
         *agent_panel,
         html.Div([
             html.H2(lbl("actions", lang)),
@@ -357,6 +359,7 @@ def update_kpis(week, queues):
     except data.WarehouseBusy:
         empty = empty_figure(t("busy", lang), lang)
         return message(t("busy", lang), "warn"), empty, empty, no_update
+    _prefetch_neighbours(week, _queues(queues))
     bundle["queues"] = list(queues or [])
     contract, q = bundle["contract"], bundle["queues"]
     weekly = trim_empty_weeks(bundle["weekly"])
@@ -395,6 +398,19 @@ def update_detail(week, queues):
     else:
         intra_fig = intraday_heatmap(intra, lang, title=lbl("intraday", lang))
     return day_fig, intra_fig
+
+
+def _prefetch_neighbours(week: str, queues: tuple[str, ...] | None) -> None:
+    """Warm the cache for the weeks before and after ``week`` (the meeting steps through)."""
+    from analytics.kpis import iso_week, week_start
+
+    wh = data.current()
+    monday = week_start(week)
+    for step in (-7, 7):
+        other = iso_week(monday + dt.timedelta(days=step))
+        for reader in (read_week_trend, read_week_detail, read_gaps, read_agents):
+            wh.prefetch(reader, other, queues)
+        wh.prefetch(read_reconciliation, other)
 
 
 def _problem(week, lang: str) -> str | None:
@@ -488,7 +504,9 @@ def update_reconciliation(week):
     cols = [c for c in ("period_start", "queue", "operator_offered", "offered", "offered_gap",
                         "offered_gap_rate", "operator_handled", "answered", "handled_gap",
                         "handled_gap_rate", "flagged") if c in recon.columns]
-    return table(recon, lang, columns=cols, formats=pct, id="weekly-recon-table",
+    labels = {c: lbl(f"recon.{c}", lang) for c in cols}
+    recon = recon.assign(period_start=day_labels(recon["period_start"], lang))
+    return table(recon, lang, columns=cols, formats=pct, labels=labels, id="weekly-recon-table",
                  row_class=lambda r: "flagged" if bool(r.get("flagged")) else "")
 
 

@@ -39,6 +39,15 @@ def app(warehouse, users_file, tmp_path):
 
 @pytest.fixture()
 def clients(app):
-    return {role: login(app, role) for role in ROLES}
+    """Signed-in test clients by role, logged in on first use (hashing costs time)."""
+
+    class Clients(dict):
+        def __missing__(self, role):
+            if role not in ROLES:
+                raise KeyError(role)
+            self[role] = login(app, role)
+            return self[role]
+
+    return Clients()
 
 

@@ -7,6 +7,8 @@ import base64
 import datetime as dt
 import importlib.util
 import json
+import sys
+import time
 
 import numpy as np
 import pandas as pd
@@ -264,11 +266,12 @@ def test_quarterly_staffing_absent_is_said_plainly(app):
 
 
 @needs_kpis
-def test_prefetch_fills_the_cache_for_the_meeting(app):
+def test_prefetch_fills_the_cache_for_the_meeting(app, monkeypatch):
     from dashboards.app import prefetch
 
     wh = app.server.config["COPIL_WAREHOUSE"]
     wh.clear_cache()
+    monkeypatch.setattr(wh, "prefetch", lambda *a: None)  # no neighbour warm-up in between
     client = login(app, "client")
     assert prefetch(app, weeks=2) == 2 * 5 + 1 + 1  # 5 readers x 2 weeks, quarter, model
     misses = wh.stats["misses"]
@@ -276,3 +279,117 @@ def test_prefetch_fills_the_cache_for_the_meeting(app):
                                                   ("weekly-queues", "value", [])])
     assert response.status_code == 200
     assert wh.stats["misses"] == misses  # served from the prefetched cache
+
+
+def test_calls_only_warehouse_says_what_is_missing(tmp_path, users_file):
+    """A warehouse with calls only (like the 1999 bank log): every weekly callback answers,
+    with plain messages for the missing contract, operator counts and callbacks."""
+    from dashboards_testkit import build_warehouse
+
+    from dashboards.app import create_app
+
+    path = tmp_path / "bank.duckdb"
+    build_warehouse(path, calls_only=True)
+    app = create_app(path, users_path=users_file, secret_key_path=tmp_path / "k", lang="en")
+    client = login(app, "provider")
+    inputs = [("weekly-week", "value", "2026-W46"), ("weekly-queues", "value", [])]
+    cards = post_callback(client, WEEKLY_OUT, inputs)
+    assert cards.status_code == 200
+    text = cards.get_data(as_text=True)
+    assert "no contract target" in text and "no callback due" in text
+    assert post_callback(client, DETAIL_OUT, inputs).status_code == 200
+    gaps = post_callback(client, [("weekly-gaps", "children")], inputs)
+    assert "The contract sets no target." in gaps.get_data(as_text=True)
+    recon = post_callback(client, [("weekly-recon", "children")], inputs[:1])
+    assert "No operator counts for this week" in recon.get_data(as_text=True)
+    quarter = post_callback(client, QUARTER_OUT, [("quarterly-quarter", "value", "2026-Q4"),
+                                                  ("quarterly-queues", "value", [])])
+    assert "The contract sets no weekly target." in quarter.get_data(as_text=True)
+    assert "Traceback" not in text
+
+
+@needs_kpis
+def test_showing_a_week_warms_its_neighbours(app):
+    wh = app.server.config["COPIL_WAREHOUSE"]
+    wh.clear_cache()
+    client = login(app, "client")
+    post_callback(client, WEEKLY_OUT, [("weekly-week", "value", "2026-W44"),
+                                       ("weekly-queues", "value", [])])
+    weekly = sys.modules["dashboards.pages.weekly"]
+    deadline = time.time() + 60
+    key = wh._key(weekly.read_week_trend, ("2026-W45", None), {})
+    while wh._cached(key) is None and time.time() < deadline:
+        time.sleep(0.1)
+    assert wh._cached(key) is not None
+
+
+ACTIONS_OUT = [("weekly-actions", "children"), ("weekly-action-message", "children"),
+               ("weekly-action-text", "value")]
+
+
+def _actions_request(client, *, add: bool, text=None, owner="client", due=None):
+    return post_callback(
+        client, ACTIONS_OUT,
+        [("weekly-action-add", "n_clicks", 1 if add else None),
+         ("weekly-actions-version", "data", 0)],
+        [("weekly-action-text", "value", text), ("weekly-action-owner", "value", owner),
+         ("weekly-action-due", "date", due), ("weekly-week", "value", "2026-W46")],
+        triggered=["weekly-action-add.n_clicks"] if add else [])
+
+
+def test_actions_add_edit_status_and_both_sides_see_them(app, tmp_path):
+    from analytics.actions import list_actions
+    from analytics.warehouse import connect
+
+    client, provider = login(app, "client"), login(app, "provider")
+    empty = _actions_request(client, add=True, text="   ")
+    assert "Écrivez le texte de l'action." in json.dumps(empty.get_json(), ensure_ascii=False)
+    added = _actions_request(client, add=True, text="Relancer l'opérateur sur le 14/10",
+                             due="2026-11-30")
+    assert added.status_code == 200
+    assert added.get_json()["response"]["weekly-action-text"]["value"] == ""
+    seen = _actions_request(provider, add=False)
+    assert "Relancer l'opérateur sur le 14/10" in json.dumps(seen.get_json(), ensure_ascii=False)
+    path = app.server.config["COPIL_WAREHOUSE"].path
+    con = connect(path, read_only=True)
+    row = list_actions(con).iloc[-1]
+    con.close()
+    assert (row["owner"], row["status"], row["week"], str(row["due_date"]), row["author"]) == (
+        "client", "open", "2026-W46", "2026-11-30", "client")
+    action_id = int(row["action_id"])
+    status_id = {"type": "weekly-action-status", "index": action_id}
+    body = {
+        "output": "weekly-actions-version.data",
+        "outputs": {"id": "weekly-actions-version", "property": "data"},
+        "inputs": [[{"id": status_id, "property": "value", "value": "done"}]],
+        "state": [{"id": "weekly-actions-version", "property": "data", "value": 0}],
+        "changedPropIds": [json.dumps(status_id, separators=(",", ":"), sort_keys=True)
+                           + ".value"],
+    }
+    changed = provider.post("/_dash-update-component", json=body)
+    assert changed.status_code == 200
+    assert changed.get_json()["response"]["weekly-actions-version"]["data"] == 1
+    con = connect(path, read_only=True)
+    row = list_actions(con).set_index("action_id").loc[action_id]
+    con.close()
+    assert row["status"] == "done" and row["closed_at"] is not None
+    # the list re-renders with the stored status: posting it again writes nothing
+    again = provider.post("/_dash-update-component", json=body)
+    assert again.status_code == 204  # PreventUpdate
+
+
+def test_default_language_comes_from_the_contract(tmp_path, users_file):
+    from dashboards_testkit import CONTRACT
+
+    from analytics.warehouse import connect, set_setting
+    from dashboards.app import create_app
+
+    path = tmp_path / "en.duckdb"
+    con = connect(path)
+    set_setting(con, "contract", CONTRACT.replace("language: fr", "language: en"))
+    con.close()
+    app = create_app(path, users_path=users_file, secret_key_path=tmp_path / "k")
+    client = login(app, "admin")
+    assert "Weekly review" in client.get("/_dash-layout").get_data(as_text=True)
+    client.get("/lang/fr")
+    assert "Revue hebdomadaire" in client.get("/_dash-layout").get_data(as_text=True)

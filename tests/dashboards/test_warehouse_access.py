@@ -136,3 +136,20 @@ def test_threads_reading_and_writing_in_one_process(tmp_path):
         th.join(timeout=60)
     assert errors == []
     assert wh.read(count_calls) == 10
+
+
+def test_prefetch_runs_in_the_background_once(tmp_path):
+    path = tmp_path / "w.duckdb"
+    connect(path).close()
+    wh = Warehouse(path)
+    wh.prefetch(count_calls)
+    wh.prefetch(count_calls)  # queued once
+    deadline = time.time() + 10
+    while wh.stats["misses"] == 0 and time.time() < deadline:
+        time.sleep(0.05)
+    assert wh.stats["misses"] == 1
+    assert wh.read(count_calls) == 0
+    assert wh.stats == {"hits": 1, "misses": 1, "stale": 0}
+    wh.prefetch(count_calls)  # already cached: nothing queued
+    time.sleep(0.5)
+    assert wh.stats["misses"] == 1
