@@ -45,7 +45,7 @@ from analytics.warehouse import line_timezone, sql_text
 
 __all__ = [
     "interval_profile", "staffing_targets", "week_forecast", "week_requirements",
-    "week_what_if", "staffing_vs_requirement", "staffing_vs_requirement_weekly",
+    "week_what_if", "week_plan", "staffing_vs_requirement", "staffing_vs_requirement_weekly",
     "holidays_for",
 ]
 
@@ -401,14 +401,9 @@ def week_requirements(con: duckdb.DuckDBPyConnection, week: str, *,
     ``service_level`` is answered within ``answer_s`` / offered, the glossary default) and
     ``answer_s`` (s). ``attrs['targets']`` holds the staffing targets used.
     """
-    contract = resolve_contract(con, contract)
-    fc = week_forecast(con, week, interval_minutes=interval_minutes, queues=queues,
-                       planned_campaigns=planned_campaigns, contract=contract)
-    targets = staffing_targets(contract, queues=queues, model=model)
-    _check_patience(fc, model)
-    out = _required(fc, targets, model=model, shrinkage=shrinkage, staff_to=staff_to)
-    out.attrs.update(fc.attrs, targets=targets)
-    return out
+    return week_plan(con, week, interval_minutes=interval_minutes, contract=contract,
+                     model=model, staff_to=staff_to, shrinkage=shrinkage, queues=queues,
+                     planned_campaigns=planned_campaigns)["requirements"]
 
 
 def _check_patience(frame: pd.DataFrame, model: str) -> None:
@@ -430,30 +425,57 @@ def week_what_if(con: duckdb.DuckDBPyConnection, week: str, channel: str, start_
     The planned campaign's expected extra calls per day (the fitted model's
     :meth:`~forecasting.DailyVolumeResults.planned_uplift`, by ``channel`` and ``audience``,
     people reached) become a per-day volume multiplier ``1 + extra / forecast`` for
-    :func:`staffing.requirements.campaign_what_if`.
+    :func:`staffing.requirements.campaign_what_if` (targets from the contract; with several
+    service-level targets, the first).
 
     Returns
     -------
     (DataFrame, dict)
         :func:`~staffing.requirements.campaign_what_if`'s table and summary; the summary
-        adds ``campaign_extra_calls`` (calls in the week from the campaign).
+        adds ``campaign_extra_calls`` (calls the campaign adds to the week's open days).
     """
+    plan = week_plan(con, week, campaign=(channel, start_date, audience),
+                     interval_minutes=interval_minutes, contract=contract, model=model,
+                     shrinkage=shrinkage, queues=queues, requirements=False)
+    return plan["what_if"], plan["what_if_summary"]
+
+
+def week_plan(con: duckdb.DuckDBPyConnection, week: str, *,
+              campaign: tuple[str, object, float | None] | None = None,
+              interval_minutes: int = 30, contract: Contract | None = None,
+              model: str = "erlang_a", staff_to: str | None = None, shrinkage: float = 0.3,
+              queues: list[str] | None = None, requirements: bool = True,
+              planned_campaigns: pd.DataFrame | None = None) -> dict:
+    """:func:`week_requirements` and, with ``campaign = (channel, start_date, audience)``,
+    :func:`week_what_if`, from one model fit. Returns a dict with ``forecast``,
+    ``requirements`` (when asked), ``what_if`` and ``what_if_summary`` (with a campaign)."""
     from staffing.requirements import campaign_what_if
 
     contract = resolve_contract(con, contract)
     ctx = _fit_week(con, week, interval_minutes=interval_minutes, queues=queues,
                     contract=contract)
-    fc = _week_frame(ctx, interval_minutes, None)
+    fc = _week_frame(ctx, interval_minutes, planned_campaigns)
     _check_patience(fc, model)
+    targets = staffing_targets(contract, queues=queues, model=model)
+    out: dict = {"forecast": fc, "targets": targets}
+    if requirements:
+        req = _required(fc, targets, model=model, shrinkage=shrinkage, staff_to=staff_to)
+        req.attrs.update(fc.attrs, targets=targets)
+        out["requirements"] = req
+    if campaign is None:
+        return out
+    channel, start_date, audience = campaign
+    start = pd.Timestamp(start_date).date()
+    if start > ctx["sunday"]:
+        raise ValueError(f"the campaign starts on {start}, after {week}; give a start date "
+                         "in or before the week")
     days = ctx["res"].forecast(ctx["horizon"])["forecast"]
-    up = ctx["res"].planned_uplift(channel, start_date, audience=audience,
-                                   days=max(1, (ctx["sunday"] - pd.Timestamp(start_date).date())
-                                            .days + 1))
+    up = ctx["res"].planned_uplift(channel, start, audience=audience,
+                                   days=(ctx["sunday"] - start).days + 1)
     up = up.set_index("date")["extra_calls"]
     up = up[(up.index >= pd.Timestamp(ctx["monday"])) & (up.index <= pd.Timestamp(ctx["sunday"]))]
-    factor = {d.strftime("%Y-%m-%d"): (1.0 + x / days.get(d, 0.0)) if days.get(d, 0.0) > 0
-              else 1.0 for d, x in up.items()}
-    targets = staffing_targets(contract, queues=queues, model=model)
+    factor = {d.strftime("%Y-%m-%d"): 1.0 + x / days[d] for d, x in up.items()
+              if days.get(d, 0.0) > 0}
     kw = {"model": model, "shrinkage": shrinkage, "asa_s": targets["asa_s"]}
     if model == "erlang_a":
         kw["pickup_rate"] = targets["pickup_rate"]
@@ -462,9 +484,10 @@ def week_what_if(con: duckdb.DuckDBPyConnection, week: str, channel: str, start_
     elif kw["asa_s"] is not None or kw.get("pickup_rate") is not None:
         kw["service_level"] = None
     table, summary = campaign_what_if(fc, factor or 1.0, **kw)
-    summary["campaign_extra_calls"] = float(sum(
-        x for d, x in up.items() if days.get(d, 0.0) > 0))
-    return table, summary
+    summary["campaign_extra_calls"] = float(sum(x for d, x in up.items()
+                                                if days.get(d, 0.0) > 0))
+    out["what_if"], out["what_if_summary"] = table, summary
+    return out
 
 
 # ------------------------------------------------------------------------------ did staffing match need
