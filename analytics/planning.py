@@ -45,7 +45,7 @@ from analytics.warehouse import line_timezone, sql_text
 
 __all__ = [
     "interval_profile", "staffing_targets", "week_forecast", "week_requirements",
-    "week_what_if", "week_plan", "staffing_vs_requirement", "staffing_vs_requirement_weekly",
+    "week_what_if", "week_plan", "staffing_vs_requirement", "evaluate_fractional", "staffing_vs_requirement_weekly",
     "holidays_for",
 ]
 
@@ -80,7 +80,7 @@ def _localize(naive: pd.Series, tz: str) -> pd.Series:
 
 def _slot_keys(period_start: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     ps = pd.to_datetime(period_start)
-    return (ps.dt.dayofweek.to_numpy(), (ps.dt.hour * 60 + ps.dt.minute).to_numpy())
+    return (ps.dt.day_of_week.to_numpy(), (ps.dt.hour * 60 + ps.dt.minute).to_numpy())
 
 
 # ------------------------------------------------------------------------------ profile
@@ -491,6 +491,22 @@ def week_plan(con: duckdb.DuckDBPyConnection, week: str, *,
 
 
 # ------------------------------------------------------------------------------ did staffing match need
+def evaluate_fractional(calls, aht_s, interval_s, advisors, patience_s, answer_s) -> dict:
+    """:func:`staffing.erlang_a.evaluate` for a time-averaged, possibly fractional number of
+    advisors: the measures at ``floor(advisors)`` and ``floor(advisors) + 1``, mixed linearly
+    by the fractional part (exact for whole numbers). Same units as ``evaluate``."""
+    from staffing import erlang_a
+
+    adv = np.asarray(advisors, dtype=float)
+    lo = np.floor(adv)
+    frac = adv - lo
+    m = erlang_a.evaluate(calls, aht_s, interval_s, lo, patience_s, answer_s)
+    if (frac > 0).any():
+        hi = erlang_a.evaluate(calls, aht_s, interval_s, lo + 1, patience_s, answer_s)
+        m = {k: m[k] * (1 - frac) + hi[k] * frac for k in m}
+    return m
+
+
 def staffing_vs_requirement(con: duckdb.DuckDBPyConnection, start, end, *,
                             interval_minutes: int = 30,
                             contract: Contract | None = None) -> pd.DataFrame:
@@ -525,8 +541,6 @@ def staffing_vs_requirement(con: duckdb.DuckDBPyConnection, start, end, *,
     transfer) are unanswered calls to it, so ``erlang_a_abandon_rate`` compares with
     ``1 - observed_pickup_rate`` (abandoned + overflow) as much as with the abandon rate.
     """
-    from staffing import erlang_a
-
     _check_minutes(interval_minutes)
     contract = resolve_contract(con, contract)
     tz = _tz(con, contract)
@@ -557,14 +571,8 @@ def staffing_vs_requirement(con: duckdb.DuckDBPyConnection, start, end, *,
     _check_patience(frame, "erlang_a")
     req = _required(frame, targets, model="erlang_a", shrinkage=0.0)
     interval_s = interval_minutes * 60.0
-    adv = df["advisors"].to_numpy(float)
-    lo = np.floor(adv)
-    frac = adv - lo
-    args = (df["offered"].to_numpy(float), df["aht_s"].to_numpy(float), interval_s)
-    m = erlang_a.evaluate(*args, lo, prof_pat, answer_s)
-    if (frac > 0).any():
-        m_hi = erlang_a.evaluate(*args, lo + 1, prof_pat, answer_s)
-        m = {k: m[k] * (1 - frac) + m_hi[k] * frac for k in m}
+    m = evaluate_fractional(df["offered"].to_numpy(float), df["aht_s"].to_numpy(float),
+                            interval_s, df["advisors"].to_numpy(float), prof_pat, answer_s)
     sl_key = ("service_level_answered" if contract.service_level_variant == "answered_only"
               else "service_level")
     observed = [c for c in df.columns if c.startswith("observed_")]
