@@ -157,9 +157,9 @@ class _Builder:
         """Apply the profile's value map (case- and accent-insensitive) to an enum's text."""
         mapping = self.profile.values.get(col.name)
         if not mapping:
-            return f"lower(copil_text({raw}))"
+            return f"lower({raw})"
         cases = " ".join(f"when {self._param(k)} then {self._param(v)}" for k, v in mapping.items())
-        return f"lower(case copil_fold({raw}) {cases} else copil_text({raw}) end)"
+        return f"lower(case copil_fold({raw}) {cases} else {raw} end)"
 
     def detect_layout(self, con: duckdb.DuckDBPyConnection, raw: str) -> str | None:
         """The strptime layout that parses most of a sample of the column's values."""
@@ -184,7 +184,7 @@ class _Builder:
     def typed(self, col: Column, raw: str, layout: str | None = None) -> str:
         comma = "$comma"
         if col.type == "text":
-            return f"copil_text({raw})"
+            return raw
         if col.type == "enum":
             return self.mapped(col, raw)
         if col.type == "seconds":
@@ -220,7 +220,8 @@ def _staging_sql(con: duckdb.DuckDBPyConnection, b: _Builder) -> tuple[str, list
     exclude = " or ".join(f"coalesce(({r['sql']}), false)" for r in b.profile.exclude) or "false"
     mapped_cols = ["copil_line as line", f"({exclude}) as copil_excluded"]
     for name, raw in present.items():
-        mapped_cols.append(f"{raw} as {_quote('raw_' + name)}")
+        # raw texts are trimmed once here, empty text is null from here on
+        mapped_cols.append(f"copil_text({raw}) as {_quote('raw_' + name)}")
     if caller_raw is not None:
         mapped_cols.append(f"copil_text({caller_raw}) as caller_norm")
     elif caller_given is not None:
@@ -272,7 +273,7 @@ def _staging_sql(con: duckdb.DuckDBPyConnection, b: _Builder) -> tuple[str, list
         if col.name not in present:
             continue
         if col.required:
-            problems.append(_problem(col.name, f"copil_text({raw_name}) is null", "null",
+            problems.append(_problem(col.name, f"{raw_name} is null", "null",
                                      f"{col.name} is empty; every row needs it"))
         if col.type == "enum":
             allowed = ", ".join(col.values)
@@ -282,7 +283,7 @@ def _staging_sql(con: duckdb.DuckDBPyConnection, b: _Builder) -> tuple[str, list
                           f"values: section"))
         elif col.type != "text":
             problems.append(_problem(
-                col.name, f"{q} is null and copil_text({raw_name}) is not null", raw_name,
+                col.name, f"{q} is null and {raw_name} is not null", raw_name,
                 f"not {_EXPECTED[col.type]}"))
         if col.type == "timestamp":
             problems.append(_problem(
@@ -294,7 +295,7 @@ def _staging_sql(con: duckdb.DuckDBPyConnection, b: _Builder) -> tuple[str, list
         condition = f"coalesce({check.bad}, false)"
         if check.column in present and kind.column(check.column).type != "text":
             # a value that failed to parse is reported once, as unparseable
-            condition += f" and not ({_quote(check.column)} is null and copil_text({raw_name}) is not null)"
+            condition += f" and not ({_quote(check.column)} is null and {raw_name} is not null)"
         problems.append(_problem(check.column, condition, raw_name, check.reason))
 
     sql = "with mapped as (select " + ", ".join(mapped_cols) + f" from {b.source.relation}), "
@@ -351,8 +352,11 @@ def _zoned_sql(columns: list[str]) -> str:
             f"coalesce(typed.{q}, case when not {mixed} "
             f"then make_timestamp(epoch_us(typed.{local}) - {t}.off)::timestamptz "
             f"else copil_localize(typed.{local}, $tz) end) as {q}")
-        extra.append(f"{mixed} and copil_nonexistent(typed.{local}, $tz) as {_quote('nonex_' + c)}")
-        extra.append(f"{mixed} and copil_ambiguous(typed.{local}, $tz) as {_quote('amb_' + c)}")
+        # CASE, not AND: DuckDB evaluates both sides of AND in a projection
+        extra.append(f"case when {mixed} then copil_nonexistent(typed.{local}, $tz) else false end "
+                     f"as {_quote('nonex_' + c)}")
+        extra.append(f"case when {mixed} then copil_ambiguous(typed.{local}, $tz) else false end "
+                     f"as {_quote('amb_' + c)}")
         joins.append(f"left join tzh {t} on {t}.h = date_trunc('hour', typed.{local})")
     return (sql + ", zoned as (select typed.* replace (" + ", ".join(replace) + "), "
             + ", ".join(extra) + " from typed " + " ".join(joins) + ")")

@@ -221,8 +221,9 @@ def kpis(con, *, period: str = "week", interval_minutes: int = 30,
     offset_sql, offset_params = local_offset_case(
         con, tz, dt.datetime.combine(first, dt.time()) - dt.timedelta(days=2),
         dt.datetime.combine(after, dt.time()) + dt.timedelta(days=2))
-    sql = (sql_text("kpi_periods").replace("{local_offset_us}", offset_sql)
-           .replace("{by_column}", _BY_COLUMN[by]))
+    calls_agg = sql_text("kpi_calls_one_pass" if period == "interval" else "kpi_calls_two_level")
+    sql = (sql_text("kpi_periods").replace("{calls_agg}", calls_agg)
+           .replace("{local_offset_us}", offset_sql).replace("{by_column}", _BY_COLUMN[by]))
     df = con.execute(sql, params | offset_params).df()
     return _shape(con, df, period, by, thresholds, columns)
 
@@ -233,7 +234,7 @@ def _shape(con, df: pd.DataFrame, period: str, by: str | None, thresholds, colum
     if by:
         df = df.rename(columns={"by_value": by})
     if period == "interval":
-        df["period_start"] = df["period_start"].dt.strftime("%Y-%m-%dT%H:%M").astype(object)
+        df["period_start"] = df["period_label"].astype(object)
     else:
         df["period_start"] = [ts.date() for ts in df["period_start"]]
     for col in ("offered", "answered", "abandoned", "short_abandoned", "overflow", "ivr_only",

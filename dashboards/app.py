@@ -10,6 +10,7 @@ every callback request is checked against the user's role *in the server* (see
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 from urllib.parse import quote
 
@@ -238,4 +239,47 @@ def serve(db_path: str | Path, host: str = "127.0.0.1", port: int = 8050, *,
           lang: str | None = None, debug: bool = False) -> None:
     """Serve the dashboard (blocking) on ``host:port``; 127.0.0.1 keeps it on this machine."""
     app = create_app(db_path, users_path=users_path, secret_key_path=secret_key_path, lang=lang)
+    threading.Thread(target=prefetch, args=(app,), daemon=True).start()
     app.run(host=host, port=port, debug=debug)
+
+
+def prefetch(app: dash.Dash, weeks: int = 13) -> int:
+    """Fill the query cache for the meeting's views, newest first: the last ``weeks`` weeks
+    (whole line), the current quarter, then the planning model. Runs in a background thread
+    from :func:`serve`; results stay valid until the warehouse file changes. Returns the
+    number of cached results."""
+    import sys
+
+    wh = app.server.config["COPIL_WAREHOUSE"]
+    done = 0
+    try:
+        weekly = sys.modules.get("dashboards.pages.weekly")
+        quarterly = sys.modules.get("dashboards.pages.quarterly")
+        if weekly is not None and not missing_modules_quiet("analytics.kpis"):
+            info = wh.read(weekly.read_weeks)
+            for week in info["weeks"][info["weeks"].index(info["default"]):][:weeks]:
+                for reader in (weekly.read_week_trend, weekly.read_week_detail,
+                               weekly.read_gaps, weekly.read_agents):
+                    wh.read(reader, week, None)
+                    done += 1
+                wh.read(weekly.read_reconciliation, week)
+                done += 1
+        if quarterly is not None and not missing_modules_quiet("analytics.kpis"):
+            info = wh.read(quarterly.read_quarters)
+            if info["default"]:
+                wh.read(quarterly.read_quarter, info["default"], None)
+                done += 1
+        from dashboards.planning_model import fitted, missing_modules
+
+        if not missing_modules():
+            fitted(wh)
+            done += 1
+    except Exception as exc:  # a page will show the same problem when opened
+        app.server.logger.warning("prefetch stopped: %s", exc)
+    return done
+
+
+def missing_modules_quiet(name: str) -> bool:
+    from dashboards.planning_model import missing_modules
+
+    return bool(missing_modules((name,)))

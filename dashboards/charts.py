@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from dashboards.components import style_figure
 from dashboards.i18n import t
@@ -74,11 +74,13 @@ def intraday_heatmap(intraday: pd.DataFrame, lang: str, *, title: str) -> go.Fig
     busy_slots = sorted(df.loc[df["offered"] > 0, "slot"].unique())
     df = df[df["slot"].isin(busy_slots)]
     days = sorted(df["day"].unique())
-    grid = {col: df.pivot_table(index="day", columns="slot", values=col, aggfunc="first",
-                                dropna=False).reindex(index=days, columns=busy_slots)
+    wide = df.pivot_table(index="day", columns="slot",
+                          values=["asa_s", "offered", "answered", "abandoned"],
+                          aggfunc="first", dropna=False)
+    grid = {col: wide[col].reindex(index=days, columns=busy_slots)
             for col in ("asa_s", "offered", "answered", "abandoned")}
-    custom = [[[_int(grid[c].iat[i, j]) for c in ("offered", "answered", "abandoned")]
-               for j in range(len(busy_slots))] for i in range(len(days))]
+    custom = np.dstack([grid[c].fillna(0).to_numpy(dtype=np.int64)
+                        for c in ("offered", "answered", "abandoned")])
     hover = (f"%{{y}} %{{x}}<br>{t('chart.offered', lang)}: %{{customdata[0]}}"
              f"<br>{t('chart.answered', lang)}: %{{customdata[1]}}"
              f"<br>{t('chart.abandoned', lang)}: %{{customdata[2]}}"
@@ -95,24 +97,21 @@ def intraday_heatmap(intraday: pd.DataFrame, lang: str, *, title: str) -> go.Fig
     return fig
 
 
-def _int(value) -> int:
-    return 0 if pd.isna(value) else int(value)
-
-
 def volume_figure(df: pd.DataFrame, lang: str, *, x, x_title: str, title: str) -> go.Figure:
     """Offered, answered and abandoned calls as bars, average speed of answer on a 2nd axis."""
-    fig = make_subplots(specs=[[{"secondary_y": True}]])
+    fig = go.Figure()
     for name, color in (("offered", "#95a5a6"), ("answered", "#1f5fa8"), ("abandoned", "#c0392b")):
         fig.add_trace(go.Bar(x=x, y=df[name], name=t(f"chart.{name}", lang), marker_color=color,
-                             hovertemplate="%{y:,.0f}"), secondary_y=False)
+                             hovertemplate="%{y:,.0f}"))
     fig.add_trace(go.Scatter(x=x, y=df["asa_s"].astype(float), name=t("axis.wait", lang),
-                             mode="lines+markers", line={"color": "#e67e22"},
-                             hovertemplate="%{y:.0f} s"), secondary_y=True)
-    fig.update_layout(title=title, barmode="group")
+                             mode="lines+markers", line={"color": "#e67e22"}, yaxis="y2",
+                             hovertemplate="%{y:.0f} s"))
+    fig.update_layout(title=title, barmode="group",
+                      yaxis2={"overlaying": "y", "side": "right", "rangemode": "tozero",
+                              "title": {"text": t("axis.wait", lang)}, "tickformat": ",.0f",
+                              "showgrid": False})
     style_figure(fig, lang, x_title=x_title, y_title=t("axis.calls", lang))
-    fig.update_yaxes(title_text=t("axis.wait", lang), secondary_y=True, rangemode="tozero",
-                     tickformat=",.0f", showgrid=False)
-    fig.update_yaxes(tickformat=",.0f", secondary_y=False)
+    fig.update_yaxes(tickformat=",.0f", selector={"overlaying": None})
     return fig
 
 

@@ -162,6 +162,24 @@ class Warehouse:
         finally:
             self._lock.release_write()
 
+    def derive(self, fn: Callable[..., Any], *args: Any, key: Any = None) -> Any:
+        """``fn(*args)`` (no connection: pure computation on values already read), cached
+        until the warehouse file changes. For slow derived results such as a fitted model:
+        ``args`` must follow from the warehouse's content and ``key`` (they are not in the
+        cache key; ``key`` is).
+        """
+        key = ("derive", getattr(fn, "__module__", ""), getattr(fn, "__qualname__", repr(fn)),
+               _freeze(key))
+        version = file_version(self.path)
+        item = self._cached(key)
+        if item is not None and item[0] == version:
+            self.stats["hits"] += 1
+            return item[1]
+        value = fn(*args)
+        self.stats["misses"] += 1
+        self._store(key, version, value)
+        return value
+
     def clear_cache(self) -> None:
         with self._cache_lock:
             self._cache.clear()

@@ -142,14 +142,8 @@ def calendar_frame(dates: pd.DatetimeIndex, *, holidays: HolidaySpec = "FR",
     bridge = ~off & prev_off & next_off & (prev_hol | next_hol)
     working = ~off & ~bridge
     # first working day after a holiday, across a weekend in between
-    after = pd.Series(False, index=ext)
-    last_holiday_run = False
-    for day in ext:
-        if hol[day]:
-            last_holiday_run = True
-        elif working[day]:
-            after[day] = last_holiday_run
-            last_holiday_run = False
+    marks = pd.Series(np.where(hol, 1.0, np.where(working, 0.0, np.nan)), index=ext)
+    after = working & (marks.shift(1).ffill() == 1.0)
     closed_days = pd.DatetimeIndex([pd.Timestamp(d).normalize() for d in closed_dates])
     frame = pd.DataFrame({
         "weekday": ext.day_of_week,

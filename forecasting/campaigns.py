@@ -113,9 +113,11 @@ def campaign_matrix(lags: np.ndarray, campaigns: pd.DataFrame,
     ``shapes`` maps a channel to its ``(half_life_days, delay_days)``.
     """
     out = np.zeros(lags.shape)
-    for j, row in enumerate(campaigns.itertuples(index=False)):
-        hl, delay = shapes[row.channel]
-        out[:, j] = row.scale * adstock(lags[:, j], hl, delay)
+    chans = campaigns["channel"].to_numpy(object)
+    scale = campaigns["scale"].to_numpy(float)
+    for ch in set(chans):
+        m = chans == ch
+        out[:, m] = scale[m][None, :] * adstock(lags[:, m], *shapes[ch])
     return out
 
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import optimize, stats
 
 from forecasting import campaigns as cmp
 from forecasting._blas import single_blas_thread
@@ -380,7 +380,24 @@ class DailyVolumeResults:
                     trial = dict(shapes, **{ch: (h, d)})
                     C = cmp.campaign_matrix(lags, own_c, trial)
                     sse[(h, d)] = _wls(C[rows], resid[rows], w[rows])[1]
-            shapes[ch] = min(sse, key=sse.get)
+            best_h, best_d = min(sse, key=sse.get)
+            # refine the half-life between its grid neighbours (the total extra calls,
+            # a sum of r**k, is sensitive to it)
+            grid = cmp.HALF_LIFE_GRID
+            i = grid.index(best_h)
+            lo, hi = grid[max(i - 1, 0)], grid[min(i + 1, len(grid) - 1)]
+
+            def cost(h, ch=ch, d=best_d):
+                C = cmp.campaign_matrix(lags, own_c, dict(shapes, **{ch: (h, d)}))
+                return _wls(C[rows], resid[rows], w[rows])[1]
+
+            if hi > lo:
+                opt = optimize.minimize_scalar(cost, bounds=(lo, hi), method="bounded",
+                                               options={"xatol": 0.02})
+                if opt.fun < sse[(best_h, best_d)]:
+                    best_h = round(float(opt.x), 2)
+                    sse[(best_h, best_d)] = float(opt.fun)
+            shapes[ch] = (best_h, best_d)
             self.shape_sse[ch] = sse
         return shapes
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
+import warnings
 from importlib import resources
 from string import Template
 
@@ -19,14 +20,15 @@ from plotly.offline import get_plotlyjs
 from analytics.actions import list_actions
 from analytics.contract import Contract
 from analytics.formatting import fmt_date, fmt_int, fmt_metric, fmt_number, fmt_rate
-from analytics.kpis import iso_week, kpis, resolve_contract, week_start
+from analytics.kpis import data_range, iso_week, kpis, resolve_contract, week_start
 from analytics.reconcile import reconcile
 from analytics.reports import charts
 from analytics.reports.i18n import day_name, label, metric_label
 from analytics.targets import evaluate_targets, week_gaps
 from analytics.warehouse import get_setting, line_timezone
 
-__all__ = ["weekly_report", "quarterly_report", "quarter_bounds", "campaign_uplift"]
+__all__ = ["weekly_report", "quarterly_report", "quarter_bounds", "campaign_uplift",
+           "model_uplift", "forecast_accuracy"]
 
 HEADLINE = ["offered", "answered", "abandoned", "pickup_rate", "abandon_rate",
             "service_level_20s", "service_level_30s", "service_level_60s", "asa_s",
@@ -102,6 +104,39 @@ def _actions_section(con, lang: str, *, week: str | None, only_open: bool) -> st
              _e(label(r.status, lang))] for r in df.itertuples()]
     return _table([label("action", lang), label("owner", lang), label("agreed", lang),
                    label("due", lang), label("status", lang)], rows)
+
+
+def _interval_name(interval: str, lang: str) -> str:
+    """``'2026-03-03T10:00'`` -> ``'mar. 03/03 10:00'``."""
+    return day_name(dt.date.fromisoformat(interval[:10]), lang) + " " + interval[11:]
+
+
+def _gap_html(g, lang: str) -> str:
+    """One ranked gap: the shortfall, the days behind it and the worst intervals."""
+    colon = " : " if lang == "fr" else ": "
+    name = metric_label(g.metric, lang) + (f" [{g.queue}]" if g.queue else "")
+    head = (f"{g.rank}. {name}{colon}{fmt_metric(g.metric, g.actual, lang)} "
+            f"({label('target', lang).lower()} {g.comparison} "
+            f"{fmt_metric(g.metric, g.threshold, lang)}, {label('shortfall', lang)} "
+            f"{fmt_metric(g.metric, g.shortfall, lang)})")
+    items = [f"<div class='gap'><b>{_e(head)}</b>"]
+    if g.days:
+        days = ", ".join(f"{day_name(d['day'], lang)} {fmt_metric(g.metric, d['actual'], lang)} "
+                         f"({fmt_int(d['volume'], lang)})" for d in g.days)
+        items.append(f"<div>{_e(label('days_behind', lang) + colon + days)}</div>")
+    if not g.metric.startswith("callback"):     # intervals do not explain late callbacks
+        lists = (("worst_abandon", g.worst_intervals_abandoned,
+                  lambda i: f"{fmt_int(i['abandoned'], lang)} / {fmt_int(i['offered'], lang)}"),
+                 ("worst_wait", g.worst_intervals_wait,
+                  lambda i: f"{fmt_metric('wait_all_mean_s', i['wait_all_mean_s'], lang)} "
+                            f"({fmt_int(i['offered'], lang)})"))
+        for key, intervals, text in lists:
+            if intervals:
+                items.append(f"<div>{_e(label(key, lang))}</div><ul>" + "".join(
+                    f"<li>{_e(_interval_name(i['interval'], lang) + colon + text(i))}</li>"
+                    for i in intervals) + "</ul>")
+    items.append("</div>")
+    return "".join(items)
 
 
 def weekly_report(con, week: str, *, lang: str = "fr", contract: Contract | None = None,
@@ -217,38 +252,7 @@ def weekly_report(con, week: str, *, lang: str = "fr", contract: Contract | None
     gaps = week_gaps(con, contract, week)
     if gaps.empty:
         body.append(f"<p>{_e(label('no_gaps' if contract.targets else 'no_targets', lang))}</p>")
-    for g in gaps.itertuples():
-        name = metric_label(g.metric, lang) + (f" [{g.queue}]" if g.queue else "")
-        head = (f"{g.rank}. {name} : {fmt_metric(g.metric, g.actual, lang)} "
-                f"({label('target', lang).lower()} {g.comparison} "
-                f"{fmt_metric(g.metric, g.threshold, lang)}, {label('shortfall', lang)} "
-                f"{fmt_metric(g.metric, g.shortfall, lang)})")
-        if lang == "en":
-            head = head.replace(" : ", ": ")
-        items = [f"<div class='gap'><b>{_e(head)}</b>"]
-        is_callback = g.metric.startswith("callback")
-        if g.days:
-            items.append(f"<div>{_e(label('days_behind', lang))} : " if lang == "fr"
-                         else f"<div>{_e(label('days_behind', lang))}: ")
-            items.append(", ".join(_e(f"{day_name(d['day'], lang)} "
-                                      f"{fmt_metric(g.metric, d['actual'], lang)} "
-                                      f"({fmt_int(d['volume'], lang)})") for d in g.days) + "</div>")
-        if g.worst_intervals_abandoned and not is_callback:
-            items.append(f"<div>{_e(label('worst_abandon', lang))}</div><ul>")
-            for i in g.worst_intervals_abandoned:
-                when = day_name(dt.date.fromisoformat(i["interval"][:10]), lang) + " " + i["interval"][11:]
-                items.append(f"<li>{_e(when)} : {fmt_int(i['abandoned'], lang)} / "
-                             f"{fmt_int(i['offered'], lang)}</li>")
-            items.append("</ul>")
-        if g.worst_intervals_wait and not is_callback:
-            items.append(f"<div>{_e(label('worst_wait', lang))}</div><ul>")
-            for i in g.worst_intervals_wait:
-                when = day_name(dt.date.fromisoformat(i["interval"][:10]), lang) + " " + i["interval"][11:]
-                items.append(f"<li>{_e(when)} : {_e(fmt_metric('wait_all_mean_s', i['wait_all_mean_s'], lang))}"
-                             f" ({fmt_int(i['offered'], lang)})</li>")
-            items.append("</ul>")
-        items.append("</div>")
-        body.append("".join(items))
+    body.extend(_gap_html(g, lang) for g in gaps.itertuples())
     body.append("</section>")
 
     # reconciliation
@@ -352,13 +356,94 @@ def campaign_uplift(con, start: dt.date, end: dt.date, *, contract: Contract | N
                                        "queues", "observed", "baseline", "extra_calls"])
 
 
+_HOLIDAYS = {"Europe/Paris": "FR", "Asia/Jerusalem": "IL"}
+
+
+def _daily_offered(con, contract: Contract, last: dt.date) -> pd.Series:
+    """Daily calls offered from the first day with calls to ``last`` (DatetimeIndex)."""
+    rng = data_range(con)
+    if rng is None or rng[0] > last:
+        return pd.Series(dtype=float)
+    d = kpis(con, period="day", start=rng[0], end=last, contract=contract)
+    return pd.Series(d.offered.to_numpy(float), index=pd.DatetimeIndex(pd.to_datetime(
+        d.period_start.astype(str))), name="calls")
+
+
+def _campaigns_frame(con) -> pd.DataFrame:
+    return con.execute("select campaign_id, channel, start_date, audience from campaigns "
+                       "order by start_date, campaign_id").df()
+
+
+def model_uplift(con, contract: Contract, last: dt.date) -> pd.DataFrame:
+    """Extra calls per campaign from the forecasting model fitted on the line's daily offered
+    calls up to ``last`` (``forecasting.DailyVolumeModel.uplift``); empty without data."""
+    from forecasting import DailyVolumeModel
+
+    y = _daily_offered(con, contract, last)
+    camps = _campaigns_frame(con)
+    if y.empty or camps.empty:
+        return pd.DataFrame(columns=["campaign_id", "extra_calls", "extra_calls_lo",
+                                     "extra_calls_hi"])
+    tz = contract.timezone or line_timezone(con)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = DailyVolumeModel(y, campaigns=camps, holidays=_HOLIDAYS.get(tz)).fit()
+        return res.uplift()
+
+
+def forecast_accuracy(con, contract: Contract, first: dt.date, last: dt.date) -> pd.DataFrame:
+    """Daily forecast of ``first..last`` from the history before ``first`` vs the actual
+    offered calls: ``date, actual, forecast, lo80, hi80`` (calls); empty when there is no
+    history or no actual."""
+    from forecasting import DailyVolumeModel
+
+    y = _daily_offered(con, contract, last)
+    hist = y[y.index < pd.Timestamp(first)]
+    actual = y[y.index >= pd.Timestamp(first)]
+    if len(hist) < 14 or actual.sum() == 0:
+        return pd.DataFrame(columns=["date", "actual", "forecast", "lo80", "hi80"])
+    tz = contract.timezone or line_timezone(con)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = DailyVolumeModel(hist, campaigns=_campaigns_frame(con),
+                               holidays=_HOLIDAYS.get(tz)).fit()
+        fc = res.forecast((last - hist.index[-1].date()).days)
+    fc = fc.reindex(actual.index)
+    return pd.DataFrame({"date": actual.index.date, "actual": actual.to_numpy(),
+                         "forecast": fc["forecast"].to_numpy(), "lo80": fc["lo80"].to_numpy(),
+                         "hi80": fc["hi80"].to_numpy()})
+
+
+def _forecast_html(acc: pd.DataFrame, lang: str, figs: list) -> str:
+    from forecasting import coverage, wape
+
+    if acc.empty:
+        return f"<p class='note'>{_e(label('forecast_none', lang))}</p>"
+    acc = acc.assign(week=[iso_week(d) for d in acc.date])
+    weekly = acc.groupby("week", as_index=False)[["actual", "forecast"]].sum()
+    fig = charts.actual_vs_forecast(weekly.week.tolist(), weekly.actual.tolist(),
+                                    weekly.forecast.tolist(), lang)
+    figs.append(("forecast_accuracy", fig))
+    rows = [[_e(label("daily_wape", lang)), _e(fmt_rate(wape(acc.actual, acc.forecast), lang))],
+            [_e(label("weekly_wape", lang)),
+             _e(fmt_rate(wape(weekly.actual, weekly.forecast), lang))],
+            [_e(label("coverage_80", lang)),
+             _e(fmt_rate(coverage(acc.actual, acc.lo80, acc.hi80), lang))],
+            [_e(label("total_calls", lang)),
+             f"{fmt_int(acc.actual.sum(), lang)} / {fmt_int(acc.forecast.sum(), lang)}"]]
+    return (f"<div class='chart'>{charts.figure_html(fig, 'forecast-accuracy')}</div>"
+            + _table([label("indicator", lang), label("value", lang)], rows)
+            + f"<p class='note'>{_e(label('forecast_method', lang))}</p>")
+
+
 def quarterly_report(con, quarter: str, *, lang: str = "fr", contract: Contract | None = None,
                      figures: list | None = None) -> str:
     """The quarterly steering report for ``YYYY-Qn`` as one HTML document.
 
     Sections: weekly KPI trends with target lines; compliance (weeks met per target);
-    volume vs the previous year; campaigns with the calls each brought (observed
-    estimate); occupancy where staffing data exist; open actions.
+    volume vs the previous year; campaigns with the calls each brought (observed estimate
+    and the forecasting model's uplift); forecast accuracy (the quarter forecast from the
+    history before it, vs actual); occupancy where staffing data exist; open actions.
     """
     _check_lang(lang)
     contract = resolve_contract(con, contract)
@@ -455,14 +540,29 @@ def quarterly_report(con, quarter: str, *, lang: str = "fr", contract: Contract 
     if upl.empty:
         body.append(f"<p>{_e(label('no_campaigns', lang))}</p>")
     else:
+        model = model_uplift(con, contract, q_last).set_index("campaign_id")
+
+        def _model(cid: str) -> str:
+            if cid not in model.index:
+                return "–"
+            m = model.loc[cid]
+            return _e(f"{fmt_number(m.extra_calls, lang, 0)} ({fmt_number(m.extra_calls_lo, lang, 0)}"
+                      f" – {fmt_number(m.extra_calls_hi, lang, 0)})")
+
         rows = [[_e(r.name or r.campaign_id), _e(r.channel),
                  _e(f"{fmt_date(r.start_date, lang)} – {fmt_date(r.end_date, lang)}"),
                  _e(r.queues or "*"), fmt_int(r.observed, lang), _e(fmt_number(r.baseline, lang, 0)),
-                 f"<b>{_e(fmt_number(r.extra_calls, lang, 0))}</b>"] for r in upl.itertuples()]
+                 f"<b>{_e(fmt_number(r.extra_calls, lang, 0))}</b>", _model(r.campaign_id)]
+                for r in upl.itertuples()]
         body.append(_table([label("campaign", lang), label("channel", lang), label("window", lang),
                             label("queue", lang), label("observed", lang), label("baseline", lang),
-                            label("extra_calls", lang)], rows, text_cols=(0, 1, 2, 3)))
+                            label("extra_calls", lang), label("model_extra", lang)], rows,
+                           text_cols=(0, 1, 2, 3)))
         body.append(f"<p class='note'>{_e(label('campaign_note', lang))}</p>")
+    body.append("</section>")
+
+    body.append(f"<section><h2>{_e(label('forecast_accuracy', lang))}</h2>")
+    body.append(_forecast_html(forecast_accuracy(con, contract, q_first, q_last), lang, figs))
     body.append("</section>")
 
     body.append(f"<section><h2>{_e(label('forecast_staffing', lang))}</h2>")

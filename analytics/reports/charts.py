@@ -7,7 +7,8 @@ from plotly.subplots import make_subplots
 
 from analytics.reports.i18n import label, metric_label
 
-__all__ = ["target_trend", "daily_profile", "intraday_profile", "volume_yoy", "figure_html"]
+__all__ = ["target_trend", "daily_profile", "intraday_profile", "volume_yoy",
+           "actual_vs_forecast", "figure_html"]
 
 COLORS = {"offered": "#1f5f99", "answered": "#2e8b57", "abandoned": "#c0392b",
           "wait": "#e67e22", "target": "#7a7a7a", "last_year": "#9db7d3"}
@@ -87,6 +88,17 @@ def volume_yoy(weeks: list[str], this_year, last_year, lang: str) -> go.Figure:
                          marker_color=COLORS["offered"]))
     fig.update_layout(barmode="group")
     fig.update_yaxes(title_text=metric_label("offered", lang))
+    return _layout(fig, lang, 260)
+
+
+def actual_vs_forecast(weeks: list[str], actual, forecast, lang: str) -> go.Figure:
+    """Weekly calls offered against the forecast made before the quarter."""
+    fig = go.Figure()
+    fig.add_trace(go.Bar(x=weeks, y=actual, name=metric_label("offered", lang),
+                         marker_color=COLORS["offered"]))
+    fig.add_trace(go.Scatter(x=weeks, y=forecast, name=label("forecast", lang),
+                             mode="lines+markers", line=dict(color=COLORS["wait"], width=2)))
+    fig.update_yaxes(title_text=label("calls", lang))
     return _layout(fig, lang, 260)
 
 

@@ -81,12 +81,30 @@ LABELS: dict[str, dict[str, str]] = {
               "mêmes jours de semaine des 4 semaines précédant son début.",
         "en": "Observed estimate: calls offered during the campaign minus the mean of the same "
               "weekdays in the 4 weeks before it started."},
-    "forecast_staffing": {"fr": "Prévision et effectifs", "en": "Forecast and staffing"},
+    "forecast_staffing": {"fr": "Effectifs", "en": "Staffing"},
     "forecast_note": {
-        "fr": "La précision des prévisions et les effectifs comparés au besoin figureront ici "
-              "lorsque les modules de prévision et de dimensionnement alimenteront l'entrepôt.",
-        "en": "Forecast accuracy and staffing against requirement will appear here once the "
-              "forecasting and staffing modules feed the warehouse."},
+        "fr": "Occupation = temps de traitement ÷ temps de présence des conseillers. Les "
+              "effectifs comparés au besoin (Erlang) figureront ici quand les plans seront "
+              "enregistrés dans l'entrepôt.",
+        "en": "Occupancy = handle time ÷ advisors' logged-in time. Staffing against the "
+              "(Erlang) requirement will appear here once plans are stored in the warehouse."},
+    "forecast_accuracy": {"fr": "Précision de la prévision", "en": "Forecast accuracy"},
+    "forecast_none": {"fr": "Pas assez d'historique avant le trimestre pour le prévoir.",
+                      "en": "Not enough history before the quarter to forecast it."},
+    "forecast_method": {
+        "fr": "Prévision journalière du trimestre faite avec l'historique antérieur à son "
+              "début (modèle saisonnier avec jours fériés et campagnes), comparée aux appels "
+              "présentés. WAPE = Σ|réel − prévu| ÷ Σ réel.",
+        "en": "Daily forecast of the quarter from the history before it started (seasonal "
+              "model with holidays and campaigns), against calls offered. "
+              "WAPE = Σ|actual − forecast| ÷ Σ actual."},
+    "daily_wape": {"fr": "WAPE journalier", "en": "Daily WAPE"},
+    "weekly_wape": {"fr": "WAPE hebdomadaire", "en": "Weekly WAPE"},
+    "coverage_80": {"fr": "Réel dans l'intervalle à 80 %", "en": "Actual inside the 80 % interval"},
+    "total_calls": {"fr": "Appels réels / prévus", "en": "Calls actual / forecast"},
+    "value": {"fr": "Valeur", "en": "Value"},
+    "forecast": {"fr": "Prévision", "en": "Forecast"},
+    "model_extra": {"fr": "Modèle (intervalle 95 %)", "en": "Model (95 % band)"},
     "staffing_vs_need": {"fr": "Occupation des conseillers", "en": "Advisor occupancy"},
     "open_actions": {"fr": "Actions ouvertes", "en": "Open actions"},
     "no_calls": {"fr": "Aucun appel sur la période.", "en": "No call in the period."},

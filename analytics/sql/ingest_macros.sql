@@ -28,12 +28,12 @@ create or replace temp macro copil_seconds(v, comma) as coalesce(
 end);
 
 -- Does the text carry a UTC offset after a clock time (2026-03-30T09:15:02+02:00, ...Z)?
--- (cheap string tests first; the regular expression only for the rare +0200 / +02 forms)
-create or replace temp macro copil_has_offset(v) as
-    (substr(trim(v::varchar), -6, 1) in ('+', '-') and substr(trim(v::varchar), -3, 1) = ':'
-     and substr(trim(v::varchar), -9, 1) = ':')
-    or right(trim(v::varchar), 1) = 'Z'
-    or regexp_matches(trim(v::varchar), '\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?\s*[+-]\d{2}(:?\d{2})?$');
+-- (a cheap test for + - Z past the date first; the regular expression only for those)
+create or replace temp macro copil_has_offset(v) as case
+    when contains(substr(v::varchar, 11), '+') or contains(substr(v::varchar, 11), '-')
+         or contains(v::varchar, 'Z')
+    then regexp_matches(trim(v::varchar), '\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?\s*(Z|[+-]\d{2}(:?\d{2})?)$')
+    else false end;
 
 -- A naive local date-time in any of the accepted layouts (date alone = midnight).
 create or replace temp macro copil_local_ts(v) as coalesce(
@@ -47,7 +47,7 @@ create or replace temp macro copil_local_ts(v) as coalesce(
 
 -- The same, trying first the layout detected on a sample of the column (much faster).
 create or replace temp macro copil_local_ts_f(v, fmt) as
-    coalesce(try_strptime(trim(v::varchar), fmt), copil_local_ts(v));
+    coalesce(try_strptime(v::varchar, fmt), copil_local_ts(v));
 
 -- A calendar date in any of the accepted layouts.
 create or replace temp macro copil_date(v) as try_cast(copil_local_ts(v) as date);

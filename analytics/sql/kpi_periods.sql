@@ -15,13 +15,10 @@
 --   $deadline_s  callback deadline after the request (s)
 --   $as_of     TIMESTAMPTZ "now" for pending callbacks
 --   $staff_line  true when staffing rows for the whole line ('*') exist
--- Timestamps are TIMESTAMPTZ (UTC); timezone($tz, ts) gives the local wall-clock TIMESTAMP.
+-- Timestamps are TIMESTAMPTZ (UTC); timezone($tz, ts) gives the local wall-clock TIMESTAMP,
+-- and timezone($tz, $start::timestamp) the instant of local midnight $start (range bounds,
+-- written inline so that DuckDB pushes them into the table scans).
 with
-
-bounds as (
-    select timezone($tz, $start::timestamp) as start_utc,       -- instant of local midnight
-           timezone($tz, $end::timestamp)   as end_utc
-),
 
 -- calendar of local periods, empty ones included; wall-clock intervals that do not exist
 -- (spring-forward hour) are dropped, the repeated autumn hour is one wall-clock bucket
@@ -41,11 +38,11 @@ periods as (
 ),
 
 -- Per-call local wall clock as epoch microseconds: UTC epoch plus the line's offset at that
--- instant. Two slots are filled by analytics.kpis, never with user input:
---   {local_offset_us}  a CASE over the zone's constant-offset segments (tz_offsets.sql)
+-- instant. Two slots in braces are filled by analytics.kpis, never with user input:
+--   local_offset_us    a CASE over the zone's constant-offset segments (tz_offsets.sql)
 --                      with bound placeholders only; equals timezone($tz, arrived_at)
 --                      exactly, without a per-row ICU conversion on large logs
---   {by_column}        the column for $by, chosen from a fixed list (null for none)
+--   by_column          the column for $by, chosen from a fixed list (null for none)
 calls_local as (
     select
         epoch_us(arrived_at) + {local_offset_us}                        as local_us,
@@ -57,8 +54,8 @@ calls_local as (
         coalesce(transfer_to, '') <> ''                                 as transferred,
         outcome = 'abandoned' and $short_s > 0 and coalesce(wait_s, 0) <= $short_s as is_short
     from calls
-    where arrived_at >= (select start_utc from bounds)
-      and arrived_at <  (select end_utc from bounds)
+    where arrived_at >= timezone($tz, $start::timestamp)
+      and arrived_at <  timezone($tz, $end::timestamp)
       and ($queues is null or list_contains($queues, queue))
 ),
 
@@ -75,76 +72,10 @@ calls_in as (
     from calls_local
 ),
 
--- first pass over the calls: sums per period, by value and outcome (no filters needed)
-calls_by_outcome as (
-    select
-        period_us, by_value, outcome, is_short,
-        count(*)                                                        as n,
-        sum((wait_s <= $thr[1])::int)                                   as within_1,
-        sum((wait_s <= $thr[2])::int)                                   as within_2,
-        sum((wait_s <= $thr[3])::int)                                   as within_3,
-        sum((wait_s <= $thr[4])::int)                                   as within_4,
-        sum((wait_s <= $thr[5])::int)                                   as within_5,
-        sum((wait_s <= $thr[6])::int)                                   as within_6,
-        sum(wait_s)                                                     as wait_sum,
-        count(wait_s)                                                   as wait_n,
-        max(wait_s)                                                     as wait_max,
-        sum(handle_s)                                                   as handle_sum,
-        count(handle_s)                                                 as handle_n,
-        sum(talk_s)                                                     as talk_sum,
-        count(talk_s)                                                   as talk_n,
-        sum(transferred::int)                                           as transferred
-    from calls_in
-    group by all
-),
-
--- continuous percentiles of answered waits (linear interpolation)
-answered_waits as (
-    select period_us, by_value, quantile_cont(wait_s, [0.5, 0.8, 0.9, 0.95]) as wait_q
-    from calls_in
-    where outcome = 'answered'
-    group by all
-),
-
-calls_agg as (
-    select
-        make_timestamp(o.period_us)                                     as period_start,
-        o.by_value,
-        coalesce(sum(n) filter (where outcome in ('answered', 'abandoned', 'overflow')
-                                     and not is_short), 0)              as offered,
-        coalesce(sum(n) filter (where outcome = 'answered'), 0)         as answered,
-        coalesce(sum(n) filter (where outcome = 'abandoned' and not is_short), 0) as abandoned,
-        coalesce(sum(n) filter (where is_short), 0)                     as short_abandoned,
-        coalesce(sum(n) filter (where outcome = 'overflow'), 0)         as overflow,
-        coalesce(sum(n) filter (where outcome = 'ivr'), 0)              as ivr_only,
-        coalesce(sum(within_1) filter (where outcome = 'answered'), 0)  as within_1,
-        coalesce(sum(within_2) filter (where outcome = 'answered'), 0)  as within_2,
-        coalesce(sum(within_3) filter (where outcome = 'answered'), 0)  as within_3,
-        coalesce(sum(within_4) filter (where outcome = 'answered'), 0)  as within_4,
-        coalesce(sum(within_5) filter (where outcome = 'answered'), 0)  as within_5,
-        coalesce(sum(within_6) filter (where outcome = 'answered'), 0)  as within_6,
-        sum(wait_sum) filter (where outcome = 'answered')
-            / sum(wait_n) filter (where outcome = 'answered')           as asa_s,
-        any_value(q.wait_q)                                             as wait_q,
-        max(wait_max) filter (where outcome = 'answered')               as wait_max_s,
-        sum(wait_sum) filter (where outcome = 'abandoned' and not is_short)
-            / sum(wait_n) filter (where outcome = 'abandoned' and not is_short)
-                                                                        as abandon_wait_s,
-        sum(wait_sum) filter (where outcome = 'answered' or (outcome = 'abandoned' and not is_short))
-                                                                        as wait_total_s,
-        wait_total_s / sum(wait_n) filter (where outcome = 'answered'
-                                           or (outcome = 'abandoned' and not is_short))
-                                                                        as wait_all_mean_s,
-        sum(handle_sum) filter (where outcome = 'answered')             as handle_total_s,
-        handle_total_s / sum(handle_n) filter (where outcome = 'answered') as aht_s,
-        sum(talk_sum) filter (where outcome = 'answered')
-            / sum(talk_n) filter (where outcome = 'answered')           as talk_mean_s,
-        coalesce(sum(transferred) filter (where outcome = 'answered'), 0) as transferred
-    from calls_by_outcome o
-    left join answered_waits q
-        on q.period_us = o.period_us and q.by_value is not distinct from o.by_value
-    group by all
-),
+-- calls_agg slot: per-period call aggregates, chosen by analytics.kpis from a fixed pair of
+-- files: kpi_calls_two_level.sql (calendar grains: few large groups) or
+-- kpi_calls_one_pass.sql (intervals: many small groups). Both define the CTE calls_agg.
+{calls_agg},
 
 -- callbacks belong to the period in which their deadline falls
 callback_calls as (
@@ -181,8 +112,8 @@ callbacks_agg as (
     from (
         select *, completed_at is null and outcome = 'pending' and deadline > $as_of as pending
         from callbacks_in
-        where deadline >= (select start_utc from bounds)
-          and deadline <  (select end_utc from bounds)
+        where deadline >= timezone($tz, $start::timestamp)
+          and deadline <  timezone($tz, $end::timestamp)
     )
     group by all
 ),
@@ -195,8 +126,8 @@ staffing_agg as (
         case when $by = 'queue' then queue end                          as by_value,
         sum(advisors * interval_minutes * 60)                           as staffed_s
     from staffing
-    where interval_start >= (select start_utc from bounds)
-      and interval_start <  (select end_utc from bounds)
+    where interval_start >= timezone($tz, $start::timestamp)
+      and interval_start <  timezone($tz, $end::timestamp)
       and case
             when $by = 'queue' then queue <> '*' and ($queues is null or list_contains($queues, queue))
             when $by is not null then false
@@ -220,6 +151,9 @@ by_values as (
 final as (
     select
         p.period_start,
+        -- interval label on the local wall clock, e.g. 2026-03-02T09:30
+        case when $grain = 'interval' then strftime(p.period_start, '%Y-%m-%dT%H:%M') end
+                                                                        as period_label,
         b.by_value,
         coalesce(c.offered, 0)                                          as offered,
         coalesce(c.answered, 0)                                         as answered,

@@ -69,8 +69,11 @@ def run(args) -> int:
             print(f" {g.rank}. {g.metric} {g.comparison} {g.threshold:g}"
                   f"{' [' + g.queue + ']' if g.queue else ''}: actual {g.actual:.4g}, "
                   f"shortfall {g.shortfall:.4g}")
+            what = "callbacks due" if g.metric.startswith("callback") else "offered"
             for d in g.days:
-                print(f"    day {d['day']}: {d['actual']:.4g} ({d['offered']} offered)")
+                print(f"    day {d['day']}: {d['actual']:.4g} ({d['volume']} {what})")
+            if g.metric.startswith("callback"):
+                continue
             for i in g.worst_intervals_abandoned:
                 print(f"    interval {i['interval']}: {i['abandoned']} abandoned of {i['offered']}")
             for i in g.worst_intervals_wait:

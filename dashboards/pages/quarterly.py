@@ -5,7 +5,6 @@ staffing against requirement, and the quarterly report download."""
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -27,6 +26,7 @@ from dashboards.metrics import (
     service_level_metric,
     target_status,
 )
+from dashboards.planning_model import missing_modules, quarter_accuracy, quarter_staffing
 
 register_page(__name__, path="/quarterly", name="Quarterly", order=2)
 
@@ -70,6 +70,26 @@ L = {
     "status.met": {"fr": "atteint", "en": "met"},
     "status.missed": {"fr": "manqué", "en": "missed"},
     "status.no_data": {"fr": "sans donnée", "en": "no data"},
+    "no_staffing_quarter": {"fr": "Pas de données d'effectifs pour ce trimestre.",
+                            "en": "No staffing data for this quarter."},
+    "staffed": {"fr": "heures connectées", "en": "hours logged in"},
+    "required": {"fr": "heures requises (Erlang C sur les appels reçus)",
+                 "en": "hours required (Erlang C on the calls received)"},
+    "staffing_title": {"fr": "Heures-conseiller par semaine : présentes et requises",
+                       "en": "Advisor-hours per week: logged in and required"},
+    "hours_axis": {"fr": "Heures-conseiller (h)", "en": "Advisor-hours (h)"},
+    "no_accuracy": {"fr": "Pas assez d'historique avant ce trimestre (8 semaines au moins) "
+                          "ou pas encore d'appels dans le trimestre.",
+                    "en": "Not enough history before this quarter (at least 8 weeks) or no "
+                          "calls in the quarter yet."},
+    "acc_note": {"fr": "Prévision faite la veille du trimestre, comparée aux appels présentés "
+                       "des jours ouverts.",
+                 "en": "Forecast made on the eve of the quarter, compared with the calls "
+                       "offered on open days."},
+    "acc_days": {"fr": "jours comparés", "en": "days compared"},
+    "acc_calls": {"fr": "appels réels / prévus", "en": "calls actual / forecast"},
+    "acc_cov80": {"fr": "jours dans la bande 80 %", "en": "days inside the 80 % band"},
+    "acc_cov95": {"fr": "jours dans la bande 95 %", "en": "days inside the 95 % band"},
     "no_staffing": {"fr": "Pas de données d'effectifs dans l'entrepôt (table staffing vide).",
                     "en": "No staffing data in the warehouse (staffing table empty)."},
     "col.name": {"fr": "campagne", "en": "campaign"},
@@ -90,10 +110,7 @@ def lbl(key: str, lang: str) -> str:
 
 
 def _has(module: str) -> bool:
-    try:
-        return importlib.util.find_spec(module) is not None
-    except ModuleNotFoundError:
-        return False
+    return not missing_modules((module,))
 
 
 def quarter_label(day: dt.date) -> str:
@@ -341,18 +358,61 @@ def update_quarter(quarter, queues):
                    "audience": lambda v, lg: fmt_number(v, lg),
                    "offered": lambda v, lg: fmt_number(v, lg)}
         camps = table(uplift, lang, labels=labels, formats=formats, id="quarterly-campaigns-table")
-    if not bundle["has_staffing"]:
-        staffing = message(lbl("no_staffing", lang), id="quarterly-staffing-none")
-    else:
-        staffing = message(t("not_available", lang, what="staffing.requirements"), "warn")
+    staffing = staffing_panel(quarter, lang, bundle["has_staffing"])
     href = f"/download/quarterly-report?quarter={quarter}&lang={lang}"
     return rates, waits, grid, volume_figure(bundle, lang), camps, staffing, href
 
 
+def staffing_panel(quarter: str, lang: str, has_staffing: bool):
+    if not has_staffing:
+        return message(lbl("no_staffing", lang), id="quarterly-staffing-none")
+    missing = missing_modules(("staffing.erlang_c",))
+    if missing:
+        return message(t("not_available", lang, what=", ".join(missing)), "warn")
+    first, last = quarter_bounds(quarter)
+    weeks = quarter_staffing(data.current(), first, last)
+    if weeks is None or weeks.empty:
+        return message(lbl("no_staffing_quarter", lang), id="quarterly-staffing-none")
+    fig = go.Figure()
+    x = weeks["week"]
+    fig.add_trace(go.Bar(x=x, y=weeks["advisor_hours"], name=lbl("staffed", lang),
+                         marker_color="#1f5fa8", hovertemplate="%{y:,.0f} h"))
+    fig.add_trace(go.Scatter(x=x, y=weeks["required_hours"], name=lbl("required", lang),
+                             mode="lines+markers", line={"color": "#c0392b"},
+                             hovertemplate="%{y:,.0f} h"))
+    fig.update_layout(title=lbl("staffing_title", lang))
+    style_figure(fig, lang, x_title=t("axis.week", lang), y_title=lbl("hours_axis", lang),
+                 height=300)
+    fig.update_xaxes(tickformat="%d/%m" if lang != "en" else "%b %d")
+    return dcc.Graph(figure=fig, id="quarterly-staffing-graph")
+
+
 @callback(Output("quarterly-forecast", "children"), Input("quarterly-quarter", "value"))
 def update_forecast_accuracy(quarter):
+    """Accuracy of the forecast made on the eve of the quarter (WAPE, MASE, band coverage)."""
     lang = current_lang()
-    if not _has("forecasting.backtest") or not _has("analytics.series"):
-        return message(t("not_available", lang, what="forecasting.backtest, analytics.series"),
-                       "warn", id="quarterly-forecast-unavailable")
-    return message(t("not_available", lang, what="forecast accuracy"), "warn")
+    missing = missing_modules(("forecasting",))
+    if missing:
+        return message(t("not_available", lang, what=", ".join(missing)), "warn",
+                       id="quarterly-forecast-unavailable")
+    if not quarter:
+        return message(lbl("no_data", lang))
+    first, last = quarter_bounds(quarter)
+    try:
+        acc = quarter_accuracy(data.current(), first, last)
+    except data.WarehouseBusy:
+        return message(t("busy", lang), "warn")
+    if acc is None:
+        return message(lbl("no_accuracy", lang), id="quarterly-forecast-none")
+    rows = [
+        (lbl("acc_days", lang), fmt_number(acc["days"], lang)),
+        (lbl("acc_calls", lang), f"{fmt_number(acc['actual'], lang)} / "
+                                 f"{fmt_number(acc['forecast'], lang)}"),
+        ("WAPE", fmt_pct(acc["wape"], lang)),
+        ("MASE", fmt_number(acc["mase"], lang, 2)),
+        (lbl("acc_cov80", lang), fmt_pct(acc["coverage_80"], lang)),
+        (lbl("acc_cov95", lang), fmt_pct(acc["coverage_95"], lang)),
+    ]
+    return html.Div([html.P(lbl("acc_note", lang)),
+                     html.Table(html.Tbody([html.Tr([html.Th(k), html.Td(v)]) for k, v in rows]),
+                                className="table", id="quarterly-forecast-table")])

@@ -8,6 +8,8 @@ import importlib.util
 
 import pandas as pd
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update, register_page
+from dash.exceptions import PreventUpdate
+from flask_login import current_user
 
 from analytics import datahealth
 from dashboards import auth, data
@@ -98,6 +100,14 @@ L = {
     "status.dropped": {"fr": "abandonnée", "en": "dropped"},
     "owner.client": {"fr": "client", "en": "client"},
     "owner.provider": {"fr": "prestataire", "en": "provider"},
+    "gap.metric": {"fr": "indicateur", "en": "indicator"},
+    "gap.target": {"fr": "objectif", "en": "target"},
+    "gap.actual": {"fr": "réalisé", "en": "actual"},
+    "gap.shortfall": {"fr": "écart", "en": "shortfall"},
+    "gap.days": {"fr": "jours en défaut", "en": "days that missed"},
+    "gap.worst_abandoned": {"fr": "pires demi-heures (abandons/présentés)",
+                            "en": "worst half hours (abandoned/offered)"},
+    "gap.worst_wait": {"fr": "pires demi-heures (attente)", "en": "worst half hours (wait)"},
     "col.text": {"fr": "action", "en": "action"},
     "col.created": {"fr": "créée", "en": "created"},
 }
@@ -127,20 +137,30 @@ def read_weeks(con) -> dict:
     return {"weeks": weeks[::-1], "default": default, "queues": queues}
 
 
-def read_week_kpis(con, week: str, queues: tuple[str, ...] | None) -> dict:
-    """Weekly KPIs for the 13 weeks ending at ``week``, daily and half-hourly KPIs of ``week``."""
+def read_week_trend(con, week: str, queues: tuple[str, ...] | None) -> dict:
+    """The contract and the weekly KPIs of the 13 weeks ending at ``week``."""
+    from analytics.kpis import kpis, resolve_contract, week_start
+
+    contract = resolve_contract(con, None)
+    monday = week_start(week)
+    weekly = kpis(con, period="week", start=monday - dt.timedelta(weeks=TREND_WEEKS - 1),
+                  end=monday + dt.timedelta(days=6), queues=list(queues) if queues else None,
+                  contract=contract)
+    return {"contract": contract, "weekly": weekly}
+
+
+def read_week_detail(con, week: str, queues: tuple[str, ...] | None) -> dict:
+    """Daily and half-hourly KPIs of ``week``."""
     from analytics.kpis import kpis, resolve_contract, week_start
 
     contract = resolve_contract(con, None)
     monday = week_start(week)
     sunday = monday + dt.timedelta(days=6)
     q = list(queues) if queues else None
-    weekly = kpis(con, period="week", start=monday - dt.timedelta(weeks=TREND_WEEKS - 1),
-                  end=sunday, queues=q, contract=contract)
-    daily = kpis(con, period="day", start=monday, end=sunday, queues=q, contract=contract)
-    intraday = kpis(con, period="interval", interval_minutes=30, start=monday, end=sunday,
-                    queues=q, contract=contract)
-    return {"contract": contract, "weekly": weekly, "daily": daily, "intraday": intraday}
+    return {"daily": kpis(con, period="day", start=monday, end=sunday, queues=q,
+                          contract=contract),
+            "intraday": kpis(con, period="interval", interval_minutes=30, start=monday,
+                             end=sunday, queues=q, contract=contract)}
 
 
 def read_gaps(con, week: str, queues: tuple[str, ...] | None) -> pd.DataFrame:
@@ -242,6 +262,7 @@ def layout(week: str | None = None, **_kwargs):
                 html.Button(lbl("add", lang), id="weekly-action-add"),
             ], className="controls"),
             html.Div(id="weekly-action-message"),
+            dcc.Store(id="weekly-actions-version", data=0),
             html.Div(id="weekly-actions"),
         ], className="panel"),
     ])
@@ -320,68 +341,105 @@ def _delta_count(this, prev, lang):
     Output("weekly-cards", "children"),
     Output("weekly-trend-rates", "figure"),
     Output("weekly-trend-waits", "figure"),
-    Output("weekly-daily", "figure"),
-    Output("weekly-intraday", "figure"),
     Output("weekly-report-link", "href"),
     Input("weekly-week", "value"),
     Input("weekly-queues", "value"),
 )
 def update_kpis(week, queues):
+    """KPI cards (target, status, change vs previous week) and the 13-week trends."""
     lang = current_lang()
-    if not week:
-        empty = empty_figure(lbl("no_week", lang), lang)
-        return message(lbl("no_week", lang), "warn"), empty, empty, empty, empty, no_update
-    if not _has("analytics.kpis"):
-        text = t("not_available", lang, what="analytics.kpis")
-        empty = empty_figure(text, lang)
-        return message(text, "warn"), empty, empty, empty, empty, no_update
+    problem = _problem(week, lang)
+    if problem:
+        empty = empty_figure(problem, lang)
+        return message(problem, "warn"), empty, empty, no_update
     try:
-        bundle = data.current().read(read_week_kpis, week, _queues(queues))
+        bundle = data.current().read(read_week_trend, week, _queues(queues))
     except data.WarehouseBusy:
         empty = empty_figure(t("busy", lang), lang)
-        return message(t("busy", lang), "warn"), empty, empty, empty, empty, no_update
+        return message(t("busy", lang), "warn"), empty, empty, no_update
     bundle["queues"] = list(queues or [])
-    sl = service_level_metric(contract_sl_threshold(bundle["contract"]))
-    cards = kpi_cards(bundle, week, lang)
     contract, q = bundle["contract"], bundle["queues"]
     weekly = trim_empty_weeks(bundle["weekly"])
+    sl = service_level_metric(contract_sl_threshold(contract))
+    cards = kpi_cards(bundle, week, lang)
     rates = trend_figure(weekly, contract, lang, [PICKUP, sl, ABANDON, CALLBACKS],
                          title=lbl("trend_rates", lang), queues=q)
     waits = trend_figure(weekly, contract, lang, [ASA, WAIT_P90, AHT],
                          title=lbl("trend_waits", lang), queues=q)
-    daily = bundle["daily"]
+    return cards, rates, waits, f"/download/weekly-report?week={week}&lang={lang}"
+
+
+@callback(
+    Output("weekly-daily", "figure"),
+    Output("weekly-intraday", "figure"),
+    Input("weekly-week", "value"),
+    Input("weekly-queues", "value"),
+)
+def update_detail(week, queues):
+    """Where the week went wrong: day by day, and the wait per half hour."""
+    lang = current_lang()
+    problem = _problem(week, lang)
+    if problem:
+        empty = empty_figure(problem, lang)
+        return empty, empty
+    try:
+        detail = data.current().read(read_week_detail, week, _queues(queues))
+    except data.WarehouseBusy:
+        empty = empty_figure(t("busy", lang), lang)
+        return empty, empty
+    daily, intra = detail["daily"], detail["intraday"]
     day_fig = volume_figure(daily, lang, x=day_labels(daily["period_start"], lang),
                             x_title=t("axis.day", lang), title=lbl("daily", lang))
-    intra = bundle["intraday"]
     if int(intra["offered"].sum()) == 0:
         intra_fig = empty_figure(t("no_data", lang), lang)
     else:
         intra_fig = intraday_heatmap(intra, lang, title=lbl("intraday", lang))
-    href = f"/download/weekly-report?week={week}&lang={lang}"
-    return cards, rates, waits, day_fig, intra_fig, href
+    return day_fig, intra_fig
 
 
-GAP_VALUE_COLUMNS = ("actual", "threshold", "margin", "shortfall")
+def _problem(week, lang: str) -> str | None:
+    """Why the week's KPIs cannot be shown (no week, KPI module absent), else None."""
+    if not week:
+        return lbl("no_week", lang)
+    if not _has("analytics.kpis"):
+        return t("not_available", lang, what="analytics.kpis")
+    return None
+
+
+def _slot(stamp: str, lang: str) -> str:
+    """``'2026-11-09T10:30'`` -> ``'lun. 09/11 10:30'``."""
+    moment = pd.Timestamp(stamp)
+    return f"{day_labels([moment.date()], lang)[0]} {moment:%H:%M}"
 
 
 def format_gaps(gaps: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """Gap rows with actual/threshold/margin/shortfall formatted in the metric's unit."""
-    out = gaps.astype(object).copy()
-    for i, row in gaps.iterrows():
-        metric = metric_by_name(str(row.get("metric", "")))
-        for col in GAP_VALUE_COLUMNS:
-            if col in gaps.columns:
-                value = row[col]
-                value = None if pd.isna(value) else float(value)
-                if metric is None:
-                    out.at[i, col] = fmt_number(value, lang, 2)
-                elif col in ("margin", "shortfall"):
-                    out.at[i, col] = metric.fmt_delta(value, lang)
-                else:
-                    out.at[i, col] = metric.fmt(value, lang)
-        if metric is not None:
-            out.at[i, "metric"] = metric.label(lang)
-    return out
+    """One row per missed target: metric, target, actual, shortfall (in the metric's unit),
+    the days that missed it and the worst half hours (abandons, waiting time)."""
+    rows = []
+    for gap in gaps.itertuples():
+        metric = metric_by_name(str(gap.metric))
+
+        def fmt(value, delta=False, _m=metric):
+            if _m is None:
+                return fmt_number(value, lang, 2)
+            return _m.fmt_delta(value, lang) if delta else _m.fmt(value, lang)
+
+        days = ", ".join(f"{day_labels([d['day']], lang)[0]} ({fmt(d['actual'])})"
+                         for d in (gap.days or [])[:4])
+        aband = ", ".join(f"{_slot(i['interval'], lang)} ({i['abandoned']}/{i['offered']})"
+                          for i in (gap.worst_intervals_abandoned or []))
+        wait = ", ".join(f"{_slot(i['interval'], lang)} ({fmt_number(i['wait_all_mean_s'], lang)} s)"
+                         for i in (gap.worst_intervals_wait or []))
+        rows.append({
+            "metric": metric.label(lang) if metric else gap.metric,
+            "target": f"{gap.comparison} {fmt(gap.threshold)}",
+            "actual": fmt(gap.actual),
+            "shortfall": fmt(gap.shortfall, delta=True).lstrip("+"),
+            "days": days or "–",
+            "worst_abandoned": aband or "–",
+            "worst_wait": wait or "–",
+        })
+    return pd.DataFrame(rows)
 
 
 @callback(Output("weekly-gaps", "children"), Input("weekly-week", "value"),
@@ -400,7 +458,9 @@ def update_gaps(week, queues):
         contract_has_targets = bool(data.current().read(_contract_targets))
         return message(lbl("no_gap" if contract_has_targets else "no_targets", lang),
                        id="weekly-gaps-none")
-    return table(format_gaps(gaps, lang), lang, id="weekly-gaps-table")
+    labels = {k: lbl(f"gap.{k}", lang) for k in ("metric", "target", "actual", "shortfall",
+                                                   "days", "worst_abandoned", "worst_wait")}
+    return table(format_gaps(gaps, lang), lang, labels=labels, id="weekly-gaps-table")
 
 
 def _contract_targets(con) -> int:
@@ -491,40 +551,61 @@ def actions_table(actions: pd.DataFrame, lang: str):
     Output("weekly-action-message", "children"),
     Output("weekly-action-text", "value"),
     Input("weekly-action-add", "n_clicks"),
-    Input({"type": "weekly-action-status", "index": ALL}, "value"),
+    Input("weekly-actions-version", "data"),
     State("weekly-action-text", "value"),
     State("weekly-action-owner", "value"),
     State("weekly-action-due", "date"),
     State("weekly-week", "value"),
 )
-def update_actions(_add, _statuses, text, owner, due, week):
+def update_actions(_add, _version, text, owner, due, week):
+    """Add an action (button) and show the shared list, read back from the warehouse."""
     lang = current_lang()
     if not _has("analytics.actions"):
         return message(t("not_available", lang, what="analytics.actions"), "warn"), None, no_update
     wh = data.current()
     note, text_out = None, no_update
-    trigger = ctx.triggered_id
     try:
-        if trigger == "weekly-action-add":
+        if ctx.triggered_id == "weekly-action-add":
             if not text or not text.strip():
                 note = message(lbl("text_required", lang), "warn")
             else:
                 from analytics.actions import add_action
 
-                user = getattr(__import__("flask_login").current_user, "name", None)
                 wh.write(add_action, text.strip(), owner or "provider",
-                         due_date=dt.date.fromisoformat(due[:10]) if due else None,
-                         week=week, author=user)
+                         due_date=due[:10] if due else None, week=week,
+                         author=getattr(current_user, "name", None))
                 text_out = ""
-        elif isinstance(trigger, dict) and trigger.get("type") == "weekly-action-status":
-            from analytics.actions import set_action_status
-
-            new = ctx.triggered[0]["value"]
-            current = wh.read(read_actions)
-            row = current[current["action_id"] == trigger["index"]]
-            if new and len(row) and row.iloc[0]["status"] != new:
-                wh.write(set_action_status, int(trigger["index"]), new)
         actions = wh.read(read_actions)
     except data.WarehouseBusy:
         return message(t("busy", lang), "warn"), None, no_update
+    except ValueError as exc:  # refused by analytics.actions: say why
+        return no_update, message(str(exc), "warn"), no_update
     return actions_table(actions, lang), note, text_out
+
+
+@callback(
+    Output("weekly-actions-version", "data"),
+    Input({"type": "weekly-action-status", "index": ALL}, "value"),
+    State("weekly-actions-version", "data"),
+    prevent_initial_call=True,
+)
+def update_action_status(_statuses, version):
+    """Store a status chosen in the list; bumps the version so the list is read again.
+
+    Re-rendering the list re-creates the dropdowns, which fires this callback with the
+    stored values: nothing differs then, so nothing is written and the loop stops here.
+    """
+    if not _has("analytics.actions"):
+        raise PreventUpdate
+    wh = data.current()
+    current = wh.read(read_actions).set_index("action_id")["status"]
+    changed = [(item["id"]["index"], item["value"]) for item in ctx.inputs_list[0]
+               if item.get("value") and item["id"]["index"] in current.index
+               and current[item["id"]["index"]] != item["value"]]
+    if not changed:
+        raise PreventUpdate
+    from analytics.actions import set_action_status
+
+    for action_id, status in changed:
+        wh.write(set_action_status, int(action_id), status)
+    return (version or 0) + 1

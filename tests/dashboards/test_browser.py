@@ -127,7 +127,7 @@ def session(browser, server_url):
 def pick(page, dropdown: str, option: str) -> None:
     """Choose ``option`` in a Dash 4 dropdown (opens the list, clicks the option, closes it)."""
     page.click(dropdown)
-    page.get_by_text(option, exact=True).last.click()
+    page.get_by_role("option", name=option, exact=True).click()
     page.keyboard.press("Escape")
 
 

@@ -26,8 +26,8 @@ def _has(module: str) -> bool:
 KPIS = _has("analytics.kpis")
 needs_kpis = pytest.mark.skipif(not KPIS, reason="analytics.kpis has not landed yet")
 WEEKLY_OUT = [("weekly-cards", "children"), ("weekly-trend-rates", "figure"),
-              ("weekly-trend-waits", "figure"), ("weekly-daily", "figure"),
-              ("weekly-intraday", "figure"), ("weekly-report-link", "href")]
+              ("weekly-trend-waits", "figure"), ("weekly-report-link", "href")]
+DETAIL_OUT = [("weekly-daily", "figure"), ("weekly-intraday", "figure")]
 QUARTER_OUT = [("quarterly-rates", "figure"), ("quarterly-waits", "figure"),
                ("quarterly-compliance", "children"), ("quarterly-volume", "figure"),
                ("quarterly-campaigns", "children"), ("quarterly-staffing", "children"),
@@ -58,7 +58,10 @@ def values(array) -> list:
     """Plotly 6 ships numeric arrays as base64 typed arrays; decode them (or pass lists)."""
     if isinstance(array, dict) and "bdata" in array:
         flat = np.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"])
-        return flat.reshape(array["shape"]).tolist() if "shape" in array else flat.tolist()
+        shape = array.get("shape")
+        if isinstance(shape, str):
+            shape = tuple(int(x) for x in shape.split(","))
+        return flat.reshape(shape).tolist() if shape else flat.tolist()
     return list(array)
 
 
@@ -102,9 +105,11 @@ def test_weekly_cards_match_an_independent_computation(app, lang):
 @needs_kpis
 def test_weekly_queue_filter_and_charts(app):
     client = login(app, "provider")
-    response = post_callback(client, WEEKLY_OUT, [("weekly-week", "value", "2026-W40"),
-                                                  ("weekly-queues", "value", ["pro"])])
+    inputs = [("weekly-week", "value", "2026-W40"), ("weekly-queues", "value", ["pro"])]
+    response = post_callback(client, WEEKLY_OUT, inputs)
     body = json.loads(response.get_data(as_text=True))["response"]
+    body.update(json.loads(post_callback(client, DETAIL_OUT, inputs).get_data(as_text=True))[
+        "response"])
     cards = _cards(response)
     exp = expected_week(dt.date(2026, 9, 28), {"pro"})
     assert cards["offered"]["texts"][1] == fmt_number(exp["offered"], "fr")
@@ -119,7 +124,7 @@ def test_weekly_queue_filter_and_charts(app):
     assert rates["layout"]["separators"] == ", "
     heat = body["weekly-intraday"]["figure"]["data"][0]
     assert heat["type"] == "heatmap"
-    assert sum(c[0] for row in heat["customdata"] for c in row) == exp["offered"]
+    assert sum(c[0] for row in values(heat["customdata"]) for c in row) == exp["offered"]
     assert body["weekly-report-link"]["href"] == "/download/weekly-report?week=2026-W40&lang=fr"
 
 
@@ -139,6 +144,9 @@ def test_weekly_empty_inputs(app):
                                                   ("weekly-queues", "value", None)])
     assert response.status_code == 200
     assert "semaine complète" in json.dumps(response.get_json(), ensure_ascii=False)
+    response = post_callback(client, DETAIL_OUT, [("weekly-week", "value", None),
+                                                  ("weekly-queues", "value", None)])
+    assert response.status_code == 200
     for out in ("weekly-gaps", "weekly-recon"):
         inputs = [("weekly-week", "value", None)]
         if out == "weekly-gaps":
@@ -225,3 +233,46 @@ def test_quarter_bounds():
     assert quarter_bounds("2026-Q4") == (dt.date(2026, 10, 1), dt.date(2026, 12, 31))
     assert quarter_bounds("2026-Q1") == (dt.date(2026, 1, 1), dt.date(2026, 3, 31))
     assert quarter_label(dt.date(2026, 7, 1)) == "2026-Q3"
+
+
+def test_quarterly_forecast_accuracy_on_the_eve_of_the_quarter(app):
+    """Q4 2026 of the fixture: trained on 3 Aug - 30 Sep, compared on 1 Oct - 15 Nov
+    (46 open days, the missing 14 October counting as a day with 0 calls)."""
+    response = post_callback(login(app, "client"), [("quarterly-forecast", "children")],
+                             [("quarterly-quarter", "value", "2026-Q4")])
+    assert response.status_code == 200
+    text = json.dumps(response.get_json(), ensure_ascii=False)
+    assert "quarterly-forecast-table" in text
+    assert '"jours comparés"' in text and '"46"' in text
+    calls = make_calls()
+    local = calls["arrived_at"].dt.tz_convert("Europe/Paris").dt.date
+    q4 = calls[(local >= dt.date(2026, 10, 1)) & (calls["outcome"] != "ivr")]
+    assert fmt_number(len(q4), "fr") in text  # calls actual
+
+
+def test_quarterly_accuracy_needs_history(app):
+    response = post_callback(login(app, "client"), [("quarterly-forecast", "children")],
+                             [("quarterly-quarter", "value", "2026-Q3")])
+    assert "quarterly-forecast-none" in response.get_data(as_text=True)
+
+
+def test_quarterly_staffing_absent_is_said_plainly(app):
+    response = post_callback(login(app, "client"), QUARTER_OUT,
+                             [("quarterly-quarter", "value", "2026-Q4"),
+                              ("quarterly-queues", "value", [])])
+    assert "quarterly-staffing-none" in response.get_data(as_text=True)
+
+
+@needs_kpis
+def test_prefetch_fills_the_cache_for_the_meeting(app):
+    from dashboards.app import prefetch
+
+    wh = app.server.config["COPIL_WAREHOUSE"]
+    wh.clear_cache()
+    client = login(app, "client")
+    assert prefetch(app, weeks=2) == 2 * 5 + 1 + 1  # 5 readers x 2 weeks, quarter, model
+    misses = wh.stats["misses"]
+    response = post_callback(client, WEEKLY_OUT, [("weekly-week", "value", "2026-W45"),
+                                                  ("weekly-queues", "value", [])])
+    assert response.status_code == 200
+    assert wh.stats["misses"] == misses  # served from the prefetched cache

@@ -19,7 +19,7 @@ def test_weekly_pattern_recovered(synthetic_fit, synth):
 
 def test_campaign_decay_and_size_recovered(synthetic_fit, synthetic_series, synth):
     _, truth = synthetic_series
-    assert synthetic_fit.half_lives == {k: pytest.approx(v) for k, v in synth.half_lives.items()}
+    assert synthetic_fit.half_lives == {k: pytest.approx(v, rel=0.1) for k, v in synth.half_lives.items()}
     assert set(synthetic_fit.delays.values()) == {0}
     for ch, (gamma, _, _) in synthetic_fit.channel_effect.items():
         assert gamma == pytest.approx(synth.effects[ch], rel=0.25)  # peak-day extra calls
@@ -56,8 +56,9 @@ def test_planned_campaign_adds_calls(synthetic_fit):
     # first day: the channel's typical peak-day extra calls (450 in the truth)
     first = pl.iloc[0]
     assert first["extra_calls"] == pytest.approx(450.0, rel=0.1)
-    # two open days later: 450 x 0.5 ** (2 / 3)
-    assert pl.iloc[2]["extra_calls"] == pytest.approx(first["extra_calls"] * 0.5 ** (2 / 3))
+    # two open days later: peak x 0.5 ** (2 / half-life)
+    hl = synthetic_fit.half_lives["mailing"]
+    assert pl.iloc[2]["extra_calls"] == pytest.approx(first["extra_calls"] * 0.5 ** (2 / hl))
     assert (pl["extra_calls_lo"] <= pl["extra_calls"]).all()
     assert (pl["extra_calls"] <= pl["extra_calls_hi"]).all()
     planned = pd.DataFrame({"campaign_id": ["p"], "channel": ["mailing"],

@@ -71,6 +71,7 @@ def test_quarterly_report_content(wh):
     assert "0 / 12" in html and "12 / 12" in html
     assert "Mailing mars" in html
     assert "Renfort le mardi &lt;matin&gt;" in html           # open action
+    assert "Not enough history before the quarter" in html    # no data before January
 
 
 def test_quarter_bounds():
@@ -147,3 +148,26 @@ def test_export_without_browser_says_what_to_install(monkeypatch):
     monkeypatch.setattr(export, "find_browser", lambda: None)
     with pytest.raises(export.NoBrowserError, match="apt-get install chromium"):
         export.html_to_pdf("<html></html>", "/tmp/never.pdf")
+
+
+def test_forecast_accuracy_on_a_regular_line(con, load):
+    # 6 answered calls every weekday (public holidays included), January to June 2026
+    calls = []
+    day = dt.date(2026, 1, 5)
+    while day <= dt.date(2026, 6, 30):
+        if day.weekday() < 5:
+            calls += [dict(arrived=f"{day} 1{i}:00:00", outcome="answered", wait=5, talk=60)
+                      for i in range(6)]
+        day += dt.timedelta(days=1)
+    load.calls(con, calls)
+    from analytics.reports import forecast_accuracy
+
+    acc = forecast_accuracy(con, CONTRACT, dt.date(2026, 4, 1), dt.date(2026, 6, 30))
+    assert list(acc.columns) == ["date", "actual", "forecast", "lo80", "hi80"]
+    # weekdays from 1 April to 30 June 2026: 22 in April, 21 in May, 22 in June
+    assert acc.actual.sum() == 6 * 65
+    from forecasting import wape
+
+    # a perfectly regular line: at worst the model closes the quarter's 5 French public
+    # holidays on weekdays (6 Apr, 1, 8, 14 and 25 May), 5 x 6 calls of 390
+    assert wape(acc.actual, acc.forecast) <= 30 / 390 + 1e-9
