@@ -12,7 +12,7 @@ from analytics import planning
 from analytics.contract import parse_contract, warehouse_contract
 from analytics.kpis import kpis
 from forecasting import DailyVolumeModel
-from staffing import erlang_a
+from staffing import erlang_a, erlang_c
 from staffing.headcount import scheduled_headcount
 
 TZ = "Europe/Paris"
@@ -226,3 +226,23 @@ def test_errors(con):
         planning.staffing_vs_requirement(con, "2025-01-06", "2025-01-12")
     with pytest.raises(ValueError, match="before"):
         planning.staffing_vs_requirement(con, "2026-11-12", "2026-11-10")
+
+
+def test_spring_dst_day_has_46_half_hours(con):
+    fc = planning.week_forecast(con, "2027-W12")  # Sunday 28 March 2027: clocks go forward
+    per_day = fc.groupby(fc["period_start"].dt.tz_localize(None).dt.date).size()
+    assert per_day.tolist() == [48] * 6 + [46]
+    assert not fc.attrs["ex_ante"] and "actual" not in fc
+    assert (fc["period_start"].diff().dropna() == pd.Timedelta(minutes=30)).all()
+
+
+def test_erlang_c_and_staff_to_bound(con, w48_plan):
+    fc = w48_plan["forecast"]
+    targets = planning.staffing_targets(warehouse_contract(con), model="erlang_c")
+    out = planning._required(fc, targets, model="erlang_c", shrinkage=0.3, staff_to="hi80")
+    want = erlang_c.required_agents(fc["hi80"].to_numpy(), fc["aht_s"].to_numpy(), 1800.0,
+                                    service_level=0.8, answer_s=30.0, asa_s=60.0)
+    np.testing.assert_array_equal(out["agents"], want)
+    np.testing.assert_allclose(out["calls_staffed"], fc["hi80"])
+    m = erlang_c.evaluate(fc["calls"].to_numpy(), fc["aht_s"].to_numpy(), 1800.0, want, 30.0)
+    np.testing.assert_allclose(out["service_level"], m["service_level"], rtol=1e-12)
