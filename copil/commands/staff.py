@@ -167,11 +167,13 @@ aht_s, queue and hi80 (upper bound of the 80 % prediction interval)."""
 
 def _register_plan(subparsers) -> None:
     p = subparsers.add_parser(
-        "plan", help="advisors per interval and shifts for one week from a forecast file",
-        description="Interval requirements (Erlang A with --patience-s, else Erlang C) for one "
-        "ISO week of a forecast, turned into shifts for the available advisors (OR-Tools "
-        "CP-SAT: at most 10 h a day, 48 h a week, 11 h rest), with coverage per interval and, "
-        "with --uplift, the campaign what-if.",
+        "plan", help="advisors per interval and shifts for one week, from a forecast file or "
+        "the warehouse",
+        description="Interval requirements for one ISO week, turned into shifts for the "
+        "available advisors (OR-Tools CP-SAT: at most 10 h a day, 48 h a week, 11 h rest), "
+        "with coverage per interval and the campaign what-if (--uplift, --campaign). With "
+        "--forecast FILE: Erlang A with --patience-s, else Erlang C, to the targets given. With "
+        "--db PATH: forecast, AHT and patience from the warehouse, targets from its contract.",
         epilog=PLAN_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     src = p.add_mutually_exclusive_group(required=True)
     src.add_argument("--forecast", metavar="FILE",
@@ -213,9 +215,9 @@ def _register_plan(subparsers) -> None:
     p.add_argument("--campaign", metavar="CHANNEL:DATE[:AUDIENCE]",
                    help="--db what-if: a planned campaign, e.g. mailing:2026-11-24:150000 "
                    "(channel with past campaigns, first day YYYY-MM-DD, people reached)")
-    p.add_argument("--model", choices=["erlang_a", "erlang_c"], default="erlang_a",
+    p.add_argument("--model", choices=["erlang_a", "erlang_c"],
                    help="--db: queueing model (default: erlang_a, callers hang up)")
-    p.add_argument("--interval-minutes", type=int, choices=[15, 30, 60], default=30,
+    p.add_argument("--interval-minutes", type=int, choices=[15, 30, 60],
                    metavar="MIN", help="--db: interval length in minutes (15, 30 or 60; "
                    "default: 30)")
     p.add_argument("--time-limit-s", type=float, default=10.0, metavar="S",
@@ -292,6 +294,10 @@ def _forecast_requirements(args) -> dict:
     if args.campaign:
         raise ValueError("--campaign needs --db (the campaign's effect is learned from the "
                          "warehouse); with --forecast, use --uplift")
+    for opt in ("model", "interval_minutes"):
+        if getattr(args, opt) is not None:
+            raise ValueError(f"--{opt.replace('_', '-')} works with --db; with --forecast the "
+                             "file's intervals and --patience-s decide")
     fc = _read_forecast(args.forecast, args.timezone)
     start, end = _week_bounds(args.week, args.timezone)
     fc = fc[(fc["period_start"] >= start) & (fc["period_start"] < end)].reset_index(drop=True)
@@ -350,12 +356,13 @@ def _db_requirements(args) -> dict:
                                 "--no-serve' or 'copil ingest'")
     with connection(path, read_only=True) as con:
         plan = week_plan(con, args.week, campaign=_campaign(args.campaign),
-                         interval_minutes=args.interval_minutes, model=args.model,
+                         interval_minutes=args.interval_minutes or 30,
+                         model=args.model or "erlang_a",
                          staff_to=args.staff_to,
                          shrinkage=0.3 if args.shrinkage is None else args.shrinkage)
     for msg in plan["forecast"].attrs.get("warnings", []):
         print(f"copil: warning: {msg}", file=sys.stderr)
-    out = {"model": args.model, "requirements": plan["requirements"]}
+    out = {"model": args.model or "erlang_a", "requirements": plan["requirements"]}
     if "what_if" in plan:
         out["what_if"], out["what_if_summary"] = plan["what_if"], plan["what_if_summary"]
     return out

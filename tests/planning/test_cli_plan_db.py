@@ -62,3 +62,6 @@ def test_plan_needs_one_source(small_db, capsys, tmp_path):
     assert main(["plan", "--forecast", str(tmp_path / "f.csv"), "--week", "2026-W48",
                  "--campaign", "press:2026-11-24"]) == 2
     assert "--campaign needs --db" in capsys.readouterr().err
+    assert main(["plan", "--forecast", str(tmp_path / "f.csv"), "--week", "2026-W48",
+                 "--model", "erlang_c"]) == 2
+    assert "--model works with --db" in capsys.readouterr().err
