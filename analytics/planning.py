@@ -45,8 +45,8 @@ from analytics.warehouse import line_timezone, sql_text
 
 __all__ = [
     "interval_profile", "staffing_targets", "week_forecast", "week_requirements",
-    "week_what_if", "week_plan", "staffing_vs_requirement", "evaluate_fractional", "staffing_vs_requirement_weekly",
-    "holidays_for",
+    "week_what_if", "week_plan", "staffing_vs_requirement", "staffing_vs_requirement_weekly",
+    "evaluate_fractional", "holidays_for",
 ]
 
 PROFILE_COLUMNS = ["weekday", "slot", "offered", "answered", "abandoned", "slot_aht_s",
@@ -157,7 +157,8 @@ def interval_profile(con: duckdb.DuckDBPyConnection, *, weeks: int = 8,
     for c in ("offered", "answered", "abandoned"):
         out[c] = out[c].fillna(0).astype("int64")
     out["aht_fallback"] = out["answered"] < min_answered
-    out["patience_fallback"] = (out["abandoned"] < min_abandoned) | out["slot_patience_mean_s"].isna()
+    out["patience_fallback"] = ((out["abandoned"] < min_abandoned)
+                                | out["slot_patience_mean_s"].isna())
     out["aht_s"] = out["slot_aht_s"].where(~out["aht_fallback"], all_aht).astype(float)
     out["patience_mean_s"] = out["slot_patience_mean_s"].where(~out["patience_fallback"],
                                                                all_pat).astype(float)
@@ -490,7 +491,7 @@ def week_plan(con: duckdb.DuckDBPyConnection, week: str, *,
     return out
 
 
-# ------------------------------------------------------------------------------ did staffing match need
+# ------------------------------------------------------------------------- did staffing match need
 def evaluate_fractional(calls, aht_s, interval_s, advisors, patience_s, answer_s) -> dict:
     """:func:`staffing.erlang_a.evaluate` for a time-averaged, possibly fractional number of
     advisors: the measures at ``floor(advisors)`` and ``floor(advisors) + 1``, mixed linearly

@@ -32,7 +32,8 @@ source_calls as (
 slotted as (
     select
         isodow(local_ts) - 1                                         as weekday,  -- Monday = 0
-        (hour(local_ts) * 60 + minute(local_ts)) // $minutes * $minutes as slot, -- minutes after midnight
+        -- slot: start of the wall-clock interval, minutes after local midnight
+        (hour(local_ts) * 60 + minute(local_ts)) // $minutes * $minutes as slot,
         * exclude (local_ts)
     from source_calls
     where not is_short
