@@ -279,8 +279,10 @@ def week_forecast(con: duckdb.DuckDBPyConnection, week: str, *, interval_minutes
     days): ``period_start`` (tz-aware local), ``calls`` (expected offered calls),
     ``lo80, hi80, lo95, hi95`` (prediction-interval bounds, calls), ``aht_s``,
     ``patience_s`` (s, from :func:`interval_profile` over the 8 complete weeks before the
-    week), and for a week already in the data ``actual`` (offered calls; null after the
-    last day with data). ``attrs``: ``ex_ante`` (True for a past week), ``history_end``,
+    week), and for a week already in the data ``actual`` (offered calls as
+    :mod:`analytics.series` counts them, answered + abandoned + overflow, the series the
+    model is fitted on; null after the last day with data; the repeated autumn hour's calls
+    are all on its first occurrence, as in the KPIs' single wall-clock bucket). ``attrs``: ``ex_ante`` (True for a past week), ``history_end``,
     ``warnings`` (model warnings).
 
     Notes
