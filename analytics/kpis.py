@@ -101,16 +101,39 @@ def data_range(con) -> tuple[dt.date, dt.date] | None:
     return row[0], row[1]
 
 
+def open_weekdays(con, *, weeks: int = 8) -> set[int]:
+    """Weekdays (Monday = 0) with calls in the last ``weeks`` weeks of data.
+
+    All seven days when the data span less than four weeks (too short to tell).
+    """
+    rng = data_range(con)
+    if rng is None or (rng[1] - rng[0]).days < 28:
+        return set(range(7))
+    tz = line_timezone(con)
+    since = rng[1] - dt.timedelta(weeks=weeks)
+    rows = con.execute(
+        "select distinct isodow(cast(timezone(?, arrived_at) as date)) - 1 from calls "
+        "where arrived_at >= timezone(?, ?::timestamp)", [tz, tz, since]).fetchall()
+    return {int(r[0]) for r in rows} or set(range(7))
+
+
 def last_complete_week(con) -> str | None:
-    """The last ISO week (``YYYY-Www``) whose Sunday is covered by the calls, or None."""
+    """The last ISO week (``YYYY-Www``) whose last open day is covered by the calls, or None.
+
+    Open days are learned from the data (:func:`open_weekdays`): a Monday-Friday line's
+    week is complete once its Friday is in, without waiting for Sunday's (absent) calls.
+    """
     rng = data_range(con)
     if rng is None:
         return None
     first, last = rng
-    sunday = last - dt.timedelta(days=(last.weekday() + 1) % 7)
-    if sunday - dt.timedelta(days=6) < _trunc(first, "week"):
+    last_open = max(open_weekdays(con))  # 4 = Friday for a Monday-Friday line
+    monday = last - dt.timedelta(days=last.weekday())
+    if last.weekday() < last_open:  # this week's last open day is not in yet
+        monday -= dt.timedelta(days=7)
+    if monday < _trunc(first, "week"):
         return None
-    return iso_week(sunday)
+    return iso_week(monday)
 
 
 def data_as_of(con) -> dt.datetime | None:

@@ -254,3 +254,12 @@ def test_last_complete_week(con, load):
     assert last_complete_week(con) == "2026-W10"
     load.calls(con, [dict(arrived="2026-03-15 23:59:00", outcome="ivr")])
     assert last_complete_week(con) == "2026-W11"
+
+
+def test_a_monday_to_friday_week_is_complete_on_friday(con, load):
+    # five weeks of weekday calls, 2026-02-09 (Mon) .. 2026-03-13 (Fri), nothing at weekends
+    days = [dt.date(2026, 2, 9) + dt.timedelta(days=i) for i in range(33)]
+    load.calls(con, [dict(arrived=f"{d} 10:00:00", outcome="ivr") for d in days if d.weekday() < 5])
+    assert last_complete_week(con) == "2026-W11"   # Friday 13 March is in: W11 is complete
+    load.calls(con, [dict(arrived="2026-03-16 10:00:00", outcome="ivr")])   # a Monday
+    assert last_complete_week(con) == "2026-W11"
