@@ -26,7 +26,7 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__)
 import numpy as np  # noqa: E402
 
 from analytics import planning  # noqa: E402
-from analytics.kpis import data_range  # noqa: E402
+from analytics.kpis import last_complete_week, week_start  # noqa: E402
 from analytics.warehouse import connect  # noqa: E402
 from staffing import erlang_c  # noqa: E402
 
@@ -36,15 +36,12 @@ def main() -> None:
     ap.add_argument("--db", default="data/demo.duckdb")
     ap.add_argument("--weeks", type=int, default=26)
     ap.add_argument("--end", default=None,
-                    help="last day (default: the Sunday of the last day with calls)")
+                    help="last day (default: the Sunday of the last complete week)")
     ap.add_argument("--week", default=None, help="week to plan (default: the one after --end)")
     args = ap.parse_args()
     con = connect(args.db, read_only=True)
-    if args.end:
-        end = dt.date.fromisoformat(args.end)
-    else:  # the line is closed at weekends: the week of the last day with calls is complete
-        last_day = data_range(con)[1]
-        end = last_day + dt.timedelta(days=6 - last_day.weekday())
+    end = (dt.date.fromisoformat(args.end) if args.end
+           else week_start(last_complete_week(con)) + dt.timedelta(days=6))
     start = end - dt.timedelta(days=7 * args.weeks - 1)
     t0 = time.perf_counter()
     iv = planning.staffing_vs_requirement(con, start, end)

@@ -13,8 +13,8 @@ from copil.cli import main
 
 def test_plan_db_writes_the_requirements_and_shifts(small_db, w48_plan, tmp_path, capsys):
     out = tmp_path / "plan.csv"
-    code = main(["plan", "--db", str(small_db), "--week", "2026-W48", "--time-limit-s", "3",
-                 "--out", str(out), "--format", "json"])
+    code = main(["plan", "--db", str(small_db), "--week", "2026-W48", "--time-limit-s", "20",
+                 "--max-advisors", "12", "--out", str(out), "--format", "json"])
     assert code == 0
     doc = json.loads(capsys.readouterr().out)
     assert doc["summary"]["week"] == "2026-W48" and doc["summary"]["model"] == "erlang_a"

@@ -30,9 +30,9 @@ def _calls(con, start: dt.date, end: dt.date) -> pd.DataFrame:
 def test_interval_profile_equals_pandas(con):
     prof = planning.interval_profile(con, weeks=8, interval_minutes=30)
     start, end = prof.attrs["start"], prof.attrs["end"]
-    # the last 8 complete weeks by analytics.kpis.last_complete_week: the data end on Friday
-    # 20 November (closed at weekends), so W47's Sunday is not covered and W46 is the last
-    assert (start, end) == (dt.date(2026, 9, 21), dt.date(2026, 11, 16))
+    # the last 8 complete weeks (analytics.kpis.last_complete_week): the data end on Friday
+    # 20 November and the line is closed at weekends, so W47 is complete
+    assert (start, end) == (dt.date(2026, 9, 28), dt.date(2026, 11, 23))
     assert len(prof) == 7 * 48
     df = _calls(con, start, end)
     df["weekday"] = df["local"].dt.day_of_week
