@@ -1,5 +1,5 @@
 """``copil staff`` (one interval through Erlang C / Erlang A) and ``copil plan`` (a week of
-interval requirements and shifts from a forecast file)."""
+interval requirements and shifts from a forecast file or from the warehouse)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import sys
 
 import pandas as pd
 
-from copil.common import add_format_option, print_frame
+from copil.common import add_format_option, db_path, print_frame
 
 STAFF_EPILOG = """examples:
   copil staff erlang-c --calls 100 --interval-minutes 30 --aht-s 180 --service-level 0.8 --answer-s 20
@@ -148,25 +148,40 @@ def run_staff(args) -> int:
 # ---------------------------------------------------------------------------------------------
 # copil plan
 
-PLAN_EPILOG = """example:
+PLAN_EPILOG = """examples:
+  copil plan --db data/demo.duckdb --week 2026-W48 --out plan.csv
+  copil plan --db data/demo.duckdb --week 2026-W48 --campaign mailing:2026-11-24:150000
   copil plan --forecast forecast.csv --week 2026-W10 --max-advisors 25 --patience-s 120 \\
       --pickup-rate 0.9 --service-level 0.8 --out plan.csv
 
-The forecast CSV has one row per interval: period_start (local time), calls, and optionally
+--db forecasts the week from the warehouse (offered calls, campaigns, holidays), takes the
+handling time and caller patience per weekday and half-hour from the last 8 complete weeks
+and staffs to the contract's targets (pickup_rate, abandon_rate, service_level_<T>s, asa_s;
+'copil contract show'); a week already in the data is forecast ex ante, from the days
+before it, and the intervals carry the actual offered calls. --campaign adds a planned
+campaign (channel, first day, people reached) and reports the extra advisors it needs.
+
+The --forecast CSV has one row per interval: period_start (local time), calls, and optionally
 aht_s, queue and hi80 (upper bound of the 80 % prediction interval)."""
 
 
 def _register_plan(subparsers) -> None:
     p = subparsers.add_parser(
-        "plan", help="advisors per interval and shifts for one week from a forecast file",
-        description="Interval requirements (Erlang A with --patience-s, else Erlang C) for one "
-        "ISO week of a forecast, turned into shifts for the available advisors (OR-Tools "
-        "CP-SAT: at most 10 h a day, 48 h a week, 11 h rest), with coverage per interval and, "
-        "with --uplift, the campaign what-if.",
+        "plan", help="advisors per interval and shifts for one week, from a forecast file or "
+        "the warehouse",
+        description="Interval requirements for one ISO week, turned into shifts for the "
+        "available advisors (OR-Tools CP-SAT: at most 10 h a day, 48 h a week, 11 h rest), "
+        "with coverage per interval and the campaign what-if (--uplift, --campaign). With "
+        "--forecast FILE: Erlang A with --patience-s, else Erlang C, to the targets given. With "
+        "--db PATH: forecast, AHT and patience from the warehouse, targets from its contract.",
         epilog=PLAN_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--forecast", required=True, metavar="FILE",
-                   help="forecast CSV: period_start, calls (or forecast), [aht_s], [queue], "
-                   "[hi80], [patience_s]")
+    src = p.add_mutually_exclusive_group(required=True)
+    src.add_argument("--forecast", metavar="FILE",
+                     help="forecast CSV: period_start, calls (or forecast), [aht_s], [queue], "
+                     "[hi80], [patience_s]")
+    src.add_argument("--db", metavar="PATH",
+                     help="plan from this DuckDB warehouse: forecast, AHT, patience and the "
+                     "contract's targets")
     p.add_argument("--week", required=True, metavar="YYYY-Www",
                    help="ISO week to plan, e.g. 2026-W10 (Monday to Sunday, local time)")
     p.add_argument("--shifts", metavar="FILE",
@@ -178,17 +193,18 @@ def _register_plan(subparsers) -> None:
                    help="average handling time in seconds where the forecast has no aht_s")
     p.add_argument("--patience-s", type=float, metavar="S",
                    help="mean caller patience in seconds: plan with Erlang A (pickup rate)")
-    p.add_argument("--service-level", type=float, default=0.8, metavar="FRACTION",
-                   help="share answered within --answer-s (default: 0.8)")
-    p.add_argument("--answer-s", type=float, default=20.0, metavar="S",
-                   help="service-level threshold in seconds (default: 20)")
+    p.add_argument("--service-level", type=float, metavar="FRACTION",
+                   help="share answered within --answer-s (--forecast only; default: 0.8)")
+    p.add_argument("--answer-s", type=float, metavar="S",
+                   help="service-level threshold in seconds (--forecast only; default: 20)")
     p.add_argument("--pickup-rate", type=float, metavar="FRACTION",
                    help="share of offered calls answered (Erlang A), e.g. 0.9")
     p.add_argument("--asa-s", type=float, metavar="S", help="maximum mean wait in seconds")
     p.add_argument("--max-occupancy", type=float, metavar="FRACTION",
                    help="maximum occupancy, e.g. 0.85")
-    p.add_argument("--shrinkage", type=float, default=0.0, metavar="FRACTION",
-                   help="share of paid time off the phones (default: 0)")
+    p.add_argument("--shrinkage", type=float, metavar="FRACTION",
+                   help="share of paid time off the phones (default: 0 with --forecast, 0.3 "
+                   "with --db)")
     p.add_argument("--staff-to", metavar="COLUMN",
                    help="staff to this forecast column instead of calls, e.g. hi80")
     p.add_argument("--staff-to-when", metavar="COLUMN",
@@ -196,10 +212,19 @@ def _register_plan(subparsers) -> None:
     p.add_argument("--uplift", metavar="X|DAY=X,...",
                    help="what-if: volume multiplier (1.3) or per-day curve "
                    "(2026-03-03=1.5,2026-03-04=1.2)")
+    p.add_argument("--campaign", metavar="CHANNEL:DATE[:AUDIENCE]",
+                   help="--db what-if: a planned campaign, e.g. mailing:2026-11-24:150000 "
+                   "(channel with past campaigns, first day YYYY-MM-DD, people reached)")
+    p.add_argument("--model", choices=["erlang_a", "erlang_c"],
+                   help="--db: queueing model (default: erlang_a, callers hang up)")
+    p.add_argument("--interval-minutes", type=int, choices=[15, 30, 60],
+                   metavar="MIN", help="--db: interval length in minutes (15, 30 or 60; "
+                   "default: 30)")
     p.add_argument("--time-limit-s", type=float, default=10.0, metavar="S",
                    help="shift solver time limit in seconds (default: 10)")
     p.add_argument("--timezone", default="Europe/Paris",
-                   help="the line's time zone for naive timestamps (default: Europe/Paris)")
+                   help="--forecast: the line's time zone for naive timestamps (default: "
+                   "Europe/Paris; --db uses the warehouse's)")
     p.add_argument("--out", metavar="FILE",
                    help="write the plan: .csv (intervals; shifts in FILE-shifts.csv) or .json")
     p.add_argument("--chart", metavar="FILE.html",
@@ -262,11 +287,17 @@ def _read_rules(path: str | None, max_advisors: int):
     return rules_from_dict(cfg, max_advisors=max_advisors)
 
 
-def plan_week(args) -> dict:
-    """Requirements, shifts and (with --uplift) the campaign what-if for one week."""
+def _forecast_requirements(args) -> dict:
+    """Requirements (and the --uplift what-if) from a forecast file and explicit targets."""
     from staffing.requirements import campaign_what_if, requirements
-    from staffing.shifts import plan_shifts
 
+    if args.campaign:
+        raise ValueError("--campaign needs --db (the campaign's effect is learned from the "
+                         "warehouse); with --forecast, use --uplift")
+    for opt in ("model", "interval_minutes"):
+        if getattr(args, opt) is not None:
+            raise ValueError(f"--{opt.replace('_', '-')} works with --db; with --forecast the "
+                             "file's intervals and --patience-s decide")
     fc = _read_forecast(args.forecast, args.timezone)
     start, end = _week_bounds(args.week, args.timezone)
     fc = fc[(fc["period_start"] >= start) & (fc["period_start"] < end)].reset_index(drop=True)
@@ -277,13 +308,72 @@ def plan_week(args) -> dict:
     if args.pickup_rate is not None and not erlang_a:
         raise ValueError("--pickup-rate needs --patience-s (Erlang A)")
     kw = {"model": "erlang_a" if erlang_a else "erlang_c", "aht_s": args.aht_s,
-          "service_level": args.service_level, "answer_s": args.answer_s,
+          "service_level": 0.8 if args.service_level is None else args.service_level,
+          "answer_s": 20.0 if args.answer_s is None else args.answer_s,
           "asa_s": args.asa_s, "max_occupancy": args.max_occupancy,
-          "shrinkage": args.shrinkage, "staff_to": args.staff_to,
-          "staff_to_when": args.staff_to_when}
+          "shrinkage": 0.0 if args.shrinkage is None else args.shrinkage,
+          "staff_to": args.staff_to, "staff_to_when": args.staff_to_when}
     if erlang_a:
         kw.update(patience_s=args.patience_s, pickup_rate=args.pickup_rate)
-    req = requirements(fc, **kw)
+    out = {"model": kw["model"], "requirements": requirements(fc, **kw)}
+    uplift = _uplift(args.uplift)
+    if uplift is not None:
+        out["what_if"], out["what_if_summary"] = campaign_what_if(fc, uplift, **kw)
+    return out
+
+
+def _campaign(text: str | None) -> tuple[str, str, float | None] | None:
+    if text is None:
+        return None
+    parts = text.split(":")
+    try:
+        if len(parts) not in (2, 3):
+            raise ValueError
+        day = pd.Timestamp(parts[1]).strftime("%Y-%m-%d")
+        audience = float(parts[2]) if len(parts) == 3 else None
+    except ValueError:
+        raise ValueError(f"--campaign {text!r}: write CHANNEL:YYYY-MM-DD[:AUDIENCE], e.g. "
+                         "mailing:2026-11-24:150000") from None
+    return parts[0], day, audience
+
+
+def _db_requirements(args) -> dict:
+    """Requirements (and the --campaign what-if) from the warehouse and its contract."""
+    from analytics.planning import week_plan
+    from analytics.warehouse import connection
+
+    given = [f"--{k.replace('_', '-')}" for k in ("service_level", "answer_s", "pickup_rate",
+                                                   "asa_s", "max_occupancy", "patience_s",
+                                                   "aht_s", "staff_to_when", "uplift")
+             if getattr(args, k) is not None]
+    if given:
+        raise ValueError(f"{', '.join(given)} only work with --forecast: with --db the targets "
+                         "come from the warehouse contract ('copil contract set FILE'), AHT "
+                         "and patience from the calls; use --campaign for a what-if")
+    path = db_path(args)
+    if not path.exists():
+        raise FileNotFoundError(f"{path}: no warehouse here; build one with 'copil demo "
+                                "--no-serve' or 'copil ingest'")
+    with connection(path, read_only=True) as con:
+        plan = week_plan(con, args.week, campaign=_campaign(args.campaign),
+                         interval_minutes=args.interval_minutes or 30,
+                         model=args.model or "erlang_a",
+                         staff_to=args.staff_to,
+                         shrinkage=0.3 if args.shrinkage is None else args.shrinkage)
+    for msg in plan["forecast"].attrs.get("warnings", []):
+        print(f"copil: warning: {msg}", file=sys.stderr)
+    out = {"model": args.model or "erlang_a", "requirements": plan["requirements"]}
+    if "what_if" in plan:
+        out["what_if"], out["what_if_summary"] = plan["what_if"], plan["what_if_summary"]
+    return out
+
+
+def plan_week(args) -> dict:
+    """Requirements, shifts and the what-if (--uplift / --campaign) for one week."""
+    from staffing.shifts import plan_shifts
+
+    out = _db_requirements(args) if args.db else _forecast_requirements(args)
+    req = out["requirements"]
     if "queue" in req.columns:
         total = req.groupby("period_start", as_index=False)["scheduled"].sum()
     else:
@@ -292,14 +382,7 @@ def plan_week(args) -> dict:
     result = plan_shifts(total, rules, column="scheduled", time_limit_s=args.time_limit_s)
     cov = result["coverage"].rename(columns={"required": "scheduled_required"})
     intervals = req.merge(cov, on="period_start", how="left") if "queue" not in req else req
-    out = {"week": args.week, "model": kw["model"], "requirements": req,
-           "intervals": intervals, **result}
-    uplift = _uplift(args.uplift)
-    if uplift is not None:
-        table, summary = campaign_what_if(fc, uplift, **kw)
-        out["what_if"] = table
-        out["what_if_summary"] = summary
-    return out
+    return {"week": args.week, "intervals": intervals, **out, **result}
 
 
 def _coverage_chart(plan: dict, path: str) -> None:

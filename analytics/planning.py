@@ -1,0 +1,645 @@
+"""Planning from the warehouse: interval forecasts, staffing requirements, staffing checks.
+
+The glue between the warehouse (offered calls, handling times, caller patience, staffing on
+shift), :mod:`forecasting` (daily model + intraday split) and :mod:`staffing` (Erlang A / C).
+Every function takes a DuckDB connection and returns a DataFrame; nothing is written.
+
+Units: calls are counts per interval, durations seconds, rates fractions in [0, 1],
+advisors counts (productive, on the phones unless the column says ``scheduled``). Intervals
+are cut on the line's local wall clock (``settings.timezone`` or the contract's zone), as in
+the KPIs; ``period_start`` columns are tz-aware local timestamps.
+
+Contract targets become staffing targets (:func:`staffing_targets`):
+
+- ``pickup_rate >= p``       -> Erlang A ``pickup_rate >= p``;
+- ``abandon_rate <= a``      -> Erlang A ``pickup_rate >= 1 - a`` (in Erlang A every call that
+  is not answered abandons: overflow to voicemail is not modelled, so this is the prudent
+  reading);
+- ``service_level_<T>s >= s`` -> ``service_level >= s`` with ``answer_s = T``;
+- ``asa_s <= w``             -> ``asa_s <= w`` (mean wait of answered calls).
+
+Service-level variants: the glossary default is answered within T / (answered + abandoned).
+In Erlang A every offered call is either answered or abandons, so that denominator is the
+offered calls and the default variant is exactly Erlang A's ``service_level`` (answered
+within T / offered), *not* ``service_level_answered`` (answered within T / answered), which
+is the ``answered_only`` variant. ``exclude_short`` also maps to ``service_level`` (short
+abandons are out of both the data and, being instant hang-ups, of the model's patience).
+:func:`staffing.requirements.requirements` has no answered-only basis, so an
+``answered_only`` contract is staffed to the offered basis, which is stricter
+(answered/offered <= answered/answered): never understaffed, possibly a little over.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from analytics import series
+from analytics.contract import Contract
+from analytics.kpis import iso_week, last_complete_week, resolve_contract, week_start
+from analytics.warehouse import line_timezone, sql_text
+
+__all__ = [
+    "interval_profile", "staffing_targets", "week_forecast", "week_requirements",
+    "week_what_if", "week_plan", "staffing_vs_requirement", "staffing_vs_requirement_weekly",
+    "evaluate_fractional", "holidays_for",
+]
+
+PROFILE_COLUMNS = ["weekday", "slot", "offered", "answered", "abandoned", "slot_aht_s",
+                   "slot_patience_mean_s", "aht_s", "patience_mean_s", "aht_fallback",
+                   "patience_fallback"]
+FORECAST_COLUMNS = ["period_start", "calls", "lo80", "hi80", "lo95", "hi95", "aht_s",
+                    "patience_s"]
+
+
+# ------------------------------------------------------------------------------ helpers
+def _tz(con, contract: Contract) -> str:
+    return contract.timezone or line_timezone(con)
+
+
+def _check_minutes(minutes: int) -> None:
+    if minutes <= 0 or 1440 % minutes:
+        raise ValueError(f"interval_minutes {minutes} must divide a day (e.g. 15, 30 or 60)")
+
+
+def holidays_for(tz: str) -> str | None:
+    """Public-holiday calendar for the forecasting model: ``'FR'`` for Europe/Paris, else None."""
+    return "FR" if tz == "Europe/Paris" else None
+
+
+def _localize(naive: pd.Series, tz: str) -> pd.Series:
+    """Naive local wall-clock timestamps -> tz-aware (repeated autumn hour: first one)."""
+    ts = pd.to_datetime(naive)
+    return ts.dt.tz_localize(tz, ambiguous=np.ones(len(ts), dtype=bool),
+                             nonexistent="shift_forward")
+
+
+def _slot_keys(period_start: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    ps = pd.to_datetime(period_start)
+    return (ps.dt.day_of_week.to_numpy(), (ps.dt.hour * 60 + ps.dt.minute).to_numpy())
+
+
+# ------------------------------------------------------------------------------ profile
+def interval_profile(con: duckdb.DuckDBPyConnection, *, weeks: int = 8,
+                     interval_minutes: int = 30, queues: list[str] | None = None,
+                     until: dt.date | str | None = None, contract: Contract | None = None,
+                     min_answered: int = 30, min_abandoned: int = 10) -> pd.DataFrame:
+    """Mean handling time and caller patience per local weekday x wall-clock slot.
+
+    Parameters
+    ----------
+    con : DuckDB connection to the warehouse.
+    weeks : int
+        Window length (weeks), ending the day before ``until``.
+    interval_minutes : int
+        Slot length (minutes; divides a day).
+    queues : list of str, optional
+        Keep only these queues (default: the whole line).
+    until : date or 'YYYY-MM-DD', optional
+        First local day *after* the window. Default: the Monday after the last complete
+        ISO week in the data (so the window is the last ``weeks`` complete weeks).
+    contract : Contract, optional
+        For the time zone and short abandons (default: the warehouse's).
+    min_answered, min_abandoned : int
+        A slot with fewer answered (abandoned) calls in the window takes the whole window's
+        AHT (patience) instead of its own.
+
+    Returns
+    -------
+    DataFrame, one row per weekday (0 = Monday) x slot (minutes after local midnight), all
+    ``7 x 1440 / interval_minutes`` of them: ``offered, answered, abandoned`` (calls in the
+    window), ``slot_aht_s`` and ``slot_patience_mean_s`` (the slot's own values, s; null
+    without calls), ``aht_s`` and ``patience_mean_s`` (the values to plan with, s, after the
+    fallback), ``aht_fallback``, ``patience_fallback`` (bool). ``attrs`` holds the window
+    (``start``, ``end`` local dates, end exclusive) and the whole-window values.
+
+    Notes
+    -----
+    Glossary formulas: ``aht_s`` = mean of ``talk_s + hold_s + wrap_s`` over answered calls;
+    ``patience_mean_s`` = total ``wait_s`` of answered and abandoned calls / abandoned calls
+    (exponential patience, answered waits censored). Short abandons (contract
+    ``short_abandon_s``) are left out of both, as in the KPIs.
+    """
+    _check_minutes(interval_minutes)
+    if weeks < 1:
+        raise ValueError("weeks must be >= 1")
+    contract = resolve_contract(con, contract)
+    tz = _tz(con, contract)
+    if until is None:
+        last = last_complete_week(con)
+        if last is None:
+            raise ValueError("no complete week of calls in the warehouse; load a call log "
+                             "with 'copil ingest calls FILE' or give until=")
+        end = week_start(last) + dt.timedelta(days=7)
+    else:
+        end = pd.Timestamp(until).date()
+    start = end - dt.timedelta(days=7 * weeks)
+    df = con.execute(sql_text("planning_interval_profile"), {
+        "tz": tz, "start": dt.datetime.combine(start, dt.time()),
+        "end": dt.datetime.combine(end, dt.time()), "minutes": interval_minutes,
+        "queues": list(queues) if queues else None,
+        "short_s": float(contract.short_abandon_s)}).df()
+    whole = df[df["weekday"].isna()]
+    slots = df[df["weekday"].notna()].astype({"weekday": "int64", "slot": "int64"})
+    all_aht = float(whole["aht_s"].iloc[0]) if len(whole) and pd.notna(whole["aht_s"].iloc[0]) \
+        else math.nan
+    all_pat = (float(whole["patience_mean_s"].iloc[0])
+               if len(whole) and pd.notna(whole["patience_mean_s"].iloc[0]) else math.nan)
+    grid = pd.DataFrame([(d, s) for d in range(7) for s in range(0, 1440, interval_minutes)],
+                        columns=["weekday", "slot"])
+    out = grid.merge(slots.rename(columns={"aht_s": "slot_aht_s",
+                                           "patience_mean_s": "slot_patience_mean_s"}),
+                     on=["weekday", "slot"], how="left")
+    for c in ("offered", "answered", "abandoned"):
+        out[c] = out[c].fillna(0).astype("int64")
+    out["aht_fallback"] = out["answered"] < min_answered
+    out["patience_fallback"] = ((out["abandoned"] < min_abandoned)
+                                | out["slot_patience_mean_s"].isna())
+    out["aht_s"] = out["slot_aht_s"].where(~out["aht_fallback"], all_aht).astype(float)
+    out["patience_mean_s"] = out["slot_patience_mean_s"].where(~out["patience_fallback"],
+                                                               all_pat).astype(float)
+    out = out[PROFILE_COLUMNS]
+    out.attrs.update(start=start, end=end, timezone=tz, aht_s=all_aht, patience_mean_s=all_pat,
+                     interval_minutes=interval_minutes)
+    return out
+
+
+def _attach_profile(frame: pd.DataFrame, profile: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """AHT and patience (s) from ``profile`` for each ``period_start`` of ``frame``."""
+    wd, slot = _slot_keys(frame["period_start"])
+    minutes = int(profile.attrs.get("interval_minutes", 30))
+    key = pd.MultiIndex.from_arrays([wd, slot - slot % minutes])
+    prof = profile.set_index(["weekday", "slot"])
+    return (prof["aht_s"].reindex(key).to_numpy(float),
+            prof["patience_mean_s"].reindex(key).to_numpy(float))
+
+
+# ------------------------------------------------------------------------------ forecast
+def _offered(con, queues: list[str] | None, minutes: int) -> tuple[pd.Series, pd.DataFrame]:
+    """Daily offered series (calls per local day) and interval offered (naive local)."""
+    daily = series.daily_offered(con)
+    iv = series.interval_offered(con, minutes)
+    if queues:
+        daily = daily[daily["queue"].isin(queues)]
+        iv = iv[iv["queue"].isin(queues)]
+    if daily.empty:
+        raise ValueError("no offered calls in the warehouse" + (f" for queues {queues}" if queues
+                         else "") + "; load a call log with 'copil ingest calls FILE'")
+    d = daily.groupby("date")["offered"].sum().astype(float).rename("calls")
+    i = iv.groupby("period_start", as_index=False)["offered"].sum()
+    i["period_start"] = pd.to_datetime(i["period_start"])
+    return d, i
+
+
+def _campaigns_for(con, queues: list[str] | None) -> pd.DataFrame:
+    """The campaign calendar, restricted to campaigns concerning ``queues`` (empty
+    ``queues`` field = the whole line)."""
+    camps = series.campaigns(con)
+    if not queues or camps.empty:
+        return camps
+    q = camps["queues"].fillna("").astype(str)
+    keep = [s.strip() == "" or bool(set(x.strip() for x in s.split(",")) & set(queues))
+            for s in q]
+    return camps[keep].reset_index(drop=True)
+
+
+def _fit_week(con, week: str, *, interval_minutes: int, queues: list[str] | None,
+              contract: Contract, profile_weeks: int = 8) -> dict:
+    """Fit the daily model for ``week`` and everything needed to split it into intervals."""
+    import warnings
+
+    from forecasting import DailyVolumeModel, as_interval_series, learn_shares
+
+    _check_minutes(interval_minutes)
+    tz = _tz(con, contract)
+    monday = week_start(week)
+    sunday = monday + dt.timedelta(days=6)
+    daily, iv = _offered(con, queues, interval_minutes)
+    last_day = daily.index.max().date()
+    past = monday <= last_day
+    hist = daily[daily.index < pd.Timestamp(monday)] if past else daily
+    if hist.empty:
+        raise ValueError(f"no offered calls before {week}; pick a later week")
+    horizon = (sunday - hist.index.max().date()).days
+    if horizon > 366:
+        raise ValueError(f"{week} is more than a year after the data (last day {last_day}); "
+                         "pick a nearer week")
+    holidays = holidays_for(tz)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        res = DailyVolumeModel(hist, campaigns=_campaigns_for(con, queues), holidays=holidays,
+                               school_zones=("A", "B", "C") if holidays == "FR" else None).fit()
+    iv_hist = iv[iv["period_start"] < pd.Timestamp(monday)]
+    shares = learn_shares(as_interval_series(
+        iv_hist.rename(columns={"offered": "calls"}), tz=tz), weeks=8)
+    profile = interval_profile(con, weeks=profile_weeks, interval_minutes=interval_minutes,
+                               queues=queues, until=monday, contract=contract)
+    return {"res": res, "monday": monday, "sunday": sunday, "horizon": horizon, "tz": tz,
+            "shares": shares, "profile": profile, "past": past, "last_day": last_day,
+            "intervals": iv, "warnings": [str(w.message) for w in caught]}
+
+
+def _split_week(ctx: dict, daily_fc: pd.DataFrame, minutes: int) -> pd.DataFrame:
+    from forecasting import split_daily
+
+    days = daily_fc[(daily_fc.index >= pd.Timestamp(ctx["monday"]))
+                    & (daily_fc.index <= pd.Timestamp(ctx["sunday"]))]
+    out = split_daily(days, ctx["shares"], minutes=minutes, tz=ctx["tz"])
+    return out.rename(columns={"forecast": "calls"})
+
+
+def week_forecast(con: duckdb.DuckDBPyConnection, week: str, *, interval_minutes: int = 30,
+                  queues: list[str] | None = None,
+                  planned_campaigns: pd.DataFrame | None = None,
+                  contract: Contract | None = None) -> pd.DataFrame:
+    """Interval forecast of offered calls for ISO week ``week``, with AHT and patience.
+
+    Parameters
+    ----------
+    con : DuckDB connection to the warehouse.
+    week : str
+        ISO week, e.g. ``'2026-W48'``.
+    interval_minutes : int
+        Interval length (minutes).
+    queues : list of str, optional
+        Forecast these queues together (default: the whole line).
+    planned_campaigns : DataFrame, optional
+        Extra campaigns (``campaign_id, channel, start_date``, optional ``audience``) on top
+        of the warehouse's calendar.
+    contract : Contract, optional
+        Time zone and short abandons (default: the warehouse's contract).
+
+    Returns
+    -------
+    DataFrame, one row per real local interval of the week (46 or 50 half-hours on DST
+    days): ``period_start`` (tz-aware local), ``calls`` (expected offered calls),
+    ``lo80, hi80, lo95, hi95`` (prediction-interval bounds, calls), ``aht_s``,
+    ``patience_s`` (s, from :func:`interval_profile` over the 8 complete weeks before the
+    week), and for a week already in the data ``actual`` (offered calls as
+    :mod:`analytics.series` counts them, answered + abandoned + overflow, the series the
+    model is fitted on; null after the last day with data; the repeated autumn hour's calls
+    are all on its first occurrence, as in the KPIs' single wall-clock bucket). ``attrs``: ``ex_ante`` (True for a past week), ``history_end``,
+    ``warnings`` (model warnings).
+
+    Notes
+    -----
+    The daily model (:class:`forecasting.DailyVolumeModel`) is fitted on the warehouse's
+    daily offered series with its campaign calendar, public holidays ``'FR'`` (and French
+    school zones A, B, C) when the line is in Europe/Paris, none otherwise. For a week
+    already in the data it is fitted on the days strictly before the week's Monday: a true
+    ex-ante forecast (the campaign calendar, planned in advance, is known). Days are split
+    with shares learned from the 8 weeks before the week (:func:`forecasting.learn_shares`).
+    """
+    contract = resolve_contract(con, contract)
+    ctx = _fit_week(con, week, interval_minutes=interval_minutes, queues=queues,
+                    contract=contract)
+    return _week_frame(ctx, interval_minutes, planned_campaigns)
+
+
+def _week_frame(ctx: dict, minutes: int, planned: pd.DataFrame | None) -> pd.DataFrame:
+    res = ctx["res"]
+    fc = res.forecast(ctx["horizon"], planned=planned)
+    out = _split_week(ctx, fc, minutes)
+    out["aht_s"], out["patience_s"] = _attach_profile(out, ctx["profile"])
+    out = out[FORECAST_COLUMNS]
+    if ctx["past"]:
+        wall = out["period_start"].dt.tz_localize(None)
+        iv = ctx["intervals"].set_index("period_start")["offered"]
+        actual = wall.map(iv).fillna(0.0).astype(float)
+        # the repeated autumn hour is one wall-clock bucket (KPI convention): count it once
+        actual[wall.duplicated(keep="first")] = 0.0
+        actual[wall.dt.normalize() > pd.Timestamp(ctx["last_day"])] = np.nan
+        out["actual"] = actual.to_numpy()
+    out.attrs.update(ex_ante=ctx["past"], history_end=res.model.calls.index.max().date(),
+                     warnings=ctx["warnings"] + list(res.warnings), timezone=ctx["tz"])
+    return out
+
+
+# ------------------------------------------------------------------------------ requirements
+def staffing_targets(contract: Contract, *, queues: list[str] | None = None,
+                     model: str = "erlang_a") -> dict:
+    """Staffing targets from the contract's targets (see the module notes for the mapping).
+
+    Only line-wide targets count (and, with ``queues``, targets on one of those queues); for
+    each metric the strictest threshold wins. Returns ``pickup_rate`` (fraction or None),
+    ``asa_s`` (s or None) and ``service_levels``: a list of ``(answer_s, fraction)`` pairs.
+    With ``model='erlang_c'`` pickup targets are dropped (no abandonment in Erlang C).
+    """
+    pickup = asa = None
+    sls: dict[float, float] = {}
+    for t in contract.targets:
+        if t.queue is not None and (not queues or t.queue not in queues):
+            continue
+        if t.metric == "pickup_rate" and t.comparison == ">=":
+            pickup = max(pickup or 0.0, t.threshold)
+        elif t.metric == "abandon_rate" and t.comparison == "<=":
+            pickup = max(pickup or 0.0, 1.0 - t.threshold)
+        elif t.metric == "asa_s" and t.comparison == "<=":
+            asa = t.threshold if asa is None else min(asa, t.threshold)
+        elif t.metric.startswith("service_level_") and t.comparison == ">=":
+            answer_s = float(t.metric[len("service_level_"):-1])
+            sls[answer_s] = max(sls.get(answer_s, 0.0), t.threshold)
+    if model == "erlang_c":
+        pickup = None
+    return {"pickup_rate": pickup, "asa_s": asa, "service_levels": sorted(sls.items())}
+
+
+def _required(frame: pd.DataFrame, targets: dict, *, model: str, shrinkage: float,
+              staff_to: str | None = None) -> pd.DataFrame:
+    """:func:`staffing.requirements.requirements` for every service-level target; per row
+    the run needing the most advisors (its ``answer_s`` is kept)."""
+    from staffing.requirements import requirements
+
+    common = {"model": model, "shrinkage": shrinkage, "staff_to": staff_to,
+              "asa_s": targets["asa_s"]}
+    if model == "erlang_a":
+        common["pickup_rate"] = targets["pickup_rate"]
+    sls = targets["service_levels"]
+    if not sls and common["asa_s"] is None and common.get("pickup_rate") is None:
+        sls = [(20.0, 0.8)]  # no usable target: the requirements default (80 % in 20 s)
+    runs = ([requirements(frame, service_level=s, answer_s=t, **common) for t, s in sls]
+            or [requirements(frame, service_level=None, **common)])
+    answer = [t for t, _ in sls] or [20.0]
+    out = runs[0].copy()
+    out["answer_s"] = answer[0]
+    if len(runs) > 1:
+        pick = np.argmax(np.vstack([r["agents"].to_numpy() for r in runs]), axis=0)
+        for k in range(1, len(runs)):
+            m = pick == k
+            out.loc[m, runs[k].columns] = runs[k].loc[m]
+            out.loc[m, "answer_s"] = answer[k]
+    return out
+
+
+def week_requirements(con: duckdb.DuckDBPyConnection, week: str, *,
+                      interval_minutes: int = 30, contract: Contract | None = None,
+                      model: str = "erlang_a", staff_to: str | None = None,
+                      shrinkage: float = 0.3, planned_campaigns: pd.DataFrame | None = None,
+                      queues: list[str] | None = None) -> pd.DataFrame:
+    """Advisors required per interval of ``week`` to meet the contract's targets.
+
+    Parameters
+    ----------
+    con, week, interval_minutes, planned_campaigns, queues
+        As for :func:`week_forecast`.
+    contract : Contract, optional
+        Targets (default: the warehouse's contract); mapped by :func:`staffing_targets`.
+        Without any usable target: 80 % answered within 20 s.
+    model : {"erlang_a", "erlang_c"}
+        Erlang A uses the profile's patience; Erlang C ignores abandonment.
+    staff_to : str, optional
+        Staff to a bound instead of the expected calls, e.g. ``'hi80'``.
+    shrinkage : float
+        Share of paid time off the phones (fraction) for ``scheduled``.
+
+    Returns
+    -------
+    DataFrame: the :func:`week_forecast` columns, then those of
+    :func:`staffing.requirements.requirements` (``interval_s, calls_staffed,
+    traffic_erlangs, agents, scheduled`` and the measures at the expected volume:
+    ``service_level`` is answered within ``answer_s`` / offered, the glossary default) and
+    ``answer_s`` (s). ``attrs['targets']`` holds the staffing targets used.
+    """
+    return week_plan(con, week, interval_minutes=interval_minutes, contract=contract,
+                     model=model, staff_to=staff_to, shrinkage=shrinkage, queues=queues,
+                     planned_campaigns=planned_campaigns)["requirements"]
+
+
+def _check_patience(frame: pd.DataFrame, model: str) -> None:
+    if model == "erlang_a" and not np.isfinite(frame["patience_s"]).all():
+        raise ValueError("no abandoned call in the profile window, so caller patience cannot "
+                         "be estimated; plan with model='erlang_c' (--model erlang_c)")
+    if not np.isfinite(frame["aht_s"]).all():
+        raise ValueError("no answered call in the profile window, so the handling time is "
+                         "unknown; load more call history")
+
+
+def week_what_if(con: duckdb.DuckDBPyConnection, week: str, channel: str, start_date, *,
+                 audience: float | None = None, interval_minutes: int = 30,
+                 contract: Contract | None = None, model: str = "erlang_a",
+                 shrinkage: float = 0.3, queues: list[str] | None = None
+                 ) -> tuple[pd.DataFrame, dict]:
+    """The week with a planned campaign: extra calls, extra advisors, service if unchanged.
+
+    The planned campaign's expected extra calls per day (the fitted model's
+    :meth:`~forecasting.DailyVolumeResults.planned_uplift`, by ``channel`` and ``audience``,
+    people reached) become a per-day volume multiplier ``1 + extra / forecast`` for
+    :func:`staffing.requirements.campaign_what_if` (targets from the contract; with several
+    service-level targets, the first).
+
+    Returns
+    -------
+    (DataFrame, dict)
+        :func:`~staffing.requirements.campaign_what_if`'s table and summary; the summary
+        adds ``campaign_extra_calls`` (calls the campaign adds to the week's open days).
+    """
+    plan = week_plan(con, week, campaign=(channel, start_date, audience),
+                     interval_minutes=interval_minutes, contract=contract, model=model,
+                     shrinkage=shrinkage, queues=queues, requirements=False)
+    return plan["what_if"], plan["what_if_summary"]
+
+
+def week_plan(con: duckdb.DuckDBPyConnection, week: str, *,
+              campaign: tuple[str, object, float | None] | None = None,
+              interval_minutes: int = 30, contract: Contract | None = None,
+              model: str = "erlang_a", staff_to: str | None = None, shrinkage: float = 0.3,
+              queues: list[str] | None = None, requirements: bool = True,
+              planned_campaigns: pd.DataFrame | None = None) -> dict:
+    """:func:`week_requirements` and, with ``campaign = (channel, start_date, audience)``,
+    :func:`week_what_if`, from one model fit. Returns a dict with ``forecast``,
+    ``requirements`` (when asked), ``what_if`` and ``what_if_summary`` (with a campaign)."""
+    from staffing.requirements import campaign_what_if
+
+    contract = resolve_contract(con, contract)
+    ctx = _fit_week(con, week, interval_minutes=interval_minutes, queues=queues,
+                    contract=contract)
+    fc = _week_frame(ctx, interval_minutes, planned_campaigns)
+    _check_patience(fc, model)
+    targets = staffing_targets(contract, queues=queues, model=model)
+    out: dict = {"forecast": fc, "targets": targets}
+    if requirements:
+        req = _required(fc, targets, model=model, shrinkage=shrinkage, staff_to=staff_to)
+        req.attrs.update(fc.attrs, targets=targets)
+        out["requirements"] = req
+    if campaign is None:
+        return out
+    channel, start_date, audience = campaign
+    start = pd.Timestamp(start_date).date()
+    if start > ctx["sunday"]:
+        raise ValueError(f"the campaign starts on {start}, after {week}; give a start date "
+                         "in or before the week")
+    days = ctx["res"].forecast(ctx["horizon"])["forecast"]
+    up = ctx["res"].planned_uplift(channel, start, audience=audience,
+                                   days=(ctx["sunday"] - start).days + 1)
+    up = up.set_index("date")["extra_calls"]
+    up = up[(up.index >= pd.Timestamp(ctx["monday"])) & (up.index <= pd.Timestamp(ctx["sunday"]))]
+    factor = {d.strftime("%Y-%m-%d"): 1.0 + x / days[d] for d, x in up.items()
+              if days.get(d, 0.0) > 0}
+    kw = {"model": model, "shrinkage": shrinkage, "asa_s": targets["asa_s"]}
+    if model == "erlang_a":
+        kw["pickup_rate"] = targets["pickup_rate"]
+    if targets["service_levels"]:
+        kw["answer_s"], kw["service_level"] = targets["service_levels"][0]
+    elif kw["asa_s"] is not None or kw.get("pickup_rate") is not None:
+        kw["service_level"] = None
+    table, summary = campaign_what_if(fc, factor or 1.0, **kw)
+    summary["campaign_extra_calls"] = float(sum(x for d, x in up.items()
+                                                if days.get(d, 0.0) > 0))
+    out["what_if"], out["what_if_summary"] = table, summary
+    return out
+
+
+# ------------------------------------------------------------------------- did staffing match need
+def evaluate_fractional(calls, aht_s, interval_s, advisors, patience_s, answer_s) -> dict:
+    """:func:`staffing.erlang_a.evaluate` for a time-averaged, possibly fractional number of
+    advisors: the measures at ``floor(advisors)`` and ``floor(advisors) + 1``, mixed linearly
+    by the fractional part (exact for whole numbers). Same units as ``evaluate``."""
+    from staffing import erlang_a
+
+    adv = np.asarray(advisors, dtype=float)
+    lo = np.floor(adv)
+    frac = adv - lo
+    m = erlang_a.evaluate(calls, aht_s, interval_s, lo, patience_s, answer_s)
+    if (frac > 0).any():
+        hi = erlang_a.evaluate(calls, aht_s, interval_s, lo + 1, patience_s, answer_s)
+        m = {k: m[k] * (1 - frac) + hi[k] * frac for k in m}
+    return m
+
+
+def staffing_vs_requirement(con: duckdb.DuckDBPyConnection, start, end, *,
+                            interval_minutes: int = 30,
+                            contract: Contract | None = None) -> pd.DataFrame:
+    """Staffing on shift against the need, per interval with staffing data.
+
+    Parameters
+    ----------
+    con : DuckDB connection to the warehouse.
+    start, end : date or 'YYYY-MM-DD'
+        First and last local day (inclusive).
+    interval_minutes : int
+        Interval length (minutes); a multiple of the staffing data's interval.
+    contract : Contract, optional
+        Targets, service-level variant, short abandons (default: the warehouse's).
+
+    Returns
+    -------
+    DataFrame, one row per local interval with staffing data: ``period_start`` (tz-aware),
+    ``offered, answered, abandoned, overflow, answered_within`` (calls; within ``answer_s``),
+    ``aht_s`` (the interval's observed AHT, or the profile's without answered calls, s),
+    ``patience_s`` (profile over the period, s), ``advisors`` (logged in, time-averaged),
+    ``agents_required`` (Erlang A for the contract's targets at the actual volume),
+    ``understaffed`` (advisors < required), ``erlang_a_pickup_rate``,
+    ``erlang_a_abandon_rate``, ``erlang_a_service_level``, ``erlang_a_asa_s`` (Erlang A at the
+    advisors on shift; fractional advisors are interpolated linearly between the two whole
+    numbers around them) and ``observed_pickup_rate``, ``observed_abandon_rate``,
+    ``observed_service_level`` (contract variant), ``observed_asa_s``; ``answer_s`` (s).
+
+    Notes
+    -----
+    Erlang A knows answered and abandoned calls only: calls that overflow (voicemail,
+    transfer) are unanswered calls to it, so ``erlang_a_abandon_rate`` compares with
+    ``1 - observed_pickup_rate`` (abandoned + overflow) as much as with the abandon rate.
+    """
+    _check_minutes(interval_minutes)
+    contract = resolve_contract(con, contract)
+    tz = _tz(con, contract)
+    first, last = pd.Timestamp(start).date(), pd.Timestamp(end).date()
+    if last < first:
+        raise ValueError(f"end {last} is before start {first}; swap them")
+    after = last + dt.timedelta(days=1)
+    targets = staffing_targets(contract)
+    answer_s = (targets["service_levels"][0][0] if targets["service_levels"]
+                else float(contract.service_level_thresholds[0]))
+    df = con.execute(sql_text("planning_staffing_intervals"), {
+        "tz": tz, "start": dt.datetime.combine(first, dt.time()),
+        "end": dt.datetime.combine(after, dt.time()), "minutes": interval_minutes,
+        "short_s": float(contract.short_abandon_s), "answer_s": answer_s,
+        "answered_only": contract.service_level_variant == "answered_only"}).df()
+    if df.empty:
+        raise ValueError(f"no staffing data between {first} and {last}; load it with "
+                         "'copil ingest staffing FILE'")
+    df["period_start"] = _localize(df["period_start"], tz)
+    weeks = math.ceil((after - first).days / 7)
+    profile = interval_profile(con, weeks=weeks, interval_minutes=interval_minutes,
+                               until=after, contract=contract)
+    prof_aht, prof_pat = _attach_profile(df, profile)
+    df["aht_s"] = df["aht_s"].fillna(pd.Series(prof_aht, index=df.index)).astype(float)
+    df["patience_s"] = prof_pat
+    frame = df[["period_start"]].assign(calls=df["offered"].astype(float),
+                                        aht_s=df["aht_s"], patience_s=df["patience_s"])
+    _check_patience(frame, "erlang_a")
+    req = _required(frame, targets, model="erlang_a", shrinkage=0.0)
+    interval_s = interval_minutes * 60.0
+    m = evaluate_fractional(df["offered"].to_numpy(float), df["aht_s"].to_numpy(float),
+                            interval_s, df["advisors"].to_numpy(float), prof_pat, answer_s)
+    sl_key = ("service_level_answered" if contract.service_level_variant == "answered_only"
+              else "service_level")
+    observed = [c for c in df.columns if c.startswith("observed_")]
+    out = df[["period_start", "offered", "answered", "abandoned", "overflow",
+              "answered_within", "aht_s", "patience_s", "advisors"]].copy()
+    out["agents_required"] = req["agents"].to_numpy()
+    out["understaffed"] = out["advisors"] < out["agents_required"]
+    out["erlang_a_pickup_rate"] = m["pickup_rate"]
+    out["erlang_a_abandon_rate"] = m["p_abandon"]
+    out["erlang_a_service_level"] = m[sl_key]
+    out["erlang_a_asa_s"] = m["asa_s"]
+    for c in observed:
+        out[c] = df[c].astype(float)
+    out["answer_s"] = answer_s
+    out.attrs.update(targets=targets, timezone=tz,
+                     service_level_variant=contract.service_level_variant)
+    return out
+
+
+def staffing_vs_requirement_weekly(intervals: pd.DataFrame) -> pd.DataFrame:
+    """Weekly totals of :func:`staffing_vs_requirement`'s rows.
+
+    Returns
+    -------
+    DataFrame per ISO week (``week`` 'YYYY-Www' of the local interval start): ``intervals``,
+    ``understaffed_intervals``, ``offered``, ``advisor_hours`` and
+    ``required_advisor_hours`` (advisor x hours), then the observed rates over the week's
+    staffed intervals from the counts (``observed_pickup_rate`` = answered / offered,
+    ``observed_abandon_rate``, ``observed_service_level`` = answered within T / (answered +
+    abandoned), or / answered for the answered-only variant) and Erlang A's expected values
+    weighted by offered calls (``erlang_a_*`` rates; ``erlang_a_asa_s`` weighted by expected
+    answered calls, ``observed_asa_s`` by answered calls).
+    """
+    df = intervals.copy()
+    hours = df["period_start"].diff().dt.total_seconds().mode()
+    step_h = float(hours.iloc[0]) / 3600.0 if len(hours) else 0.5
+    df["week"] = [iso_week(ts.date()) for ts in df["period_start"]]
+    off = df["offered"].astype(float)
+    exp_ans = off * df["erlang_a_pickup_rate"]
+    answered_only = intervals.attrs.get("service_level_variant") == "answered_only"
+    df = df.assign(
+        _pick=off * df["erlang_a_pickup_rate"], _ab=off * df["erlang_a_abandon_rate"],
+        _sl=(exp_ans if answered_only else off) * df["erlang_a_service_level"],
+        _asa=(exp_ans * df["erlang_a_asa_s"]).fillna(0.0), _exp_ans=exp_ans,
+        _sl_den=df["answered"] + (0 if answered_only else df["abandoned"]),
+        _wait=(df["answered"] * df["observed_asa_s"]).fillna(0.0))
+    g = df.groupby("week", sort=True)
+    out = pd.DataFrame({
+        "intervals": g.size(),
+        "understaffed_intervals": g["understaffed"].sum().astype("int64"),
+        "offered": g["offered"].sum(),
+        "advisor_hours": g["advisors"].sum() * step_h,
+        "required_advisor_hours": g["agents_required"].sum() * step_h,
+    })
+    s = g[["offered", "answered", "abandoned", "answered_within", "_pick", "_ab", "_sl",
+           "_asa", "_exp_ans", "_sl_den", "_wait"]].sum()
+    den_sl = s["_exp_ans"] if answered_only else s["offered"]
+    out["erlang_a_pickup_rate"] = s["_pick"] / s["offered"]
+    out["observed_pickup_rate"] = s["answered"] / s["offered"]
+    out["erlang_a_abandon_rate"] = s["_ab"] / s["offered"]
+    out["observed_abandon_rate"] = s["abandoned"] / s["offered"]
+    out["erlang_a_service_level"] = s["_sl"] / den_sl
+    out["observed_service_level"] = s["answered_within"] / s["_sl_den"]
+    out["erlang_a_asa_s"] = s["_asa"] / s["_exp_ans"]
+    out["observed_asa_s"] = s["_wait"] / s["answered"]
+    out = out.replace([np.inf, -np.inf], np.nan)
+    return out.reset_index()

@@ -1,0 +1,60 @@
+"""A small demo warehouse (16 weeks, 2026-08-03 to 2026-11-22, with the autumn DST change on
+Sunday 2026-10-25), built once per test session."""
+
+from __future__ import annotations
+
+import pytest
+
+from analytics.contract import store_contract
+from analytics.demo import generate
+from analytics.demo_warehouse import DEMO_FILES, EXAMPLE_CONTRACT
+from analytics.ingest import ingest_file
+from analytics.warehouse import connect
+
+START, END = "2026-08-03", "2026-11-22"
+
+
+@pytest.fixture(scope="session")
+def small_db(tmp_path_factory):
+    root = tmp_path_factory.mktemp("planning")
+    gen = generate(None, root / "files", start=START, end=END)
+    db = root / "small.duckdb"
+    con = connect(db)
+    try:
+        store_contract(con, EXAMPLE_CONTRACT.read_text(encoding="utf-8"))
+        for name, kind in DEMO_FILES.items():
+            ingest_file(con, kind, gen["files"][name])
+    finally:
+        con.close()
+    return db
+
+
+@pytest.fixture
+def con(small_db):
+    c = connect(small_db, read_only=True)
+    yield c
+    c.close()
+
+
+@pytest.fixture(scope="session")
+def w43(small_db):
+    """Ex-ante forecast of 2026-W43 (Monday 19 October; DST ends Sunday 25 October)."""
+    from analytics.planning import week_forecast
+
+    c = connect(small_db, read_only=True)
+    try:
+        return week_forecast(c, "2026-W43")
+    finally:
+        c.close()
+
+
+@pytest.fixture(scope="session")
+def w48_plan(small_db):
+    """Requirements for 2026-W48 (after the data) with a planned press campaign."""
+    from analytics.planning import week_plan
+
+    c = connect(small_db, read_only=True)
+    try:
+        return week_plan(c, "2026-W48", campaign=("press", "2026-11-24", None))
+    finally:
+        c.close()
