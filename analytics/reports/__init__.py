@@ -66,6 +66,29 @@ def _table(headers: list[str], rows: list[list[str]], text_cols: tuple[int, ...]
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
+def _staffing_need_html(con, contract: Contract, first: dt.date, last: dt.date, lang: str) -> str:
+    """Per week: advisor-hours on shift vs what Erlang A needed for the targets at the
+    actual volume, half-hours short, and observed vs expected pickup rate."""
+    from analytics.planning import staffing_vs_requirement, staffing_vs_requirement_weekly
+
+    has_staffing = con.execute("select count(*) > 0 from staffing").fetchall()[0][0]
+    if not has_staffing:
+        return f"<p class='note'>{_e(label('no_staffing', lang))}</p>"
+    rows = staffing_vs_requirement(con, first, last, contract=contract)
+    if rows.empty:
+        return f"<p class='note'>{_e(label('no_staffing', lang))}</p>"
+    weekly = staffing_vs_requirement_weekly(rows)
+    table = [[_e(str(r.week)), fmt_number(r.advisor_hours, lang, 0),
+              fmt_number(r.required_advisor_hours, lang, 0),
+              f"{fmt_int(r.understaffed_intervals, lang)} / {fmt_int(r.intervals, lang)}",
+              fmt_rate(r.observed_pickup_rate, lang), fmt_rate(r.erlang_a_pickup_rate, lang)]
+             for r in weekly.itertuples()]
+    return (_table([label("week", lang), label("advisor_hours", lang),
+                    label("required_advisor_hours", lang), label("understaffed", lang),
+                    label("observed_pickup", lang), label("erlang_a_pickup", lang)], table)
+            + f"<p class='note'>{_e(label('staffing_need_note', lang))}</p>")
+
+
 def _status(status: str, lang: str) -> str:
     return f'<span class="status-{_e(status)}">{_e(label(status, lang))}</span>'
 
@@ -566,6 +589,7 @@ def quarterly_report(con, quarter: str, *, lang: str = "fr", contract: Contract 
     body.append("</section>")
 
     body.append(f"<section><h2>{_e(label('forecast_staffing', lang))}</h2>")
+    body.append(_staffing_need_html(con, contract, q_first, q_last, lang))
     if "occupancy" in weekly.columns and weekly.occupancy.notna().any():
         fig = charts.target_trend(weeks, [_val(v) for v in weekly.occupancy], "occupancy", None,
                                   None, lang, label("staffing_vs_need", lang))

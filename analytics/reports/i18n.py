@@ -106,6 +106,21 @@ LABELS: dict[str, dict[str, str]] = {
     "forecast": {"fr": "Prévision", "en": "Forecast"},
     "model_extra": {"fr": "Modèle (intervalle 95 %)", "en": "Model (95 % band)"},
     "staffing_vs_need": {"fr": "Occupation des conseillers", "en": "Advisor occupancy"},
+    "no_staffing": {"fr": "Pas de données d'effectifs dans l'entrepôt (table staffing vide).",
+                    "en": "No staffing data in the warehouse (the staffing table is empty)."},
+    "advisor_hours": {"fr": "Heures conseillers connectés", "en": "Advisor-hours logged in"},
+    "required_advisor_hours": {"fr": "Heures nécessaires (Erlang A)",
+                               "en": "Advisor-hours needed (Erlang A)"},
+    "understaffed": {"fr": "Demi-heures en sous-effectif", "en": "Understaffed half-hours"},
+    "observed_pickup": {"fr": "Décroché observé", "en": "Pickup rate observed"},
+    "erlang_a_pickup": {"fr": "Décroché attendu (Erlang A)", "en": "Pickup rate expected (Erlang A)"},
+    "staffing_need_note": {
+        "fr": "Besoin = conseillers qu'Erlang A demande pour tenir les objectifs du contrat avec "
+              "le volume, la durée de traitement et la patience réellement observés, "
+              "demi-heure par demi-heure ; attendu = Erlang A avec les conseillers connectés.",
+        "en": "Needed = advisors Erlang A requires to meet the contract's targets at the volume, "
+              "handling time and patience actually observed, half-hour by half-hour; expected = "
+              "Erlang A with the advisors logged in."},
     "open_actions": {"fr": "Actions ouvertes", "en": "Open actions"},
     "no_calls": {"fr": "Aucun appel sur la période.", "en": "No call in the period."},
     "provider_internal": {"fr": "", "en": ""},

@@ -171,3 +171,21 @@ def test_forecast_accuracy_on_a_regular_line(con, load):
     # a perfectly regular line: at worst the model closes the quarter's 5 French public
     # holidays on weekdays (6 Apr, 1, 8, 14 and 25 May), 5 x 6 calls of 390
     assert wape(acc.actual, acc.forecast) <= 30 / 390 + 1e-9
+
+
+def test_quarterly_report_compares_staffing_with_need(wh, load):
+    # Tuesday 3 March 2026 (week 10): 2 advisors logged in for four half-hours, 09:00-11:00
+    load.staffing(wh, [dict(start=f"2026-03-03 {h}", advisors=2) for h in
+                       ("09:00:00", "09:30:00", "10:00:00", "10:30:00")])
+    html = quarterly_report(wh, "2026-Q1", lang="en", contract=CONTRACT)
+    assert "Advisor-hours needed (Erlang A)" in html
+    row = re.search(r"<td class=\"text\">2026-W10</td>(.*?)</tr>", html).group(1)
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", row)
+    assert cells[0] == "4"            # 2 advisors x 4 half-hours = 4 advisor-hours
+    assert cells[2].endswith("/ 4")   # four staffed half-hours compared
+    assert cells[3] == "33.3%"        # observed pickup in those half-hours: 2 of 6 calls
+
+
+def test_quarterly_report_without_staffing_says_so(wh):
+    html = quarterly_report(wh, "2026-Q1", lang="en", contract=CONTRACT)
+    assert "No staffing data in the warehouse" in html
