@@ -18,7 +18,6 @@ import numpy as np
 import pandas as pd
 
 REQUIRED = ("forecasting", "staffing.erlang_c", "staffing.erlang_a")
-OPTIONAL = ("staffing.shifts",)
 INTERVAL_MINUTES = 30
 SHAPE_WEEKS = 8          # half-hour shapes, handling time and patience from the last 8 weeks
 HORIZONS_WEEKS = (2, 4, 6, 8)
@@ -199,7 +198,10 @@ def planning_csv(what: str, args) -> tuple[str, str]:
     """CSV text and file name of the requirements or shifts download."""
     from dashboards import data
 
-    missing = missing_modules(REQUIRED + (OPTIONAL if what == "shifts" else ()))
+    if what == "shifts":
+        raise ImportError("shift plans in the dashboard; 'copil plan --db ... --week ... "
+                          "--out plan.csv' builds them")
+    missing = missing_modules(REQUIRED)
     if missing:
         raise ImportError(", ".join(missing))
     weeks = int(args.get("weeks", 4))
@@ -207,9 +209,7 @@ def planning_csv(what: str, args) -> tuple[str, str]:
     result = plan(data.current(), weeks, what_if=what_if)
     if result is None:
         raise ValueError("the warehouse has no calls to forecast from")
-    if what == "requirements":
-        return requirements_csv(result), f"copil-requirements-{weeks}w.csv"
-    raise ImportError("staffing.shifts")  # pragma: no cover - guarded above
+    return requirements_csv(result), f"copil-requirements-{weeks}w.csv"
 
 
 def quarter_accuracy(wh, first: dt.date, last: dt.date) -> dict | None:

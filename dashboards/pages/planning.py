@@ -15,7 +15,6 @@ from dashboards.components import current_lang, message, page_refusal, style_fig
 from dashboards.i18n import fmt_number, fmt_pct, t
 from dashboards.planning_model import (
     HORIZONS_WEEKS,
-    OPTIONAL,
     REQUIRED,
     missing_modules,
     parse_what_if,
@@ -59,9 +58,13 @@ L = {
                     "en": "Choose a channel, a start date and the audience, then Compute: the "
                           "forecast and the requirements then include the campaign."},
     "csv_req": {"fr": "Besoins par demi-heure (CSV)", "en": "Requirements per half hour (CSV)"},
-    "csv_shifts": {"fr": "Plan de vacations (CSV)", "en": "Shift plan (CSV)"},
     "no_calls": {"fr": "Pas d'appels dans l'entrepôt : rien à prévoir.",
                  "en": "No calls in the warehouse: nothing to forecast."},
+    "shifts_cli": {"fr": "Pas encore dans le tableau de bord : le plan de vacations et sa "
+                         "couverture se calculent avec 'copil plan --db ... --week 2026-W48 "
+                         "--out plan.csv'.",
+                   "en": "Not in the dashboard yet: the shift plan and its coverage come from "
+                         "'copil plan --db ... --week 2026-W48 --out plan.csv'."},
     "shifts": {"fr": "Couverture du plan de vacations", "en": "Shift plan coverage"},
     "axis_req": {"fr": "Conseillers (nombre)", "en": "Advisors (count)"},
     "axis_time": {"fr": "Demi-heure (heure locale)", "en": "Half hour (local time)"},
@@ -201,11 +204,7 @@ def update_planning(weeks, _apply, channel, date, audience):
         query.update({"channel": what_if[0], "date": what_if[1]})
         if what_if[2]:
             query["audience"] = int(what_if[2])
-    shifts_missing = missing_modules(OPTIONAL)
-    shifts = (message(t("not_available", lang, what=", ".join(shifts_missing)), "warn",
-                      id="planning-shifts-unavailable") if shifts_missing else
-              html.A(lbl("csv_shifts", lang), href=f"/download/planning-shifts.csv?{urlencode(query)}",
-                     className="button", id="planning-shifts-link"))
+    shifts = message(lbl("shifts_cli", lang), "warn", id="planning-shifts-unavailable")
     return [
         html.Div(dcc.Graph(id="planning-forecast", figure=forecast_figure(result, lang)),
                  className="panel"),

@@ -163,3 +163,15 @@ def test_forbidden_page_layout_says_so(clients):
         refusal = page_refusal("data", "en")
         assert refusal is not None and "client" in refusal.children
         assert page_refusal("weekly", "en") is None
+
+
+def test_client_downloads_the_reports(clients):
+    response = clients["client"].get("/download/weekly-report?week=2026-W46&lang=en")
+    assert response.status_code == 200
+    assert response.mimetype == "text/html"
+    assert response.headers["Content-Disposition"] == (
+        'attachment; filename="copil-weekly-2026-W46-en.html"')
+    assert b'<html lang="en">' in response.data
+    quarterly = clients["client"].get("/download/quarterly-report?quarter=2026-Q4")
+    assert quarterly.status_code == 200
+    assert b"<html" in quarterly.data
