@@ -66,3 +66,34 @@ def test_actions_list_empty_is_a_sentence(db_no_operator, capsys):
     assert out.startswith("no open actions recorded")
     code, out, _ = run(capsys, "actions", "list", "--db", db_no_operator, "--format", "json")
     assert json.loads(out) == []
+
+
+def test_last_complete_quarter(con, load):
+    from analytics.kpis import last_complete_quarter
+
+    assert last_complete_quarter(con) is None
+    load.calls(con, [dict(arrived="2026-03-02 09:00:00", outcome="ivr"),
+                     dict(arrived="2026-03-29 09:00:00", outcome="ivr")])   # Sunday 29 March
+    assert last_complete_quarter(con) is None          # Q1 runs to Tuesday 31 March
+    load.calls(con, [dict(arrived="2026-04-05 09:00:00", outcome="ivr")])  # Sunday 5 April
+    assert last_complete_quarter(con) == "2026-Q1"     # week 30 Mar - 5 Apr covers 31 March
+    load.calls(con, [dict(arrived="2026-12-27 09:00:00", outcome="ivr"),   # Sunday
+                     dict(arrived="2026-12-31 09:00:00", outcome="ivr")])  # Thursday
+    assert last_complete_quarter(con) == "2026-Q3"     # W53 of 2026 not complete yet
+    load.calls(con, [dict(arrived="2027-01-03 09:00:00", outcome="ivr")])  # Sunday
+    assert last_complete_quarter(con) == "2026-Q4"
+
+
+def test_quarterly_report_defaults_to_last_complete_quarter(tmp_path, load, capsys):
+    path = tmp_path / "w.duckdb"
+    con = connect(path)
+    load.calls(con, [dict(arrived="2026-03-02 09:00:00", outcome="answered", wait=5, talk=60),
+                     dict(arrived="2026-04-05 09:00:00", outcome="answered", wait=5, talk=60)])
+    con.close()
+    out_file = tmp_path / "q.html"
+    code, out, _ = run(capsys, "report", "quarterly", "--db", str(path), "--out", str(out_file))
+    assert code == 0 and out.startswith("quarterly report 2026-Q1 ") and out_file.exists()
+    empty = tmp_path / "e.duckdb"
+    connect(empty).close()
+    code, _, err = run(capsys, "report", "quarterly", "--db", str(empty))
+    assert code == 2 and "--quarter YYYY-Qn" in err
