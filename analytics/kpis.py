@@ -136,6 +136,25 @@ def last_complete_week(con) -> str | None:
     return iso_week(monday)
 
 
+def last_complete_quarter(con) -> str | None:
+    """The last quarter (``YYYY-Qn``) whose every day is covered by the calls, or None.
+
+    A quarter is complete once the last complete week (:func:`last_complete_week`)
+    reaches its last day; None when no quarter with calls is complete yet.
+    """
+    week = last_complete_week(con)
+    if week is None:
+        return None
+    sunday = week_start(week) + dt.timedelta(days=6)
+    first_day = _trunc(sunday, "quarter")
+    if _next(first_day, "quarter") - dt.timedelta(days=1) > sunday:  # quarter still running
+        first_day = _trunc(first_day - dt.timedelta(days=1), "quarter")
+    rng = data_range(con)
+    if _next(first_day, "quarter") <= rng[0]:  # ended before the first call
+        return None
+    return f"{first_day.year}-Q{(first_day.month - 1) // 3 + 1}"
+
+
 def data_as_of(con) -> dt.datetime | None:
     """The latest instant the warehouse knows (UTC): last call arrival or callback event."""
     row = con.execute(

@@ -63,6 +63,11 @@ def run_list(args) -> int:
 
     with connection(db_path(args), read_only=True) as con:
         df = list_actions(con, status=args.status)
+    if df.empty and args.format == "table":
+        which = f"{args.status} " if args.status else ""
+        print(f"no {which}actions recorded; add one with 'copil actions add TEXT --owner "
+              "client|provider'")
+        return 0
     print_frame(frame_for_output(df, args.format), args.format)
     return 0
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from copil.commands.kpis import add_contract_option, contract_arg, frame_for_output
 from copil.common import add_db_option, add_format_option, db_path, print_frame
@@ -40,6 +41,20 @@ def run(args) -> int:
     with connection(db_path(args), read_only=True) as con:
         df = reconcile(con, period=args.period, start=args.start, end=args.end,
                        tolerance=args.tolerance, contract=contract_arg(args))
+    if not df.empty and df["missing_operator"].all():
+        note = ("no operator counts in the warehouse for these dates: load the operator's file "
+                "with 'copil ingest operator FILE'")
+        if args.format == "table":
+            print(note)
+            return 0
+        print(f"copil: {note}", file=sys.stderr)
+    if args.format == "table":
+        # days with neither calls nor operator counts (closed days) add nothing to read
+        empty = df["missing_operator"] & (df["offered"] == 0) & (df["answered"] == 0)
+        if empty.any():
+            df = df[~empty]
+            print(f"copil: {int(empty.sum())} row(s) with neither calls nor operator counts "
+                  "left out (--format csv or json lists them)", file=sys.stderr)
     if "days" in df.columns:
         df["days"] = [", ".join(f"{d['day']}: " + ("no operator data" if d["missing_operator"]
                                                    else f"{d['offered_gap']:+d}") for d in days)

@@ -41,13 +41,14 @@ def register(subparsers) -> None:
     q = sub.add_parser("quarterly", help="the quarterly steering report",
                        epilog="example:\n  copil report quarterly --quarter 2026-Q1 --lang en",
                        formatter_class=argparse.RawDescriptionHelpFormatter)
-    q.add_argument("--quarter", metavar="YYYY-Qn", required=True, help="quarter, e.g. 2026-Q1")
+    q.add_argument("--quarter", metavar="YYYY-Qn",
+                   help="quarter, e.g. 2026-Q1 (default: the last complete quarter with calls)")
     _common(q)
     q.set_defaults(func=run)
 
 
 def run(args) -> int:
-    from analytics.kpis import last_complete_week, resolve_contract
+    from analytics.kpis import last_complete_quarter, last_complete_week, resolve_contract
     from analytics.reports import quarterly_report, weekly_report
     from analytics.reports.export import figures_to_png, html_to_pdf
     from analytics.warehouse import connection
@@ -63,7 +64,10 @@ def run(args) -> int:
                 raise CopilError("no complete week of calls in the warehouse; give --week YYYY-Www")
             text = weekly_report(con, period, lang=lang, contract=contract, figures=figures)
         else:
-            period = args.quarter.upper()
+            period = args.quarter.upper() if args.quarter else last_complete_quarter(con)
+            if period is None:
+                raise CopilError("no complete quarter of calls in the warehouse; "
+                                 "give --quarter YYYY-Qn")
             text = quarterly_report(con, period, lang=lang, contract=contract, figures=figures)
     out = Path(args.out or f"copil-{args.kind}-{period}-{lang}.html")
     try:

@@ -1,0 +1,99 @@
+"""Findings of the command-line QA pass, each pinned by a regression test."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from analytics.warehouse import connect
+from copil.cli import main
+
+
+@pytest.fixture
+def db_no_operator(tmp_path, load):
+    """Calls on Monday and Wednesday, nothing on Tuesday, no operator counts at all."""
+    path = tmp_path / "w.duckdb"
+    con = connect(path)
+    load.calls(con, [
+        dict(arrived="2026-03-02 09:00:00", outcome="answered", wait=10, talk=60),
+        dict(arrived="2026-03-04 09:00:00", outcome="abandoned", wait=50),
+    ])
+    con.close()
+    return str(path)
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_reconcile_without_operator_data_says_so(db_no_operator, capsys):
+    code, out, _ = run(capsys, "reconcile", "--db", db_no_operator)
+    assert code == 0
+    assert out.strip().startswith("no operator counts in the warehouse")
+    assert "copil ingest operator" in out and "missing_operator" not in out
+    code, out, err = run(capsys, "reconcile", "--db", db_no_operator, "--format", "json")
+    rows = json.loads(out)
+    assert [r["missing_operator"] for r in rows] == [True, True, True]
+    assert "copil ingest operator" in err
+
+
+def test_reconcile_table_leaves_out_days_without_calls_or_operator(tmp_path, load, capsys):
+    path = tmp_path / "w.duckdb"
+    con = connect(path)
+    load.calls(con, [
+        dict(arrived="2026-03-02 09:00:00", outcome="answered", wait=10, talk=60),
+        dict(arrived="2026-03-04 09:00:00", outcome="answered", wait=10, talk=60),
+    ])
+    load.operator(con, [dict(day="2026-03-02", offered=1, handled=1)])
+    con.close()
+    code, out, err = run(capsys, "reconcile", "--db", str(path))
+    assert code == 0
+    lines = out.strip().splitlines()
+    assert len(lines) == 3          # header, 2026-03-02, 2026-03-04 (missing operator)
+    assert "2026-03-03" not in out and "2026-03-04" in out
+    assert "1 row(s) with neither calls nor operator counts left out" in err
+    code, out, _ = run(capsys, "reconcile", "--db", str(path), "--format", "csv")
+    assert "2026-03-03" in out
+
+
+def test_actions_list_empty_is_a_sentence(db_no_operator, capsys):
+    code, out, _ = run(capsys, "actions", "list", "--db", db_no_operator)
+    assert code == 0 and out.startswith("no actions recorded") and "DataFrame" not in out
+    code, out, _ = run(capsys, "actions", "list", "--status", "open", "--db", db_no_operator)
+    assert out.startswith("no open actions recorded")
+    code, out, _ = run(capsys, "actions", "list", "--db", db_no_operator, "--format", "json")
+    assert json.loads(out) == []
+
+
+def test_last_complete_quarter(con, load):
+    from analytics.kpis import last_complete_quarter
+
+    assert last_complete_quarter(con) is None
+    load.calls(con, [dict(arrived="2026-03-02 09:00:00", outcome="ivr"),
+                     dict(arrived="2026-03-29 09:00:00", outcome="ivr")])   # Sunday 29 March
+    assert last_complete_quarter(con) is None          # Q1 runs to Tuesday 31 March
+    load.calls(con, [dict(arrived="2026-04-05 09:00:00", outcome="ivr")])  # Sunday 5 April
+    assert last_complete_quarter(con) == "2026-Q1"     # week 30 Mar - 5 Apr covers 31 March
+    load.calls(con, [dict(arrived="2026-12-27 09:00:00", outcome="ivr"),   # Sunday
+                     dict(arrived="2026-12-31 09:00:00", outcome="ivr")])  # Thursday
+    assert last_complete_quarter(con) == "2026-Q3"     # W53 of 2026 not complete yet
+    load.calls(con, [dict(arrived="2027-01-03 09:00:00", outcome="ivr")])  # Sunday
+    assert last_complete_quarter(con) == "2026-Q4"
+
+
+def test_quarterly_report_defaults_to_last_complete_quarter(tmp_path, load, capsys):
+    path = tmp_path / "w.duckdb"
+    con = connect(path)
+    load.calls(con, [dict(arrived="2026-03-02 09:00:00", outcome="answered", wait=5, talk=60),
+                     dict(arrived="2026-04-05 09:00:00", outcome="answered", wait=5, talk=60)])
+    con.close()
+    out_file = tmp_path / "q.html"
+    code, out, _ = run(capsys, "report", "quarterly", "--db", str(path), "--out", str(out_file))
+    assert code == 0 and out.startswith("quarterly report 2026-Q1 ") and out_file.exists()
+    empty = tmp_path / "e.duckdb"
+    connect(empty).close()
+    code, _, err = run(capsys, "report", "quarterly", "--db", str(empty))
+    assert code == 2 and "--quarter YYYY-Qn" in err
