@@ -405,8 +405,10 @@ def forecast_accuracy(con, contract: Contract, first: dt.date, last: dt.date) ->
     tz = contract.timezone or line_timezone(con)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        res = DailyVolumeModel(hist, campaigns=_campaigns_frame(con),
-                               holidays=_HOLIDAYS.get(tz)).fit()
+        # the same calendar as 'copil forecast' (French school zones with French holidays)
+        holidays = _HOLIDAYS.get(tz)
+        res = DailyVolumeModel(hist, campaigns=_campaigns_frame(con), holidays=holidays,
+                               school_zones=("A", "B", "C") if holidays == "FR" else None).fit()
         fc = res.forecast((last - hist.index[-1].date()).days)
     fc = fc.reindex(actual.index)
     return pd.DataFrame({"date": actual.index.date, "actual": actual.to_numpy(),
@@ -420,6 +422,9 @@ def _forecast_html(acc: pd.DataFrame, lang: str, figs: list) -> str:
     if acc.empty:
         return f"<p class='note'>{_e(label('forecast_none', lang))}</p>"
     acc = acc.assign(week=[iso_week(d) for d in acc.date])
+    # coverage over open days, as 'copil backtest' measures it: a closed day (0 calls
+    # forecast and received) is trivially inside [0, 0] and would inflate the share
+    open_days = acc[(acc.forecast > 0) | (acc.actual > 0)]
     weekly = acc.groupby("week", as_index=False)[["actual", "forecast"]].sum()
     fig = charts.actual_vs_forecast(weekly.week.tolist(), weekly.actual.tolist(),
                                     weekly.forecast.tolist(), lang)
@@ -428,7 +433,7 @@ def _forecast_html(acc: pd.DataFrame, lang: str, figs: list) -> str:
             [_e(label("weekly_wape", lang)),
              _e(fmt_rate(wape(weekly.actual, weekly.forecast), lang))],
             [_e(label("coverage_80", lang)),
-             _e(fmt_rate(coverage(acc.actual, acc.lo80, acc.hi80), lang))],
+             _e(fmt_rate(coverage(open_days.actual, open_days.lo80, open_days.hi80), lang))],
             [_e(label("total_calls", lang)),
              f"{fmt_int(acc.actual.sum(), lang)} / {fmt_int(acc.forecast.sum(), lang)}"]]
     return (f"<div class='chart'>{charts.figure_html(fig, 'forecast-accuracy')}</div>"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -97,3 +98,35 @@ def test_quarterly_report_defaults_to_last_complete_quarter(tmp_path, load, caps
     connect(empty).close()
     code, _, err = run(capsys, "report", "quarterly", "--db", str(empty))
     assert code == 2 and "--quarter YYYY-Qn" in err
+
+
+def test_quarterly_forecast_coverage_counts_open_days_only(con, load):
+    """Closed weekends (0 forecast, 0 calls) must not inflate the 80 % coverage."""
+    import datetime as dt
+
+    import numpy as np
+
+    from analytics.contract import parse_contract
+    from analytics.formatting import fmt_rate
+    from analytics.reports import forecast_accuracy, quarterly_report
+    from forecasting import coverage
+
+    contract = parse_contract("line_name: QA\ntimezone: Europe/Paris\nlanguage: en\n")
+    rng = np.random.default_rng(7)
+    calls, day = [], dt.date(2026, 1, 5)
+    while day <= dt.date(2026, 6, 30):
+        if day.weekday() < 5:
+            n = int(rng.poisson(30))
+            calls += [dict(arrived=f"{day} 09:{i:02d}:00", outcome="answered", wait=5, talk=60)
+                      for i in range(n)]
+        day += dt.timedelta(days=1)
+    load.calls(con, calls)
+    acc = forecast_accuracy(con, contract, dt.date(2026, 4, 1), dt.date(2026, 6, 30))
+    opened = acc[(acc.forecast > 0) | (acc.actual > 0)]
+    assert len(opened) < len(acc)                       # the quarter has closed days
+    cov_open = coverage(opened.actual, opened.lo80, opened.hi80)
+    cov_all = coverage(acc.actual, acc.lo80, acc.hi80)
+    assert cov_open < cov_all                           # the two readings differ here
+    html = quarterly_report(con, "2026-Q2", lang="en", contract=contract)
+    row = re.search(r"Open days inside the 80 % interval</td>\s*<td[^>]*>([^<]+)<", html)
+    assert row and row.group(1).strip() == fmt_rate(cov_open, "en")
