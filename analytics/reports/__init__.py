@@ -262,6 +262,9 @@ def weekly_report(con, week: str, *, lang: str = "fr", contract: Contract | None
     rrows = []
     # days with neither calls nor operator counts (closed days) are left out
     rec = rec[~(rec.missing_operator & (rec.offered == 0))]
+    if recw.missing_operator.all():     # nothing from the operator: say it once
+        rec, recw = rec.iloc[:0], recw.iloc[:0]
+        body.append(f"<p>{_e(label('no_operator_week', lang))}</p>")
     for r, is_week in [(r, False) for r in rec.itertuples()] + [(r, True) for r in recw.itertuples()]:
         first_cell = (f"<b>{_e(label('week_total', lang))}</b>" if is_week
                       else _e(day_name(r.period_start, lang)))
@@ -275,33 +278,39 @@ def weekly_report(con, week: str, *, lang: str = "fr", contract: Contract | None
                       fmt_int(r.offered, lang), _e(fmt_rate(_val(r.offered_gap_rate), lang)),
                       fmt_int(r.operator_handled, lang), fmt_int(r.answered, lang),
                       _e(fmt_rate(_val(r.handled_gap_rate), lang)), flag])
-    body.append(_table([label("day", lang), label("queue", lang), label("op_offered", lang),
-                        label("prov_offered", lang), label("offered_gap_rate", lang),
-                        label("op_handled", lang), label("prov_answered", lang),
-                        label("handled_gap_rate", lang), label("status", lang)], rrows,
-                       text_cols=(0, 1)))
-    body.append(f"<p class='note'>{_e(label('reconcile_note', lang))}</p>")
-    body.append(f"<p class='note'>{_e(label('contract', lang))} : tolérance "
-                f"{_e(fmt_rate(contract.reconciliation_tolerance, lang))}</p>" if lang == "fr" else
-                f"<p class='note'>{_e(label('contract', lang))}: tolerance "
-                f"{_e(fmt_rate(contract.reconciliation_tolerance, lang))}</p>")
+    if rrows:
+        body.append(_table([label("day", lang), label("queue", lang), label("op_offered", lang),
+                            label("prov_offered", lang), label("offered_gap_rate", lang),
+                            label("op_handled", lang), label("prov_answered", lang),
+                            label("handled_gap_rate", lang), label("status", lang)], rrows,
+                           text_cols=(0, 1)))
+        body.append(f"<p class='note'>{_e(label('reconcile_note', lang))}</p>")
+        body.append(f"<p class='note'>{_e(label('contract', lang))} : tolérance "
+                    f"{_e(fmt_rate(contract.reconciliation_tolerance, lang))}</p>" if lang == "fr"
+                    else f"<p class='note'>{_e(label('contract', lang))}: tolerance "
+                    f"{_e(fmt_rate(contract.reconciliation_tolerance, lang))}</p>")
     body.append("</section>")
 
     # callbacks
     body.append(f"<section><h2>{_e(label('callbacks', lang))}</h2>")
-    crows = [[_e(day_name(r.period_start, lang)), fmt_int(r.callbacks_due, lang),
-              fmt_int(r.callbacks_on_time, lang), fmt_int(r.callbacks_due - r.callbacks_on_time, lang),
-              fmt_int(r.callbacks_pending, lang), _e(fmt_rate(_val(r.callback_on_time_rate), lang))]
-             for r in daily.itertuples()]
-    crows.append([f"<b>{_e(label('week_total', lang))}</b>", fmt_int(this.callbacks_due, lang),
-                  fmt_int(this.callbacks_on_time, lang),
-                  fmt_int(this.callbacks_due - this.callbacks_on_time, lang),
-                  fmt_int(this.callbacks_pending, lang),
-                  _e(fmt_rate(_val(this.callback_on_time_rate), lang))])
-    body.append(_table([label("day", lang), metric_label("callbacks_due", lang),
-                        metric_label("callbacks_on_time", lang), label("late", lang),
-                        metric_label("callbacks_pending", lang),
-                        metric_label("callback_on_time_rate", lang)], crows))
+    if this.callbacks_due == 0 and this.callbacks_pending == 0:
+        body.append(f"<p>{_e(label('no_callbacks_week', lang))}</p>")
+    else:
+        crows = [[_e(day_name(r.period_start, lang)), fmt_int(r.callbacks_due, lang),
+                  fmt_int(r.callbacks_on_time, lang),
+                  fmt_int(r.callbacks_due - r.callbacks_on_time, lang),
+                  fmt_int(r.callbacks_pending, lang),
+                  _e(fmt_rate(_val(r.callback_on_time_rate), lang))]
+                 for r in daily.itertuples()]
+        crows.append([f"<b>{_e(label('week_total', lang))}</b>",
+                      fmt_int(this.callbacks_due, lang), fmt_int(this.callbacks_on_time, lang),
+                      fmt_int(this.callbacks_due - this.callbacks_on_time, lang),
+                      fmt_int(this.callbacks_pending, lang),
+                      _e(fmt_rate(_val(this.callback_on_time_rate), lang))])
+        body.append(_table([label("day", lang), metric_label("callbacks_due", lang),
+                            metric_label("callbacks_on_time", lang), label("late", lang),
+                            metric_label("callbacks_pending", lang),
+                            metric_label("callback_on_time_rate", lang)], crows))
     body.append("</section>")
 
     body.append(f"<section><h2>{_e(label('actions', lang))}</h2>")

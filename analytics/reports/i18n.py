@@ -38,6 +38,13 @@ LABELS: dict[str, dict[str, str]] = {
     "reconciliation": {"fr": "Rapprochement opérateur / prestataire",
                        "en": "Operator vs provider reconciliation"},
     "no_operator": {"fr": "pas de données opérateur", "en": "no operator data"},
+    "no_operator_week": {
+        "fr": "Aucun comptage de l'opérateur pour cette semaine : rien à rapprocher "
+              "(chargez son fichier avec copil ingest operator FICHIER).",
+        "en": "No operator counts for this week: nothing to reconcile "
+              "(load the operator's file with copil ingest operator FILE)."},
+    "no_callbacks_week": {"fr": "Aucun rappel dû ni en attente cette semaine.",
+                          "en": "No callbacks due or pending this week."},
     "flagged": {"fr": "hors tolérance", "en": "beyond tolerance"},
     "ok": {"fr": "ok", "en": "ok"},
     "callbacks": {"fr": "Rappels (promesse de rappel)", "en": "Callbacks (the callback promise)"},

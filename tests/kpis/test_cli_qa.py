@@ -130,3 +130,25 @@ def test_quarterly_forecast_coverage_counts_open_days_only(con, load):
     html = quarterly_report(con, "2026-Q2", lang="en", contract=contract)
     row = re.search(r"Open days inside the 80 % interval</td>\s*<td[^>]*>([^<]+)<", html)
     assert row and row.group(1).strip() == fmt_rate(cov_open, "en")
+
+
+def test_weekly_report_says_when_operator_counts_and_callbacks_are_missing(con, load):
+    from html import unescape
+
+    from analytics.contract import parse_contract
+    from analytics.reports import weekly_report
+
+    contract = parse_contract("line_name: QA\ntimezone: Europe/Paris\n")
+    load.calls(con, [dict(arrived=f"2026-03-0{d} 09:00:00", outcome="answered", wait=5, talk=60)
+                     for d in range(2, 7)])
+    html = unescape(weekly_report(con, "2026-W10", contract=contract))
+    assert "Aucun comptage de l'opérateur pour cette semaine" in html
+    assert "pas de données opérateur" not in html          # no row-by-row "no data" table
+    assert "Aucun rappel dû ni en attente cette semaine." in html
+    assert '"displayModeBar": false' in html                # no toolbar over a printed chart
+    # with operator counts and a callback, the tables come back
+    load.operator(con, [dict(day="2026-03-02", offered=1, handled=1, queue="Q1")])
+    load.callbacks(con, [dict(requested="2026-03-02 10:00:00", completed="2026-03-03 10:00:00")])
+    html = weekly_report(con, "2026-W10", lang="en", contract=contract)
+    assert "No operator counts for this week" not in html and "no operator data" in html
+    assert "No callbacks due or pending" not in html
