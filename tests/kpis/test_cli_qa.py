@@ -152,3 +152,16 @@ def test_weekly_report_says_when_operator_counts_and_callbacks_are_missing(con, 
     html = weekly_report(con, "2026-W10", lang="en", contract=contract)
     assert "No operator counts for this week" not in html and "no operator data" in html
     assert "No callbacks due or pending" not in html
+
+
+def test_contract_errors_name_the_fix_on_one_line():
+    from analytics.contract import ContractError, parse_contract
+
+    text = ('service_level: {thresholds: [20, 30]}\n'
+            'targets:\n  - {metric: service_level_45s, comparison: ">=", threshold: 0.8}\n')
+    with pytest.raises(ContractError, match=r"add 45 to service_level.thresholds \(now \[20, 30\]\)"
+                       r" or use one of service_level_20s, service_level_30s$"):
+        parse_contract(text)
+    with pytest.raises(ContractError) as err:
+        parse_contract("line_name: [\n")
+    assert "\n" not in str(err.value) and "not valid YAML" in str(err.value)
