@@ -336,8 +336,9 @@ def campaign_uplift(con, start: dt.date, end: dt.date, *, contract: Contract | N
     For each campaign: calls ``offered`` in its queues (the whole line when it names none)
     from ``start_date`` to ``end_date`` (14 days when open-ended), and a baseline: for each
     day of that window, the mean ``offered`` on the same weekday in the ``baseline_weeks``
-    weeks before the start. ``extra_calls = observed - baseline``. Overlapping campaigns
-    are not separated.
+    weeks before the start, over the days the line was open (a public holiday with no
+    calls would drag the mean down); closed days of the window expect no calls.
+    ``extra_calls = observed - baseline``. Overlapping campaigns are not separated.
     """
     contract = resolve_contract(con, contract)
     camp = con.execute(
@@ -354,11 +355,15 @@ def campaign_uplift(con, start: dt.date, end: dt.date, *, contract: Contract | N
         daily = kpis(con, period="day", start=base_first, end=c_end, queues=queues,
                      contract=contract)
         daily = daily.set_index("period_start")["offered"]
+        # closed days (0 calls: public holidays, bridges) are left out of the baseline's
+        # means, and a closed day in the window expects no calls either
         before = daily[[d < c_start for d in daily.index]]
-        by_weekday = {w: before[[d.weekday() == w for d in before.index]].mean() for w in range(7)}
+        before = before[before > 0]
+        by_weekday = {w: before[[d.weekday() == w for d in before.index]] for w in range(7)}
+        by_weekday = {w: float(v.mean()) if len(v) else 0.0 for w, v in by_weekday.items()}
         window = daily[[d >= c_start for d in daily.index]]
         observed = int(window.sum())
-        baseline = float(sum(by_weekday[d.weekday()] for d in window.index))
+        baseline = float(sum(by_weekday[d.weekday()] for d, n in window.items() if n > 0))
         rows.append([c.campaign_id, c.name, c.channel, c_start, c_end,
                      ",".join(queues) if queues else None, observed, baseline, observed - baseline])
     return pd.DataFrame(rows, columns=["campaign_id", "name", "channel", "start_date", "end_date",

@@ -165,3 +165,29 @@ def test_contract_errors_name_the_fix_on_one_line():
     with pytest.raises(ContractError) as err:
         parse_contract("line_name: [\n")
     assert "\n" not in str(err.value) and "not valid YAML" in str(err.value)
+
+
+def test_campaign_baseline_leaves_out_closed_days(con, load):
+    """A public holiday in the 4 weeks before (0 calls) must not lower the baseline."""
+    import datetime as dt
+
+    from analytics.reports import campaign_uplift
+
+    calls, day = [], dt.date(2026, 2, 2)
+    while day <= dt.date(2026, 3, 6):
+        closed = day in (dt.date(2026, 2, 23), dt.date(2026, 3, 4))   # a Monday, a Wednesday
+        if day.weekday() < 5 and not closed:
+            calls += [dict(arrived=f"{day} 09:0{i}:00", outcome="answered", wait=5, talk=60)
+                      for i in range(4)]
+        day += dt.timedelta(days=1)
+    calls += [dict(arrived="2026-03-02 11:00:00", outcome="answered", wait=5, talk=60)] * 10
+    load.calls(con, calls)
+    con.execute("insert into campaigns values ('test', 'C1', 'Mailing', 'mailing', "
+                "'2026-03-02', '2026-03-06', 1000, null, 0)")
+    r = campaign_uplift(con, dt.date(2026, 1, 1), dt.date(2026, 3, 31)).iloc[0]
+    # window Mon 2 - Fri 6 March, Wednesday closed: 4 open days x 4 calls + 10 extra
+    assert r.observed == 4 * 4 + 10
+    # Monday's baseline is 4 (the closed 23 February left out, not (4+4+4+0)/4 = 3);
+    # the closed Wednesday in the window expects nothing
+    assert r.baseline == 16.0
+    assert r.extra_calls == 10.0
