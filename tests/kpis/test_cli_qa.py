@@ -191,3 +191,10 @@ def test_campaign_baseline_leaves_out_closed_days(con, load):
     # the closed Wednesday in the window expects nothing
     assert r.baseline == 16.0
     assert r.extra_calls == 10.0
+
+
+def test_kpis_unknown_queue_is_an_error_not_zeros(db_no_operator, capsys):
+    code, _, err = run(capsys, "kpis", "--db", db_no_operator, "--queue", "Q9")
+    assert code == 2 and "--queue 'Q9': no such queue; the warehouse has Q1" in err
+    code, out, _ = run(capsys, "kpis", "--db", db_no_operator, "--queue", "Q1", "--format", "json")
+    assert code == 0 and json.loads(out)[0]["offered"] == 2
