@@ -198,3 +198,17 @@ def test_kpis_unknown_queue_is_an_error_not_zeros(db_no_operator, capsys):
     assert code == 2 and "--queue 'Q9': no such queue; the warehouse has Q1" in err
     code, out, _ = run(capsys, "kpis", "--db", db_no_operator, "--queue", "Q1", "--format", "json")
     assert code == 0 and json.loads(out)[0]["offered"] == 2
+
+
+def test_targets_for_a_period_the_contract_does_not_set(db_no_operator, capsys):
+    from pathlib import Path
+
+    example = Path(__file__).resolve().parents[2] / "data" / "contract.example.yaml"
+    assert run(capsys, "contract", "set", str(example), "--db", db_no_operator)[0] == 0
+    code, out, err = run(capsys, "targets", "--db", db_no_operator, "--period", "month")
+    assert code == 2 and out == ""
+    assert "the contract sets no month targets (its targets are per week); use --period week" in err
+    code, out, err = run(capsys, "targets", "--db", db_no_operator, "--week", "2026-W10",
+                         "--format", "csv")
+    assert code == 0 and out.startswith("period_start,metric,")
+    assert "gaps are listed with --format table or json" in err
