@@ -435,6 +435,12 @@ def _forecast_html(acc: pd.DataFrame, lang: str, figs: list) -> str:
 
     if acc.empty:
         return f"<p class='note'>{_e(label('forecast_none', lang))}</p>"
+    # a day the model expects open but without a single call is missing data (an export
+    # not loaded), not a forecast error: it is left out of every figure and counted
+    no_data = (acc.actual == 0) & (acc.forecast > 0)
+    acc = acc[~no_data]
+    if acc.empty:
+        return f"<p class='note'>{_e(label('forecast_none', lang))}</p>"
     acc = acc.assign(week=[iso_week(d) for d in acc.date])
     # coverage over open days, as 'copil backtest' measures it: a closed day (0 calls
     # forecast and received) is trivially inside [0, 0] and would inflate the share
@@ -452,7 +458,9 @@ def _forecast_html(acc: pd.DataFrame, lang: str, figs: list) -> str:
              f"{fmt_int(acc.actual.sum(), lang)} / {fmt_int(acc.forecast.sum(), lang)}"]]
     return (f"<div class='chart'>{charts.figure_html(fig, 'forecast-accuracy')}</div>"
             + _table([label("indicator", lang), label("value", lang)], rows)
-            + f"<p class='note'>{_e(label('forecast_method', lang))}</p>")
+            + f"<p class='note'>{_e(label('forecast_method', lang))}</p>"
+            + (f"<p class='note'>{_e(label('forecast_no_data', lang).format(n=int(no_data.sum())))}"
+               "</p>" if no_data.any() else ""))
 
 
 def quarterly_report(con, quarter: str, *, lang: str = "fr", contract: Contract | None = None,

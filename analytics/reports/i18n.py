@@ -98,6 +98,11 @@ LABELS: dict[str, dict[str, str]] = {
     "forecast_accuracy": {"fr": "Précision de la prévision", "en": "Forecast accuracy"},
     "forecast_none": {"fr": "Pas assez d'historique avant le trimestre pour le prévoir.",
                       "en": "Not enough history before the quarter to forecast it."},
+    "forecast_no_data": {
+        "fr": "{n} jour(s) sans aucun appel alors que la ligne était prévue ouverte (données "
+              "manquantes) sont laissés de côté.",
+        "en": "{n} day(s) with no calls at all although the line was expected open (missing "
+              "data) are left out."},
     "forecast_method": {
         "fr": "Prévision journalière du trimestre faite avec l'historique antérieur à son "
               "début (modèle saisonnier avec jours fériés et campagnes), comparée aux appels "

@@ -100,27 +100,37 @@ def test_quarterly_report_defaults_to_last_complete_quarter(tmp_path, load, caps
     assert code == 2 and "--quarter YYYY-Qn" in err
 
 
-def test_quarterly_forecast_coverage_counts_open_days_only(con, load):
-    """Closed weekends (0 forecast, 0 calls) must not inflate the 80 % coverage."""
+def _poisson_weekdays(load, con, skip=()):
+    """Poisson(30) answered calls every weekday from 5 January to 30 June 2026, except ``skip``."""
     import datetime as dt
 
     import numpy as np
+
+    rng = np.random.default_rng(7)
+    calls, day = [], dt.date(2026, 1, 5)
+    while day <= dt.date(2026, 6, 30):
+        n = int(rng.poisson(30))
+        if day.weekday() < 5 and day not in skip:
+            calls += [dict(arrived=f"{day} 09:{i:02d}:00", outcome="answered", wait=5, talk=60)
+                      for i in range(n)]
+        day += dt.timedelta(days=1)
+    load.calls(con, calls)
+
+
+QA_CONTRACT = "line_name: QA\ntimezone: Europe/Paris\nlanguage: en\n"
+
+
+def test_quarterly_forecast_coverage_counts_open_days_only(con, load):
+    """Closed weekends (0 forecast, 0 calls) must not inflate the 80 % coverage."""
+    import datetime as dt
 
     from analytics.contract import parse_contract
     from analytics.formatting import fmt_rate
     from analytics.reports import forecast_accuracy, quarterly_report
     from forecasting import coverage
 
-    contract = parse_contract("line_name: QA\ntimezone: Europe/Paris\nlanguage: en\n")
-    rng = np.random.default_rng(7)
-    calls, day = [], dt.date(2026, 1, 5)
-    while day <= dt.date(2026, 6, 30):
-        if day.weekday() < 5:
-            n = int(rng.poisson(30))
-            calls += [dict(arrived=f"{day} 09:{i:02d}:00", outcome="answered", wait=5, talk=60)
-                      for i in range(n)]
-        day += dt.timedelta(days=1)
-    load.calls(con, calls)
+    contract = parse_contract(QA_CONTRACT)
+    _poisson_weekdays(load, con)
     acc = forecast_accuracy(con, contract, dt.date(2026, 4, 1), dt.date(2026, 6, 30))
     opened = acc[(acc.forecast > 0) | (acc.actual > 0)]
     assert len(opened) < len(acc)                       # the quarter has closed days
@@ -130,6 +140,29 @@ def test_quarterly_forecast_coverage_counts_open_days_only(con, load):
     html = quarterly_report(con, "2026-Q2", lang="en", contract=contract)
     row = re.search(r"Open days inside the 80 % interval</td>\s*<td[^>]*>([^<]+)<", html)
     assert row and row.group(1).strip() == fmt_rate(cov_open, "en")
+    assert "without data" not in html and "with no calls at all" not in html
+
+
+def test_quarterly_forecast_accuracy_leaves_out_days_without_data(con, load):
+    """Two weeks missing from the log (an export never loaded) are not forecast errors."""
+    import datetime as dt
+
+    from analytics.contract import parse_contract
+    from analytics.formatting import fmt_rate
+    from analytics.reports import forecast_accuracy, quarterly_report
+    from forecasting import wape
+
+    contract = parse_contract(QA_CONTRACT)
+    gap = [dt.date(2026, 6, 1) + dt.timedelta(days=i) for i in range(12)]   # 10 weekdays
+    _poisson_weekdays(load, con, skip=set(gap))
+    acc = forecast_accuracy(con, contract, dt.date(2026, 4, 1), dt.date(2026, 6, 30))
+    kept = acc[~((acc.actual == 0) & (acc.forecast > 0))]
+    assert len(acc) - len(kept) == 10
+    html = quarterly_report(con, "2026-Q2", lang="en", contract=contract)
+    row = re.search(r"Daily WAPE</td>\s*<td[^>]*>([^<]+)<", html)
+    assert row.group(1).strip() == fmt_rate(wape(kept.actual, kept.forecast), "en")
+    assert wape(acc.actual, acc.forecast) - wape(kept.actual, kept.forecast) > 0.1
+    assert "10 day(s) with no calls at all although the line was expected open" in html
 
 
 def test_weekly_report_says_when_operator_counts_and_callbacks_are_missing(con, load):
