@@ -177,6 +177,12 @@ def _target(source: str, i: int, raw, thresholds: tuple[int, ...]) -> Target:
     metrics = target_metrics(thresholds)
     metric = raw.get("metric")
     if metric not in metrics:
+        m = re.fullmatch(r"service_level_(\d+)s", str(metric))
+        if m:   # a glossary name whose threshold the contract does not measure
+            raise _fail(source, f"{where}.metric", f"is {metric!r}",
+                        f"add {m.group(1)} to service_level.thresholds (now "
+                        f"{list(thresholds)}) or use one of "
+                        + ", ".join(x for x in metrics if x.startswith("service_level_")))
         raise _fail(source, f"{where}.metric", f"is {metric!r}",
                     f"use one of the glossary names: {', '.join(metrics)}")
     comparison = str(raw.get("comparison", ""))
@@ -269,7 +275,8 @@ def parse_contract(text: str, source: str = "<contract>") -> Contract:
     try:
         raw = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise ContractError(f"{source}: not valid YAML ({exc}); check indentation and quotes "
+        detail = " ".join(str(exc).split())     # one line: the YAML error spans several
+        raise ContractError(f"{source}: not valid YAML ({detail}); check indentation and quotes "
                             "('>=' must be quoted)") from None
     return contract_from_mapping(raw, source)
 

@@ -46,6 +46,8 @@ def print_frame(df: pd.DataFrame, fmt: str, out=None) -> None:
         out.write("\n")
     elif fmt == "csv":
         df.to_csv(out, index=False)
+    elif df.empty:
+        out.write("no rows for these options (columns: " + ", ".join(map(str, df.columns)) + ")\n")
     else:
         with pd.option_context("display.max_rows", 500, "display.width", 200,
                                "display.max_columns", 50):

@@ -285,6 +285,9 @@ def weekly_report(con, week: str, *, lang: str = "fr", contract: Contract | None
     rrows = []
     # days with neither calls nor operator counts (closed days) are left out
     rec = rec[~(rec.missing_operator & (rec.offered == 0))]
+    if recw.missing_operator.all():     # nothing from the operator: say it once
+        rec, recw = rec.iloc[:0], recw.iloc[:0]
+        body.append(f"<p>{_e(label('no_operator_week', lang))}</p>")
     for r, is_week in [(r, False) for r in rec.itertuples()] + [(r, True) for r in recw.itertuples()]:
         first_cell = (f"<b>{_e(label('week_total', lang))}</b>" if is_week
                       else _e(day_name(r.period_start, lang)))
@@ -298,33 +301,39 @@ def weekly_report(con, week: str, *, lang: str = "fr", contract: Contract | None
                       fmt_int(r.offered, lang), _e(fmt_rate(_val(r.offered_gap_rate), lang)),
                       fmt_int(r.operator_handled, lang), fmt_int(r.answered, lang),
                       _e(fmt_rate(_val(r.handled_gap_rate), lang)), flag])
-    body.append(_table([label("day", lang), label("queue", lang), label("op_offered", lang),
-                        label("prov_offered", lang), label("offered_gap_rate", lang),
-                        label("op_handled", lang), label("prov_answered", lang),
-                        label("handled_gap_rate", lang), label("status", lang)], rrows,
-                       text_cols=(0, 1)))
-    body.append(f"<p class='note'>{_e(label('reconcile_note', lang))}</p>")
-    body.append(f"<p class='note'>{_e(label('contract', lang))} : tolérance "
-                f"{_e(fmt_rate(contract.reconciliation_tolerance, lang))}</p>" if lang == "fr" else
-                f"<p class='note'>{_e(label('contract', lang))}: tolerance "
-                f"{_e(fmt_rate(contract.reconciliation_tolerance, lang))}</p>")
+    if rrows:
+        body.append(_table([label("day", lang), label("queue", lang), label("op_offered", lang),
+                            label("prov_offered", lang), label("offered_gap_rate", lang),
+                            label("op_handled", lang), label("prov_answered", lang),
+                            label("handled_gap_rate", lang), label("status", lang)], rrows,
+                           text_cols=(0, 1)))
+        body.append(f"<p class='note'>{_e(label('reconcile_note', lang))}</p>")
+        body.append(f"<p class='note'>{_e(label('contract', lang))} : tolérance "
+                    f"{_e(fmt_rate(contract.reconciliation_tolerance, lang))}</p>" if lang == "fr"
+                    else f"<p class='note'>{_e(label('contract', lang))}: tolerance "
+                    f"{_e(fmt_rate(contract.reconciliation_tolerance, lang))}</p>")
     body.append("</section>")
 
     # callbacks
     body.append(f"<section><h2>{_e(label('callbacks', lang))}</h2>")
-    crows = [[_e(day_name(r.period_start, lang)), fmt_int(r.callbacks_due, lang),
-              fmt_int(r.callbacks_on_time, lang), fmt_int(r.callbacks_due - r.callbacks_on_time, lang),
-              fmt_int(r.callbacks_pending, lang), _e(fmt_rate(_val(r.callback_on_time_rate), lang))]
-             for r in daily.itertuples()]
-    crows.append([f"<b>{_e(label('week_total', lang))}</b>", fmt_int(this.callbacks_due, lang),
-                  fmt_int(this.callbacks_on_time, lang),
-                  fmt_int(this.callbacks_due - this.callbacks_on_time, lang),
-                  fmt_int(this.callbacks_pending, lang),
-                  _e(fmt_rate(_val(this.callback_on_time_rate), lang))])
-    body.append(_table([label("day", lang), metric_label("callbacks_due", lang),
-                        metric_label("callbacks_on_time", lang), label("late", lang),
-                        metric_label("callbacks_pending", lang),
-                        metric_label("callback_on_time_rate", lang)], crows))
+    if this.callbacks_due == 0 and this.callbacks_pending == 0:
+        body.append(f"<p>{_e(label('no_callbacks_week', lang))}</p>")
+    else:
+        crows = [[_e(day_name(r.period_start, lang)), fmt_int(r.callbacks_due, lang),
+                  fmt_int(r.callbacks_on_time, lang),
+                  fmt_int(r.callbacks_due - r.callbacks_on_time, lang),
+                  fmt_int(r.callbacks_pending, lang),
+                  _e(fmt_rate(_val(r.callback_on_time_rate), lang))]
+                 for r in daily.itertuples()]
+        crows.append([f"<b>{_e(label('week_total', lang))}</b>",
+                      fmt_int(this.callbacks_due, lang), fmt_int(this.callbacks_on_time, lang),
+                      fmt_int(this.callbacks_due - this.callbacks_on_time, lang),
+                      fmt_int(this.callbacks_pending, lang),
+                      _e(fmt_rate(_val(this.callback_on_time_rate), lang))])
+        body.append(_table([label("day", lang), metric_label("callbacks_due", lang),
+                            metric_label("callbacks_on_time", lang), label("late", lang),
+                            metric_label("callbacks_pending", lang),
+                            metric_label("callback_on_time_rate", lang)], crows))
     body.append("</section>")
 
     body.append(f"<section><h2>{_e(label('actions', lang))}</h2>")
@@ -350,8 +359,9 @@ def campaign_uplift(con, start: dt.date, end: dt.date, *, contract: Contract | N
     For each campaign: calls ``offered`` in its queues (the whole line when it names none)
     from ``start_date`` to ``end_date`` (14 days when open-ended), and a baseline: for each
     day of that window, the mean ``offered`` on the same weekday in the ``baseline_weeks``
-    weeks before the start. ``extra_calls = observed - baseline``. Overlapping campaigns
-    are not separated.
+    weeks before the start, over the days the line was open (a public holiday with no
+    calls would drag the mean down); closed days of the window expect no calls.
+    ``extra_calls = observed - baseline``. Overlapping campaigns are not separated.
     """
     contract = resolve_contract(con, contract)
     camp = con.execute(
@@ -368,11 +378,15 @@ def campaign_uplift(con, start: dt.date, end: dt.date, *, contract: Contract | N
         daily = kpis(con, period="day", start=base_first, end=c_end, queues=queues,
                      contract=contract)
         daily = daily.set_index("period_start")["offered"]
+        # closed days (0 calls: public holidays, bridges) are left out of the baseline's
+        # means, and a closed day in the window expects no calls either
         before = daily[[d < c_start for d in daily.index]]
-        by_weekday = {w: before[[d.weekday() == w for d in before.index]].mean() for w in range(7)}
+        before = before[before > 0]
+        by_weekday = {w: before[[d.weekday() == w for d in before.index]] for w in range(7)}
+        by_weekday = {w: float(v.mean()) if len(v) else 0.0 for w, v in by_weekday.items()}
         window = daily[[d >= c_start for d in daily.index]]
         observed = int(window.sum())
-        baseline = float(sum(by_weekday[d.weekday()] for d in window.index))
+        baseline = float(sum(by_weekday[d.weekday()] for d, n in window.items() if n > 0))
         rows.append([c.campaign_id, c.name, c.channel, c_start, c_end,
                      ",".join(queues) if queues else None, observed, baseline, observed - baseline])
     return pd.DataFrame(rows, columns=["campaign_id", "name", "channel", "start_date", "end_date",
@@ -428,8 +442,10 @@ def forecast_accuracy(con, contract: Contract, first: dt.date, last: dt.date) ->
     tz = contract.timezone or line_timezone(con)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        res = DailyVolumeModel(hist, campaigns=_campaigns_frame(con),
-                               holidays=_HOLIDAYS.get(tz)).fit()
+        # the same calendar as 'copil forecast' (French school zones with French holidays)
+        holidays = _HOLIDAYS.get(tz)
+        res = DailyVolumeModel(hist, campaigns=_campaigns_frame(con), holidays=holidays,
+                               school_zones=("A", "B", "C") if holidays == "FR" else None).fit()
         fc = res.forecast((last - hist.index[-1].date()).days)
     fc = fc.reindex(actual.index)
     return pd.DataFrame({"date": actual.index.date, "actual": actual.to_numpy(),
@@ -442,7 +458,16 @@ def _forecast_html(acc: pd.DataFrame, lang: str, figs: list) -> str:
 
     if acc.empty:
         return f"<p class='note'>{_e(label('forecast_none', lang))}</p>"
+    # a day the model expects open but without a single call is missing data (an export
+    # not loaded), not a forecast error: it is left out of every figure and counted
+    no_data = (acc.actual == 0) & (acc.forecast > 0)
+    acc = acc[~no_data]
+    if acc.empty:
+        return f"<p class='note'>{_e(label('forecast_none', lang))}</p>"
     acc = acc.assign(week=[iso_week(d) for d in acc.date])
+    # coverage over open days, as 'copil backtest' measures it: a closed day (0 calls
+    # forecast and received) is trivially inside [0, 0] and would inflate the share
+    open_days = acc[(acc.forecast > 0) | (acc.actual > 0)]
     weekly = acc.groupby("week", as_index=False)[["actual", "forecast"]].sum()
     fig = charts.actual_vs_forecast(weekly.week.tolist(), weekly.actual.tolist(),
                                     weekly.forecast.tolist(), lang)
@@ -451,12 +476,14 @@ def _forecast_html(acc: pd.DataFrame, lang: str, figs: list) -> str:
             [_e(label("weekly_wape", lang)),
              _e(fmt_rate(wape(weekly.actual, weekly.forecast), lang))],
             [_e(label("coverage_80", lang)),
-             _e(fmt_rate(coverage(acc.actual, acc.lo80, acc.hi80), lang))],
+             _e(fmt_rate(coverage(open_days.actual, open_days.lo80, open_days.hi80), lang))],
             [_e(label("total_calls", lang)),
              f"{fmt_int(acc.actual.sum(), lang)} / {fmt_int(acc.forecast.sum(), lang)}"]]
     return (f"<div class='chart'>{charts.figure_html(fig, 'forecast-accuracy')}</div>"
             + _table([label("indicator", lang), label("value", lang)], rows)
-            + f"<p class='note'>{_e(label('forecast_method', lang))}</p>")
+            + f"<p class='note'>{_e(label('forecast_method', lang))}</p>"
+            + (f"<p class='note'>{_e(label('forecast_no_data', lang).format(n=int(no_data.sum())))}"
+               "</p>" if no_data.any() else ""))
 
 
 def quarterly_report(con, quarter: str, *, lang: str = "fr", contract: Contract | None = None,

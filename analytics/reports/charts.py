@@ -105,4 +105,5 @@ def actual_vs_forecast(weeks: list[str], actual, forecast, lang: str) -> go.Figu
 def figure_html(fig: go.Figure, div_id: str) -> str:
     """The figure as a div + script, without plotly.js (embedded once per report)."""
     return fig.to_html(full_html=False, include_plotlyjs=False, div_id=div_id,
-                       config={"displaylogo": False, "responsive": True})
+                       config={"displaylogo": False, "displayModeBar": False,
+                               "responsive": True})

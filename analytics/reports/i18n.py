@@ -38,6 +38,13 @@ LABELS: dict[str, dict[str, str]] = {
     "reconciliation": {"fr": "Rapprochement opérateur / prestataire",
                        "en": "Operator vs provider reconciliation"},
     "no_operator": {"fr": "pas de données opérateur", "en": "no operator data"},
+    "no_operator_week": {
+        "fr": "Aucun comptage de l'opérateur pour cette semaine : rien à rapprocher "
+              "(chargez son fichier avec copil ingest operator FICHIER).",
+        "en": "No operator counts for this week: nothing to reconcile "
+              "(load the operator's file with copil ingest operator FILE)."},
+    "no_callbacks_week": {"fr": "Aucun rappel dû ni en attente cette semaine.",
+                          "en": "No callbacks due or pending this week."},
     "flagged": {"fr": "hors tolérance", "en": "beyond tolerance"},
     "ok": {"fr": "ok", "en": "ok"},
     "callbacks": {"fr": "Rappels (promesse de rappel)", "en": "Callbacks (the callback promise)"},
@@ -91,6 +98,11 @@ LABELS: dict[str, dict[str, str]] = {
     "forecast_accuracy": {"fr": "Précision de la prévision", "en": "Forecast accuracy"},
     "forecast_none": {"fr": "Pas assez d'historique avant le trimestre pour le prévoir.",
                       "en": "Not enough history before the quarter to forecast it."},
+    "forecast_no_data": {
+        "fr": "{n} jour(s) sans aucun appel alors que la ligne était prévue ouverte (données "
+              "manquantes) sont laissés de côté.",
+        "en": "{n} day(s) with no calls at all although the line was expected open (missing "
+              "data) are left out."},
     "forecast_method": {
         "fr": "Prévision journalière du trimestre faite avec l'historique antérieur à son "
               "début (modèle saisonnier avec jours fériés et campagnes), comparée aux appels "
@@ -100,7 +112,8 @@ LABELS: dict[str, dict[str, str]] = {
               "WAPE = Σ|actual − forecast| ÷ Σ actual."},
     "daily_wape": {"fr": "WAPE journalier", "en": "Daily WAPE"},
     "weekly_wape": {"fr": "WAPE hebdomadaire", "en": "Weekly WAPE"},
-    "coverage_80": {"fr": "Réel dans l'intervalle à 80 %", "en": "Actual inside the 80 % interval"},
+    "coverage_80": {"fr": "Jours ouverts dans l'intervalle à 80 %",
+                    "en": "Open days inside the 80 % interval"},
     "total_calls": {"fr": "Appels réels / prévus", "en": "Calls actual / forecast"},
     "value": {"fr": "Valeur", "en": "Value"},
     "forecast": {"fr": "Prévision", "en": "Forecast"},

@@ -70,6 +70,14 @@ def run(args) -> int:
     from analytics.warehouse import connection
 
     with connection(db_path(args), read_only=True) as con:
+        if args.queue:
+            from analytics.series import queues
+
+            known = queues(con)
+            unknown = [q for q in args.queue if q not in known]
+            if unknown and known:   # a typo would silently give a line of zeros
+                raise ValueError(f"--queue {unknown[0]!r}: no such queue; the warehouse has "
+                                 f"{', '.join(known)}")
         df = kpis(con, period=args.period, interval_minutes=args.interval_minutes,
                   start=args.start, end=args.end, by=args.by, queues=args.queue,
                   contract=contract_arg(args))

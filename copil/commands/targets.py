@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 
 from copil.commands.kpis import add_contract_option, contract_arg, frame_for_output
 from copil.common import add_db_option, add_format_option, db_path, print_frame
@@ -45,6 +46,10 @@ def run(args) -> int:
         if not contract.targets:
             raise ValueError("the contract has no targets; store one with "
                              "'copil contract set data/contract.example.yaml' or pass --contract")
+        periods = sorted({t.period for t in contract.targets})
+        if args.period not in periods:
+            raise ValueError(f"the contract sets no {args.period} targets (its targets are per "
+                             f"{' and '.join(periods)}); use --period {periods[0]}")
         start, end = args.start, args.end
         if args.week:
             start = week_start(args.week)
@@ -63,6 +68,8 @@ def run(args) -> int:
                          ensure_ascii=False, default=str))
         return 0
     print_frame(frame_for_output(df, args.format), args.format)
+    if args.format == "csv":
+        print("copil: the week's gaps are listed with --format table or json", file=sys.stderr)
     if args.format == "table":
         print(f"\ngaps in {args.week}:" if len(gaps) else f"\nno gap in {args.week}")
         for g in gaps.itertuples():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -97,3 +98,150 @@ def test_quarterly_report_defaults_to_last_complete_quarter(tmp_path, load, caps
     connect(empty).close()
     code, _, err = run(capsys, "report", "quarterly", "--db", str(empty))
     assert code == 2 and "--quarter YYYY-Qn" in err
+
+
+def _poisson_weekdays(load, con, skip=()):
+    """Poisson(30) answered calls every weekday from 5 January to 30 June 2026, except ``skip``."""
+    import datetime as dt
+
+    import numpy as np
+
+    rng = np.random.default_rng(7)
+    calls, day = [], dt.date(2026, 1, 5)
+    while day <= dt.date(2026, 6, 30):
+        n = int(rng.poisson(30))
+        if day.weekday() < 5 and day not in skip:
+            calls += [dict(arrived=f"{day} 09:{i:02d}:00", outcome="answered", wait=5, talk=60)
+                      for i in range(n)]
+        day += dt.timedelta(days=1)
+    load.calls(con, calls)
+
+
+QA_CONTRACT = "line_name: QA\ntimezone: Europe/Paris\nlanguage: en\n"
+
+
+def test_quarterly_forecast_coverage_counts_open_days_only(con, load):
+    """Closed weekends (0 forecast, 0 calls) must not inflate the 80 % coverage."""
+    import datetime as dt
+
+    from analytics.contract import parse_contract
+    from analytics.formatting import fmt_rate
+    from analytics.reports import forecast_accuracy, quarterly_report
+    from forecasting import coverage
+
+    contract = parse_contract(QA_CONTRACT)
+    _poisson_weekdays(load, con)
+    acc = forecast_accuracy(con, contract, dt.date(2026, 4, 1), dt.date(2026, 6, 30))
+    opened = acc[(acc.forecast > 0) | (acc.actual > 0)]
+    assert len(opened) < len(acc)                       # the quarter has closed days
+    cov_open = coverage(opened.actual, opened.lo80, opened.hi80)
+    cov_all = coverage(acc.actual, acc.lo80, acc.hi80)
+    assert cov_open < cov_all                           # the two readings differ here
+    html = quarterly_report(con, "2026-Q2", lang="en", contract=contract)
+    row = re.search(r"Open days inside the 80 % interval</td>\s*<td[^>]*>([^<]+)<", html)
+    assert row and row.group(1).strip() == fmt_rate(cov_open, "en")
+    assert "without data" not in html and "with no calls at all" not in html
+
+
+def test_quarterly_forecast_accuracy_leaves_out_days_without_data(con, load):
+    """Two weeks missing from the log (an export never loaded) are not forecast errors."""
+    import datetime as dt
+
+    from analytics.contract import parse_contract
+    from analytics.formatting import fmt_rate
+    from analytics.reports import forecast_accuracy, quarterly_report
+    from forecasting import wape
+
+    contract = parse_contract(QA_CONTRACT)
+    gap = [dt.date(2026, 6, 1) + dt.timedelta(days=i) for i in range(12)]   # 10 weekdays
+    _poisson_weekdays(load, con, skip=set(gap))
+    acc = forecast_accuracy(con, contract, dt.date(2026, 4, 1), dt.date(2026, 6, 30))
+    kept = acc[~((acc.actual == 0) & (acc.forecast > 0))]
+    assert len(acc) - len(kept) == 10
+    html = quarterly_report(con, "2026-Q2", lang="en", contract=contract)
+    row = re.search(r"Daily WAPE</td>\s*<td[^>]*>([^<]+)<", html)
+    assert row.group(1).strip() == fmt_rate(wape(kept.actual, kept.forecast), "en")
+    assert wape(acc.actual, acc.forecast) - wape(kept.actual, kept.forecast) > 0.1
+    assert "10 day(s) with no calls at all although the line was expected open" in html
+
+
+def test_weekly_report_says_when_operator_counts_and_callbacks_are_missing(con, load):
+    from html import unescape
+
+    from analytics.contract import parse_contract
+    from analytics.reports import weekly_report
+
+    contract = parse_contract("line_name: QA\ntimezone: Europe/Paris\n")
+    load.calls(con, [dict(arrived=f"2026-03-0{d} 09:00:00", outcome="answered", wait=5, talk=60)
+                     for d in range(2, 7)])
+    html = unescape(weekly_report(con, "2026-W10", contract=contract))
+    assert "Aucun comptage de l'opérateur pour cette semaine" in html
+    assert "pas de données opérateur" not in html          # no row-by-row "no data" table
+    assert "Aucun rappel dû ni en attente cette semaine." in html
+    assert '"displayModeBar": false' in html                # no toolbar over a printed chart
+    # with operator counts and a callback, the tables come back
+    load.operator(con, [dict(day="2026-03-02", offered=1, handled=1, queue="Q1")])
+    load.callbacks(con, [dict(requested="2026-03-02 10:00:00", completed="2026-03-03 10:00:00")])
+    html = weekly_report(con, "2026-W10", lang="en", contract=contract)
+    assert "No operator counts for this week" not in html and "no operator data" in html
+    assert "No callbacks due or pending" not in html
+
+
+def test_contract_errors_name_the_fix_on_one_line():
+    from analytics.contract import ContractError, parse_contract
+
+    text = ('service_level: {thresholds: [20, 30]}\n'
+            'targets:\n  - {metric: service_level_45s, comparison: ">=", threshold: 0.8}\n')
+    with pytest.raises(ContractError, match=r"add 45 to service_level.thresholds \(now \[20, 30\]\)"
+                       r" or use one of service_level_20s, service_level_30s$"):
+        parse_contract(text)
+    with pytest.raises(ContractError) as err:
+        parse_contract("line_name: [\n")
+    assert "\n" not in str(err.value) and "not valid YAML" in str(err.value)
+
+
+def test_campaign_baseline_leaves_out_closed_days(con, load):
+    """A public holiday in the 4 weeks before (0 calls) must not lower the baseline."""
+    import datetime as dt
+
+    from analytics.reports import campaign_uplift
+
+    calls, day = [], dt.date(2026, 2, 2)
+    while day <= dt.date(2026, 3, 6):
+        closed = day in (dt.date(2026, 2, 23), dt.date(2026, 3, 4))   # a Monday, a Wednesday
+        if day.weekday() < 5 and not closed:
+            calls += [dict(arrived=f"{day} 09:0{i}:00", outcome="answered", wait=5, talk=60)
+                      for i in range(4)]
+        day += dt.timedelta(days=1)
+    calls += [dict(arrived="2026-03-02 11:00:00", outcome="answered", wait=5, talk=60)] * 10
+    load.calls(con, calls)
+    con.execute("insert into campaigns values ('test', 'C1', 'Mailing', 'mailing', "
+                "'2026-03-02', '2026-03-06', 1000, null, 0)")
+    r = campaign_uplift(con, dt.date(2026, 1, 1), dt.date(2026, 3, 31)).iloc[0]
+    # window Mon 2 - Fri 6 March, Wednesday closed: 4 open days x 4 calls + 10 extra
+    assert r.observed == 4 * 4 + 10
+    # Monday's baseline is 4 (the closed 23 February left out, not (4+4+4+0)/4 = 3);
+    # the closed Wednesday in the window expects nothing
+    assert r.baseline == 16.0
+    assert r.extra_calls == 10.0
+
+
+def test_kpis_unknown_queue_is_an_error_not_zeros(db_no_operator, capsys):
+    code, _, err = run(capsys, "kpis", "--db", db_no_operator, "--queue", "Q9")
+    assert code == 2 and "--queue 'Q9': no such queue; the warehouse has Q1" in err
+    code, out, _ = run(capsys, "kpis", "--db", db_no_operator, "--queue", "Q1", "--format", "json")
+    assert code == 0 and json.loads(out)[0]["offered"] == 2
+
+
+def test_targets_for_a_period_the_contract_does_not_set(db_no_operator, capsys):
+    from pathlib import Path
+
+    example = Path(__file__).resolve().parents[2] / "data" / "contract.example.yaml"
+    assert run(capsys, "contract", "set", str(example), "--db", db_no_operator)[0] == 0
+    code, out, err = run(capsys, "targets", "--db", db_no_operator, "--period", "month")
+    assert code == 2 and out == ""
+    assert "the contract sets no month targets (its targets are per week); use --period week" in err
+    code, out, err = run(capsys, "targets", "--db", db_no_operator, "--week", "2026-W10",
+                         "--format", "csv")
+    assert code == 0 and out.startswith("period_start,metric,")
+    assert "gaps are listed with --format table or json" in err
