@@ -64,12 +64,12 @@ L = {
                 "en": "Week already begun in the data: forecast made on the eve of its "
                       "Monday (ex ante)."},
     "whatif_result": {
-        "fr": "Campagne {channel} du {date} : {extra} appels de plus sur la semaine {week} "
-              "({calls} → {calls_campaign}) ; {hours} heures-conseiller de plus, jusqu'à "
+        "fr": "Campagne {channel} du {date} : {calls} → {calls_campaign} appels présentés "
+              "sur la semaine {week} (écart {extra}) ; {hours} heures-conseiller de plus, jusqu'à "
               "{peak} conseillers de plus sur une demi-heure ({model}). Sans renfort, le "
               "niveau de service serait de {sl_unchanged} (au lieu de {sl_staffed}).",
-        "en": "{channel} campaign on {date}: {extra} more calls in week {week} "
-              "({calls} → {calls_campaign}); {hours} more advisor-hours, up to {peak} more "
+        "en": "{channel} campaign on {date}: {calls} → {calls_campaign} calls offered in "
+              "week {week} (difference {extra}); {hours} more advisor-hours, up to {peak} more "
               "advisors in a half hour ({model}). Without extra staff the service level "
               "would be {sl_unchanged} (instead of {sl_staffed})."},
     "whatif_help": {"fr": "Choisissez un canal, une date de début et l'audience, puis Calculer : "
@@ -244,11 +244,16 @@ def basis_text(result: dict, lang: str) -> str:
     return text
 
 
+def _signed(value: float, lang: str) -> str:
+    text = fmt_number(value, lang)
+    return text if text.startswith(("-", "−")) else f"+{text}"
+
+
 def what_if_text(result: dict, what_if, scenario: dict, lang: str) -> str:
     s = scenario["summary"]
     return lbl("whatif_result", lang).format(
         channel=what_if[0], date=day_labels([pd.Timestamp(what_if[1]).date()], lang)[0],
-        week=result["week"], extra=fmt_number(s["campaign_extra_calls"], lang),
+        week=result["week"], extra=_signed(s["campaign_extra_calls"], lang),
         calls=fmt_number(s["calls"], lang), calls_campaign=fmt_number(s["calls_campaign"], lang),
         hours=fmt_number(s["extra_advisor_hours"], lang, 1),
         peak=fmt_number(float(s["peak_extra_agents"]), lang),

@@ -84,6 +84,7 @@ L = {
               "observed AHT and patience. Understaffed half hours: advisors logged in < "
               "required. Expected pickup: Erlang A at the advisors logged in."},
     "col.week": {"fr": "semaine", "en": "week"},
+    "iso_week": {"fr": "Semaine (ISO)", "en": "Week (ISO)"},
     "col.advisor_hours": {"fr": "heures connectées", "en": "hours logged in"},
     "col.required_advisor_hours": {"fr": "heures requises", "en": "hours required"},
     "col.understaffed": {"fr": "demi-heures en sous-effectif", "en": "understaffed half hours"},
@@ -417,7 +418,7 @@ def staffing_panel(quarter: str, lang: str, has_staffing: bool):
                              mode="lines+markers", line={"color": "#c0392b"},
                              hovertemplate="%{y:,.1f} h"))
     fig.update_layout(title=lbl("staffing_title", lang))
-    style_figure(fig, lang, x_title=t("axis.week", lang), y_title=lbl("hours_axis", lang),
+    style_figure(fig, lang, x_title=lbl("iso_week", lang), y_title=lbl("hours_axis", lang),
                  height=300)
     fig.update_xaxes(type="category")
     rows = pd.DataFrame({

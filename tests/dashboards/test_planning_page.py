@@ -152,7 +152,9 @@ def test_planning_what_if_matches_week_what_if(app, expected):
     text = body
     assert "planning-whatif-result" in text
     extra = fmt_number(summary["campaign_extra_calls"], "fr")
-    assert f"{extra} appels de plus sur la semaine {WEEK}" in text
+    calls = f"{fmt_number(summary['calls'], 'fr')} → {fmt_number(summary['calls_campaign'], 'fr')}"
+    assert f"{calls} appels présentés sur la semaine {WEEK} (écart " in text
+    assert f"{extra}) ;" in text
     assert f"{fmt_number(summary['extra_advisor_hours'], 'fr', 1)} heures-conseiller" in text
     fig = _figure(body, "planning-requirements")
     assert fig["data"][2]["name"] == "avec la campagne (Erlang A)"
