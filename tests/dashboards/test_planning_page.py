@@ -158,6 +158,8 @@ def test_planning_what_if_matches_week_what_if(app, expected):
     assert f"{fmt_number(summary['extra_advisor_hours'], 'fr', 1)} heures-conseiller" in text
     fig = _figure(body, "planning-requirements")
     assert fig["data"][2]["name"] == "avec la campagne (Erlang A)"
+    assert (table["period_start"].to_numpy()
+            == expected["a"]["forecast"]["period_start"].to_numpy()).all()
     assert (_values(fig["data"][2]["y"]) == table["agents_campaign"].to_numpy()).all()
     csv = client.get(f"/download/planning-requirements.csv?week={WEEK}&channel=mailing"
                      "&date=2026-11-16&audience=50000")
@@ -284,3 +286,13 @@ def test_quarterly_staffing_panel_shows_the_report_figures(tmp_path, users_file)
     text = response.get_data(as_text=True)
     assert "quarterly-staffing-table" in text
     assert "2026-W41" in text and "83.3%" in text  # observed pickup 10 / 12
+
+
+def test_the_plan_is_computed_once_per_warehouse_version(app):
+    """A second callback for the same week is served from the cache: no refit."""
+    wh = app.server.config["COPIL_WAREHOUSE"]
+    client = login(app, "planner")
+    _plan(client, week="2026-W49")
+    misses = wh.stats["misses"]
+    _plan(client, week="2026-W49")
+    assert wh.stats["misses"] == misses
