@@ -269,10 +269,10 @@ def prefetch(app: dash.Dash, weeks: int = 13) -> int:
             if info["default"]:
                 wh.read(quarterly.read_quarter, info["default"], None)
                 done += 1
-        from dashboards.planning_model import fitted, missing_modules
+        from dashboards.planning_model import missing_modules, week_plan_view
 
         if not missing_modules():
-            fitted(wh)
+            week_plan_view(wh)  # the first week to plan: forecast and requirements
             done += 1
     except Exception as exc:  # a page will show the same problem when opened
         app.server.logger.warning("prefetch stopped: %s", exc)

@@ -1,26 +1,29 @@
-"""Planning computations for the Planning page and its CSV downloads.
+"""Thin adapters from the dashboard to :mod:`analytics.planning` (the planning code shared
+with ``copil plan --db`` and the quarterly report), with results cached per warehouse
+version so that no callback refits the model for a view already computed.
 
-History comes from the warehouse (offered calls per local day and per half hour, handling
-time, patience, campaigns, contract targets); the forecast from :mod:`forecasting`
-(daily model with campaigns and holidays, split into half hours by learned shapes); the
-advisors required from :mod:`staffing` (Erlang C and Erlang A, per interval, for the
-contract's targets). The fitted model is cached per warehouse version.
+Planning page: :func:`week_plan_view` (one ISO week: daily and half-hour forecast with
+bands, Erlang C and Erlang A requirements for the contract's targets) and
+:func:`what_if_view` (a planned campaign's extra calls and advisors). Quarterly page:
+:func:`quarter_staffing` (advisor-hours logged in vs needed by Erlang A, per week) and
+:func:`quarter_accuracy` (forecast made on the eve of the quarter).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import importlib.util
+import re
 import threading
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-REQUIRED = ("forecasting", "staffing.erlang_c", "staffing.erlang_a")
+REQUIRED = ("analytics.planning", "forecasting", "staffing.erlang_c", "staffing.erlang_a")
 INTERVAL_MINUTES = 30
-SHAPE_WEEKS = 8          # half-hour shapes, handling time and patience from the last 8 weeks
-HORIZONS_WEEKS = (2, 4, 6, 8)
+WEEKS_AHEAD = 8          # weeks offered on the Planning page, from the first one after the data
+HISTORY_DAYS = 8 * 7     # daily history drawn before the planned week
+WEEK_RE = re.compile(r"^\d{4}-W\d{2}$")
 _fit_lock = threading.Lock()
 
 
@@ -36,162 +39,134 @@ def missing_modules(names=REQUIRED) -> list[str]:
     return [name for name in names if not _has(name)]
 
 
-@dataclass(frozen=True)
-class Targets:
-    """What the requirement is sized for (from the contract, else 80 % in 20 s)."""
-    service_level: float
-    answer_s: int
-    asa_s: float | None
-    pickup_rate: float | None
-
-
-def contract_targets(contract) -> Targets:
-    sl, answer, asa, pickup = None, None, None, None
-    for tg in getattr(contract, "targets", ()) or ():
-        if tg.queue is not None:
-            continue
-        if tg.metric.startswith("service_level_") and tg.comparison == ">=":
-            sl, answer = float(tg.threshold), int(tg.metric[len("service_level_"):-1])
-        elif tg.metric == "asa_s" and tg.comparison == "<=":
-            asa = float(tg.threshold)
-        elif tg.metric == "pickup_rate" and tg.comparison == ">=":
-            pickup = float(tg.threshold)
-    if sl is None:
-        sl, answer = 0.8, 20
-    return Targets(sl, answer, asa, pickup)
-
-
-def read_history(con) -> dict:
-    """Daily offered calls, the last 8 weeks per half hour, AHT, patience, campaigns."""
-    from analytics import datahealth
-    from analytics.kpis import data_range, kpis, resolve_contract
-
-    rng = data_range(con)
-    contract = resolve_contract(con, None)
-    if rng is None:
-        return {"daily": None, "contract": contract}
-    first, last = rng
-    daily = kpis(con, period="day", contract=contract)[["period_start", "offered"]]
-    start = last - dt.timedelta(weeks=SHAPE_WEEKS) + dt.timedelta(days=1)
-    intervals = kpis(con, period="interval", interval_minutes=INTERVAL_MINUTES, start=start,
-                     end=last, contract=contract)[["period_start", "offered", "answered", "aht_s"]]
-    span = kpis(con, period="quarter", start=start, end=last, contract=contract)
-    answered = span["answered"].sum()
-    aht = float((span["aht_s"].fillna(0) * span["answered"]).sum() / answered) if answered else None
-    abandoned = span["abandoned"].sum()
-    patience = (float((span["patience_mean_s"].fillna(0) * span["abandoned"]).sum() / abandoned)
-                if abandoned else None)
-    campaigns = datahealth.campaigns(con)
-    return {"daily": daily, "intervals": intervals, "aht_s": aht, "patience_s": patience,
-            "campaigns": campaigns, "contract": contract, "tz": contract.timezone or "Europe/Paris",
-            "last_day": last}
-
-
-def _fit(history: dict):
-    import forecasting as fc
-
-    y = pd.Series(history["daily"]["offered"].to_numpy(float),
-                  index=pd.to_datetime(history["daily"]["period_start"]))
-    campaigns = history["campaigns"]
-    model = fc.DailyVolumeModel(y, campaigns=campaigns if len(campaigns) else None,
-                                holidays="FR")
-    results = model.fit()
-    series = fc.as_interval_series(pd.DataFrame({
-        "period_start": history["intervals"]["period_start"],
-        "calls": history["intervals"]["offered"]}), tz=history["tz"])
-    shares = fc.learn_shares(series, weeks=SHAPE_WEEKS)
-    return results, shares
-
-
-def fitted(wh) -> tuple[dict, object, pd.DataFrame] | None:
-    """History, fitted daily model and half-hour shapes, cached per warehouse version."""
-    history = wh.read(read_history)
-    if history["daily"] is None or history["daily"]["offered"].sum() == 0:
-        return None
-    with _fit_lock:  # one fit at a time: concurrent callbacks wait for the first one
-        results, shares = wh.derive(_fit_cached, history)
-    return history, results, shares
-
-
-def _fit_cached(history: dict):
-    return _fit(history)
-
-
-def plan(wh, weeks: int, *, what_if: tuple[str, str, float | None] | None = None) -> dict | None:
-    """Forecast and requirements for the next ``weeks`` weeks.
-
-    Returns None when the warehouse has no calls. Otherwise a dict with ``daily`` (date,
-    forecast, lo80, hi80, lo95, hi95), ``intervals`` (period_start, forecast and bands,
-    ``agents_c`` Erlang C, ``agents_a`` Erlang A), ``targets``, ``aht_s``, ``patience_s``,
-    and with a what-if ``(channel, start date, audience)``: ``uplift`` (date, extra calls
-    and band) and ``base_intervals`` (the requirement without the campaign).
-    """
-    import forecasting as fc
-    from staffing import erlang_a, erlang_c
-
-    if weeks not in HORIZONS_WEEKS:
-        raise ValueError(f"weeks must be one of {HORIZONS_WEEKS}")
-    got = fitted(wh)
-    if got is None:
-        return None
-    history, results, shares = got
-    targets = contract_targets(history["contract"])
-    horizon = weeks * 7
-    planned = None
-    uplift = None
-    if what_if is not None:
-        channel, start, audience = what_if
-        planned = pd.DataFrame({"campaign_id": ["what-if"], "channel": [channel],
-                                "start_date": [pd.Timestamp(start)],
-                                "audience": [np.nan if audience is None else float(audience)]})
-        uplift = results.planned_uplift(channel, start, audience=audience, days=28)
-    daily = results.forecast(horizon, planned=planned)
-
-    def requirement(daily_frame: pd.DataFrame) -> pd.DataFrame:
-        iv = fc.split_daily(daily_frame, shares, minutes=INTERVAL_MINUTES, tz=history["tz"])
-        calls = iv["forecast"].to_numpy(float)
-        aht = history["aht_s"] or 300.0
-        iv["agents_c"] = erlang_c.required_agents(
-            calls, aht, INTERVAL_MINUTES * 60, service_level=targets.service_level,
-            answer_s=targets.answer_s, asa_s=targets.asa_s)
-        if history["patience_s"]:
-            iv["agents_a"] = erlang_a.required_agents(
-                calls, aht, INTERVAL_MINUTES * 60, history["patience_s"],
-                service_level=targets.service_level, answer_s=targets.answer_s,
-                asa_s=targets.asa_s, pickup_rate=targets.pickup_rate)
-        else:
-            iv["agents_a"] = np.nan
-        return iv
-
-    out = {"daily": daily, "intervals": requirement(daily), "targets": targets,
-           "aht_s": history["aht_s"], "patience_s": history["patience_s"], "uplift": uplift,
-           "last_day": history["last_day"]}
-    if what_if is not None:
-        out["base_intervals"] = requirement(results.forecast(horizon))
-    out["history"] = history["daily"].tail(8 * 7)
-    return out
-
-
-def requirements_csv(result: dict) -> str:
-    """Half-hour requirements as CSV: local start, calls forecast with 80 % band, agents."""
-    iv = result["intervals"].copy()
-    iv["period_start"] = iv["period_start"].map(lambda ts: ts.isoformat())
-    iv["aht_s"] = round(result["aht_s"] or 0.0, 1)
-    cols = ["period_start", "forecast", "lo80", "hi80", "aht_s", "agents_c", "agents_a"]
-    for c in ("forecast", "lo80", "hi80"):
-        iv[c] = iv[c].round(2)
-    return iv[cols].to_csv(index=False)
-
-
 def parse_what_if(channel, date, audience) -> tuple[str, str, float | None] | None:
+    """``(channel, 'YYYY-MM-DD', audience or None)`` from the form, None without channel or
+    date; ValueError for an audience that is not a positive number of people."""
     if not channel or not date:
         return None
     audience_value = None
     if audience not in (None, ""):
         audience_value = float(audience)
-        if audience_value <= 0:
+        if not audience_value > 0:
             raise ValueError("audience must be a positive number of people")
     return str(channel), str(date)[:10], audience_value
+
+
+# ------------------------------------------------------------------------------ readers
+def read_plan_weeks(con) -> dict:
+    """The ISO weeks to plan: the week of the day after the last day with calls and the
+    ``WEEKS_AHEAD - 1`` after it (a week partly in the data is forecast ex ante)."""
+    from analytics.kpis import data_range, iso_week, week_start
+
+    rng = data_range(con)
+    if rng is None:
+        return {"weeks": [], "last_day": None}
+    monday = week_start(iso_week(rng[1] + dt.timedelta(days=1)))
+    return {"weeks": [iso_week(monday + dt.timedelta(weeks=k)) for k in range(WEEKS_AHEAD)],
+            "last_day": rng[1]}
+
+
+def read_week_plan(con, week: str) -> dict:
+    """Forecast and requirements of ``week`` from :mod:`analytics.planning`.
+
+    Returns a dict: ``intervals`` (the :func:`~analytics.planning.week_forecast` columns,
+    then ``agents_c`` (Erlang C) and ``agents_a`` (Erlang A, null when the profile has no
+    abandoned call to estimate patience from), ``answer_s``), ``daily`` (date, forecast
+    and 80 % / 95 % bands of the daily model, calls), ``history`` (date, calls offered per
+    local day before the week), ``targets`` (Erlang A's staffing targets, else Erlang C's),
+    ``model_a`` (bool), ``ex_ante``, ``warnings``.
+    """
+    from analytics import planning, series
+    from analytics.kpis import resolve_contract, week_start
+
+    minutes = INTERVAL_MINUTES
+    plan_c = planning.week_plan(con, week, interval_minutes=minutes, model="erlang_c")
+    iv = plan_c["requirements"]
+    model_a = bool(np.isfinite(iv["patience_s"]).all())
+    out = iv[[c for c in planning.FORECAST_COLUMNS + ["actual"] if c in iv.columns]].copy()
+    out["agents_c"] = iv["agents"].to_numpy()
+    targets = plan_c["targets"]
+    if model_a:
+        plan_a = planning.week_plan(con, week, interval_minutes=minutes, model="erlang_a")
+        out["agents_a"] = plan_a["requirements"]["agents"].to_numpy()
+        out["answer_s"] = plan_a["requirements"]["answer_s"].to_numpy()
+        targets = plan_a["targets"]
+    else:
+        out["agents_a"] = np.nan
+        out["answer_s"] = iv["answer_s"].to_numpy()
+    # Daily bands: analytics.planning returns the half-hour split only (half-hour bands do
+    # not add up to daily ones), so the daily forecast comes from the same fit's results.
+    contract = resolve_contract(con, None)
+    ctx = planning._fit_week(con, week, interval_minutes=minutes, queues=None,
+                             contract=contract)
+    monday = week_start(week)
+    days = ctx["res"].forecast(ctx["horizon"])
+    days = days[(days.index >= pd.Timestamp(monday))
+                & (days.index <= pd.Timestamp(monday + dt.timedelta(days=6)))]
+    daily = days[["forecast", "lo80", "hi80", "lo95", "hi95"]].rename_axis("date").reset_index()
+    hist = series.daily_offered(con).groupby("date")["offered"].sum()
+    hist.index = pd.to_datetime(hist.index)
+    hist = hist[(hist.index >= pd.Timestamp(monday - dt.timedelta(days=HISTORY_DAYS)))]
+    return {"week": week, "intervals": out, "daily": daily,
+            "history": hist.rename("calls").rename_axis("date").reset_index(),
+            "targets": targets, "model_a": model_a,
+            "ex_ante": bool(iv.attrs.get("ex_ante")), "warnings": iv.attrs.get("warnings", [])}
+
+
+def read_what_if(con, week: str, what_if: tuple[str, str, float | None], model: str) -> dict:
+    """:func:`analytics.planning.week_what_if` for ``week``: (table, summary)."""
+    from analytics import planning
+
+    channel, start, audience = what_if
+    table, summary = planning.week_what_if(con, week, channel, start, audience=audience,
+                                           interval_minutes=INTERVAL_MINUTES, model=model)
+    return {"table": table, "summary": summary, "model": model}
+
+
+def _read_locked(wh, fn, *args):
+    with _fit_lock:  # one fit at a time: concurrent callbacks wait, then hit the cache
+        return wh.read(fn, *args)
+
+
+def week_plan_view(wh, week: str | None = None) -> dict | None:
+    """:func:`read_week_plan` for ``week`` (default: the first week to plan), cached per
+    warehouse version. None when the warehouse has no calls. ValueError (plain words) when
+    the week cannot be planned (bad week, too little history)."""
+    weeks = wh.read(read_plan_weeks)
+    if not weeks["weeks"]:
+        return None
+    week = week or weeks["weeks"][0]
+    if not WEEK_RE.match(str(week)):
+        raise ValueError(f"week {week!r} must look like 2026-W48")
+    return _read_locked(wh, read_week_plan, week)
+
+
+def what_if_view(wh, week: str, what_if: tuple[str, str, float | None], model: str) -> dict:
+    """:func:`read_what_if`, cached per warehouse version."""
+    return _read_locked(wh, read_what_if, week, what_if, model)
+
+
+def requirements_csv(result: dict, what_if: dict | None = None) -> str:
+    """Half-hour requirements as CSV: local start (ISO 8601 with offset), calls forecast
+    with 80 % and 95 % bands, AHT and patience (s), advisors required by Erlang C and by
+    Erlang A; with a what-if, the calls and advisors with the campaign (same model as
+    ``agents_a``, or Erlang C without patience)."""
+    iv = result["intervals"].copy()
+    cols = ["period_start", "calls", "lo80", "hi80", "lo95", "hi95", "aht_s", "patience_s",
+            "agents_c", "agents_a"]
+    if what_if is not None:
+        tab = what_if["table"]
+        iv["calls_campaign"] = tab["calls_campaign"].to_numpy()
+        iv["agents_campaign"] = tab["agents_campaign"].to_numpy()
+        cols += ["calls_campaign", "agents_campaign"]
+    iv["period_start"] = iv["period_start"].map(lambda ts: ts.isoformat())
+    for c in ("calls", "lo80", "hi80", "lo95", "hi95", "calls_campaign"):
+        if c in iv:
+            iv[c] = iv[c].round(3)
+    for c in ("aht_s", "patience_s"):
+        iv[c] = iv[c].round(1)
+    iv["agents_a"] = iv["agents_a"].astype("Int64")
+    return iv[cols].to_csv(index=False)
 
 
 def planning_csv(what: str, args) -> tuple[str, str]:
@@ -204,12 +179,57 @@ def planning_csv(what: str, args) -> tuple[str, str]:
     missing = missing_modules(REQUIRED)
     if missing:
         raise ImportError(", ".join(missing))
-    weeks = int(args.get("weeks", 4))
-    what_if = parse_what_if(args.get("channel"), args.get("date"), args.get("audience"))
-    result = plan(data.current(), weeks, what_if=what_if)
+    wh = data.current()
+    result = week_plan_view(wh, args.get("week") or None)
     if result is None:
         raise ValueError("the warehouse has no calls to forecast from")
-    return requirements_csv(result), f"copil-requirements-{weeks}w.csv"
+    what_if = parse_what_if(args.get("channel"), args.get("date"), args.get("audience"))
+    scenario = None
+    if what_if is not None:
+        scenario = what_if_view(wh, result["week"], what_if,
+                                "erlang_a" if result["model_a"] else "erlang_c")
+    return requirements_csv(result, scenario), f"copil-requirements-{result['week']}.csv"
+
+
+# ------------------------------------------------------------------------------ quarterly
+def read_quarter_staffing(con, first: dt.date, last: dt.date) -> dict | None:
+    """:func:`analytics.planning.staffing_vs_requirement` over ``first..last`` (the
+    quarterly report's figures) and its weekly totals; None without staffing data there."""
+    from analytics.planning import staffing_vs_requirement, staffing_vs_requirement_weekly
+
+    has = con.execute("select count(*) > 0 from staffing").fetchall()[0][0]
+    if not has:
+        return None
+    try:
+        rows = staffing_vs_requirement(con, first, last)
+    except ValueError as exc:
+        if "no staffing data" in str(exc):
+            return None
+        raise
+    if rows.empty:
+        return None
+    return {"intervals": rows, "weekly": staffing_vs_requirement_weekly(rows)}
+
+
+def quarter_staffing(wh, first: dt.date, last: dt.date) -> pd.DataFrame | None:
+    """Weekly advisor-hours logged in vs needed (Erlang A at the actual volume, AHT and
+    patience), understaffed half-hours, observed vs expected pickup rate; None without
+    staffing data in the period."""
+    got = wh.read(read_quarter_staffing, first, last)
+    return None if got is None else got["weekly"]
+
+
+def read_history(con) -> dict:
+    """Calls offered per local day (``period_start, offered``) and the campaign calendar,
+    for :func:`quarter_accuracy`; ``daily`` is None without calls."""
+    from analytics import datahealth
+    from analytics.kpis import data_range, kpis, resolve_contract
+
+    if data_range(con) is None:
+        return {"daily": None}
+    contract = resolve_contract(con, None)
+    daily = kpis(con, period="day", contract=contract)[["period_start", "offered"]]
+    return {"daily": daily, "campaigns": datahealth.campaigns(con)}
 
 
 def quarter_accuracy(wh, first: dt.date, last: dt.date) -> dict | None:
@@ -253,53 +273,3 @@ def _accuracy(train: pd.Series, actual: pd.Series, campaigns: pd.DataFrame) -> d
             "coverage_95": fc.coverage(a, forecast.loc[open_days, "lo95"],
                                        forecast.loc[open_days, "hi95"]),
             "actual": int(a.sum()), "forecast": float(f.sum())}
-
-
-def read_staffing_weeks(con, first: dt.date, last: dt.date) -> pd.DataFrame:
-    """Logged-in advisor-hours per local week from the staffing table (line level '*')."""
-    from analytics.warehouse import line_timezone
-
-    tz = line_timezone(con)
-    return con.execute(
-        "select date_trunc('week', cast(timezone(?, interval_start) as date)) as week, "
-        "sum(advisors * interval_minutes) / 60.0 as advisor_hours "
-        "from staffing where queue = '*' and cast(timezone(?, interval_start) as date) "
-        "between ? and ? group by 1 order by 1", [tz, tz, first, last]).df()
-
-
-def quarter_staffing(wh, first: dt.date, last: dt.date) -> pd.DataFrame | None:
-    """Weekly advisor-hours logged in vs required (Erlang C on the calls actually offered
-    per half hour, the period's handling time and the contract's targets)."""
-    staffed = wh.read(read_staffing_weeks, first, last)
-    if staffed.empty:
-        return None
-    got = wh.read(_quarter_intervals, first, last)
-    return wh.derive(_staffing_vs_required, staffed, got, key=(first, last)).copy()
-
-
-def _staffing_vs_required(staffed: pd.DataFrame, got: dict) -> pd.DataFrame:
-    from staffing import erlang_c
-
-    iv, targets = got["iv"], contract_targets(got["contract"])
-    answered = iv["answered"].sum()
-    aht = float((iv["aht_s"].fillna(0) * iv["answered"]).sum() / answered) if answered else 300.0
-    need = erlang_c.required_agents(iv["offered"].to_numpy(float), aht, INTERVAL_MINUTES * 60,
-                                    service_level=targets.service_level,
-                                    answer_s=targets.answer_s, asa_s=targets.asa_s)
-    days = pd.to_datetime(iv["period_start"]).dt.normalize()
-    weeks = days - pd.to_timedelta(days.dt.day_of_week, unit="D")
-    required = (pd.Series(need * INTERVAL_MINUTES / 60.0, index=weeks.values)
-                .groupby(level=0).sum().rename("required_hours"))
-    staffed = staffed.assign(week=pd.to_datetime(staffed["week"]))
-    out = staffed.merge(required, left_on="week", right_index=True, how="left")
-    out["ratio"] = out["advisor_hours"] / out["required_hours"]
-    return out
-
-
-def _quarter_intervals(con, first: dt.date, last: dt.date) -> dict:
-    from analytics.kpis import kpis, resolve_contract
-
-    contract = resolve_contract(con, None)
-    iv = kpis(con, period="interval", interval_minutes=INTERVAL_MINUTES, start=first, end=last,
-              contract=contract)[["period_start", "offered", "aht_s", "answered"]]
-    return {"iv": iv, "contract": contract}

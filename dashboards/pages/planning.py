@@ -1,5 +1,7 @@
-"""Planning (provider planners): daily forecast with prediction bands, half-hour Erlang C /
-Erlang A requirements for the contract's targets, a campaign what-if, CSV downloads."""
+"""Planning (provider planners): for one ISO week, the daily and half-hour forecast with
+prediction bands, the advisors required per half hour by Erlang C and Erlang A for the
+contract's targets, a campaign what-if and the requirements CSV. Every figure comes from
+:mod:`analytics.planning`, as for ``copil plan --db`` and the quarterly report."""
 
 from __future__ import annotations
 
@@ -14,11 +16,12 @@ from dashboards.charts import day_labels
 from dashboards.components import current_lang, message, page_refusal, style_figure
 from dashboards.i18n import fmt_number, fmt_pct, t
 from dashboards.planning_model import (
-    HORIZONS_WEEKS,
     REQUIRED,
     missing_modules,
     parse_what_if,
-    plan,
+    read_plan_weeks,
+    week_plan_view,
+    what_if_view,
 )
 
 register_page(__name__, path="/planning", name="Planning", order=3)
@@ -27,7 +30,7 @@ CHANNELS = ("mailing", "email", "sms", "press", "web", "other")
 
 L = {
     "title": {"fr": "Planification", "en": "Planning"},
-    "weeks": {"fr": "Horizon (semaines)", "en": "Horizon (weeks)"},
+    "week": {"fr": "Semaine (ISO)", "en": "Week (ISO)"},
     "whatif": {"fr": "Et si : campagne prévue", "en": "What if: planned campaign"},
     "channel": {"fr": "Canal", "en": "Channel"},
     "date": {"fr": "Date de début", "en": "Start date"},
@@ -35,31 +38,49 @@ L = {
     "apply": {"fr": "Calculer", "en": "Compute"},
     "forecast": {"fr": "Appels présentés par jour : historique et prévision (bandes 80 % et 95 %)",
                  "en": "Calls offered per day: history and forecast (80 % and 95 % bands)"},
+    "forecast_iv": {"fr": "Appels présentés par demi-heure : prévision (bandes 80 % et 95 %)",
+                    "en": "Calls offered per half hour: forecast (80 % and 95 % bands)"},
     "req": {"fr": "Conseillers requis par demi-heure (Erlang C et Erlang A)",
             "en": "Advisors required per half hour (Erlang C and Erlang A)"},
     "history": {"fr": "historique", "en": "history"},
+    "actual": {"fr": "réel", "en": "actual"},
     "fc": {"fr": "prévision", "en": "forecast"},
     "band80": {"fr": "bande 80 %", "en": "80 % band"},
     "band95": {"fr": "bande 95 %", "en": "95 % band"},
     "erlang_c": {"fr": "Erlang C", "en": "Erlang C"},
     "erlang_a": {"fr": "Erlang A (abandons)", "en": "Erlang A (abandons)"},
-    "without": {"fr": "sans la campagne (Erlang C)", "en": "without the campaign (Erlang C)"},
-    "basis": {"fr": "Dimensionné pour : {sl} en {t} s{asa}{pickup} ; DMT {aht} ; patience {pat}.",
-              "en": "Sized for: {sl} within {t} s{asa}{pickup}; AHT {aht}; patience {pat}."},
+    "with_campaign": {"fr": "avec la campagne ({model})", "en": "with the campaign ({model})"},
+    "basis": {"fr": "Dimensionné pour : {targets}. DMT et patience par jour de semaine et "
+                    "demi-heure sur les 8 semaines avant la semaine (moyennes pondérées par "
+                    "les appels prévus : DMT {aht}, patience {pat}).",
+              "en": "Sized for: {targets}. AHT and patience per weekday and half hour over "
+                    "the 8 weeks before the week (means weighted by the forecast calls: AHT "
+                    "{aht}, patience {pat})."},
+    "no_patience": {"fr": " Aucun abandon dans ces 8 semaines : pas de patience, donc pas "
+                          "d'Erlang A.",
+                    "en": " No abandoned call in those 8 weeks: no patience, so no Erlang A."},
+    "ex_ante": {"fr": "Semaine déjà commencée dans les données : prévision faite la veille "
+                      "de son lundi (ex ante).",
+                "en": "Week already begun in the data: forecast made on the eve of its "
+                      "Monday (ex ante)."},
     "whatif_result": {
-        "fr": "Campagne {channel} du {date} : {extra} appels de plus sur 28 jours "
-              "(somme des bornes journalières à 80 % : {lo} à {hi}) ; {hours} heures-conseiller de plus, jusqu'à {peak} "
-              "conseillers de plus sur une demi-heure (Erlang C).",
-        "en": "{channel} campaign on {date}: {extra} more calls over 28 days "
-              "(daily 80 % bounds summed: {lo} to {hi}); {hours} more advisor-hours, up to {peak} more advisors "
-              "in a half hour (Erlang C)."},
+        "fr": "Campagne {channel} du {date} : {calls} → {calls_campaign} appels présentés "
+              "sur la semaine {week} (écart {extra}) ; {hours} heures-conseiller de plus, jusqu'à "
+              "{peak} conseillers de plus sur une demi-heure ({model}). Sans renfort, le "
+              "niveau de service serait de {sl_unchanged} (au lieu de {sl_staffed}).",
+        "en": "{channel} campaign on {date}: {calls} → {calls_campaign} calls offered in "
+              "week {week} (difference {extra}); {hours} more advisor-hours, up to {peak} more "
+              "advisors in a half hour ({model}). Without extra staff the service level "
+              "would be {sl_unchanged} (instead of {sl_staffed})."},
     "whatif_help": {"fr": "Choisissez un canal, une date de début et l'audience, puis Calculer : "
-                          "la prévision et les besoins incluent alors la campagne.",
+                          "les besoins avec la campagne s'ajoutent au graphique.",
                     "en": "Choose a channel, a start date and the audience, then Compute: the "
-                          "forecast and the requirements then include the campaign."},
+                          "requirements with the campaign are added to the chart."},
     "csv_req": {"fr": "Besoins par demi-heure (CSV)", "en": "Requirements per half hour (CSV)"},
     "no_calls": {"fr": "Pas d'appels dans l'entrepôt : rien à prévoir.",
                  "en": "No calls in the warehouse: nothing to forecast."},
+    "cannot_plan": {"fr": "Planification impossible pour cette semaine : {why}",
+                    "en": "This week cannot be planned: {why}"},
     "shifts_cli": {"fr": "Pas encore dans le tableau de bord : le plan de vacations et sa "
                          "couverture se calculent avec 'copil plan --db ... --week 2026-W48 "
                          "--out plan.csv'.",
@@ -68,6 +89,8 @@ L = {
     "shifts": {"fr": "Couverture du plan de vacations", "en": "Shift plan coverage"},
     "axis_req": {"fr": "Conseillers (nombre)", "en": "Advisors (count)"},
     "axis_time": {"fr": "Demi-heure (heure locale)", "en": "Half hour (local time)"},
+    "axis_calls_iv": {"fr": "Appels par demi-heure (nombre)",
+                      "en": "Calls per half hour (count)"},
 }
 
 
@@ -86,12 +109,19 @@ def layout(**_kwargs):
                          message(t("not_available", lang, what=", ".join(missing)), "warn",
                                  id="planning-unavailable"),
                          html.Div(id="planning-content")])
+    try:
+        weeks = data.current().read(read_plan_weeks)["weeks"]
+    except data.WarehouseBusy:
+        return html.Div([html.H1(lbl("title", lang)), message(t("busy", lang), "warn")])
+    if not weeks:
+        return html.Div([html.H1(lbl("title", lang)),
+                         message(lbl("no_calls", lang), "warn", id="planning-no-calls")])
     channels = [{"label": c, "value": c} for c in CHANNELS]
     return html.Div([
         html.H1(lbl("title", lang)),
         html.Div([
-            html.Div([html.Label(lbl("weeks", lang), htmlFor="planning-weeks"),
-                      dcc.Dropdown(id="planning-weeks", options=list(HORIZONS_WEEKS), value=4,
+            html.Div([html.Label(lbl("week", lang), htmlFor="planning-week"),
+                      dcc.Dropdown(id="planning-week", options=weeks, value=weeks[0],
                                    clearable=False)], className="control",
                      style={"minWidth": "140px"}),
             html.Div([html.Label(lbl("channel", lang)),
@@ -110,30 +140,53 @@ def layout(**_kwargs):
     ])
 
 
-def forecast_figure(result: dict, lang: str) -> go.Figure:
-    hist = result["history"]
-    daily = result["daily"]
-    x = pd.to_datetime(daily.index)
-    fig = go.Figure()
-    fig.add_trace(go.Scatter(x=pd.to_datetime(hist["period_start"]), y=hist["offered"],
-                             name=lbl("history", lang), mode="lines",
-                             line={"color": "#7f8c8d"}, hovertemplate="%{y:,.0f}"))
+def _bands(fig: go.Figure, x, frame: pd.DataFrame, lang: str) -> None:
     for lo, hi, name, alpha in (("lo95", "hi95", "band95", 0.15), ("lo80", "hi80", "band80", 0.3)):
-        fig.add_trace(go.Scatter(x=x, y=daily[hi], mode="lines", line={"width": 0},
-                                 showlegend=False, hovertemplate="%{y:,.0f}",
+        fig.add_trace(go.Scatter(x=x, y=frame[hi], mode="lines", line={"width": 0},
+                                 showlegend=False, hovertemplate="%{y:,.1f}",
                                  name=f"{lbl(name, lang)} +"))
-        fig.add_trace(go.Scatter(x=x, y=daily[lo], mode="lines", line={"width": 0},
+        fig.add_trace(go.Scatter(x=x, y=frame[lo], mode="lines", line={"width": 0},
                                  fill="tonexty", fillcolor=f"rgba(31,95,168,{alpha})",
-                                 name=lbl(name, lang), hovertemplate="%{y:,.0f}"))
-    fig.add_trace(go.Scatter(x=x, y=daily["forecast"], name=lbl("fc", lang), mode="lines",
-                             line={"color": "#1f5fa8"}, hovertemplate="%{y:,.0f}"))
+                                 name=lbl(name, lang), hovertemplate="%{y:,.1f}"))
+
+
+def forecast_figure(result: dict, lang: str) -> go.Figure:
+    """Daily history (8 weeks before the week) and the week's daily forecast with bands."""
+    hist, daily = result["history"], result["daily"]
+    x = pd.to_datetime(daily["date"])
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(x=pd.to_datetime(hist["date"]), y=hist["calls"],
+                             name=lbl("history", lang), mode="lines+markers",
+                             marker={"size": 4}, line={"color": "#7f8c8d"},
+                             hovertemplate="%{y:,.0f}"))
+    _bands(fig, x, daily, lang)
+    fig.add_trace(go.Scatter(x=x, y=daily["forecast"], name=lbl("fc", lang),
+                             mode="lines+markers", line={"color": "#1f5fa8"},
+                             hovertemplate="%{y:,.1f}"))
     fig.update_layout(title=lbl("forecast", lang))
     style_figure(fig, lang, x_title=t("axis.day", lang), y_title=t("axis.calls", lang))
     fig.update_xaxes(tickformat="%d/%m" if lang != "en" else "%b %d")
     return fig
 
 
-def requirement_figure(result: dict, lang: str) -> go.Figure:
+def interval_figure(result: dict, lang: str) -> go.Figure:
+    """The week's half-hour forecast with bands (and actual calls for a week begun)."""
+    iv = result["intervals"]
+    x = iv["period_start"].dt.tz_localize(None)
+    fig = go.Figure()
+    _bands(fig, x, iv, lang)
+    fig.add_trace(go.Scatter(x=x, y=iv["calls"], name=lbl("fc", lang), mode="lines",
+                             line={"color": "#1f5fa8"}, hovertemplate="%{y:,.1f}"))
+    if "actual" in iv and iv["actual"].notna().any():
+        fig.add_trace(go.Scatter(x=x, y=iv["actual"], name=lbl("actual", lang), mode="lines",
+                                 line={"color": "#7f8c8d"}, hovertemplate="%{y:,.0f}"))
+    fig.update_layout(title=lbl("forecast_iv", lang))
+    style_figure(fig, lang, x_title=lbl("axis_time", lang), y_title=lbl("axis_calls_iv", lang))
+    fig.update_xaxes(hoverformat="%d/%m %H:%M", tickformat="%d/%m" if lang != "en" else "%b %d")
+    return fig
+
+
+def requirement_figure(result: dict, lang: str, scenario: dict | None = None) -> go.Figure:
     iv = result["intervals"]
     x = iv["period_start"].dt.tz_localize(None)
     fig = go.Figure()
@@ -142,65 +195,113 @@ def requirement_figure(result: dict, lang: str) -> go.Figure:
     if iv["agents_a"].notna().any():
         fig.add_trace(go.Scatter(x=x, y=iv["agents_a"], name=lbl("erlang_a", lang), mode="lines",
                                  line={"shape": "hv", "color": "#e67e22"}, hovertemplate="%{y}"))
-    if "base_intervals" in result:
-        fig.add_trace(go.Scatter(x=x, y=result["base_intervals"]["agents_c"],
-                                 name=lbl("without", lang), mode="lines",
-                                 line={"shape": "hv", "color": "#95a5a6", "dash": "dot"},
-                                 hovertemplate="%{y}"))
+    if scenario is not None:
+        fig.add_trace(go.Scatter(
+            x=x, y=scenario["table"]["agents_campaign"],
+            name=lbl("with_campaign", lang).format(model=_model_name(scenario["model"])),
+            mode="lines", line={"shape": "hv", "color": "#c0392b", "dash": "dot"},
+            hovertemplate="%{y}"))
     fig.update_layout(title=lbl("req", lang))
     style_figure(fig, lang, x_title=lbl("axis_time", lang), y_title=lbl("axis_req", lang))
     fig.update_xaxes(hoverformat="%d/%m %H:%M", tickformat="%d/%m" if lang != "en" else "%b %d")
     return fig
 
 
+def _model_name(model: str) -> str:
+    return "Erlang A" if model == "erlang_a" else "Erlang C"
+
+
+def targets_text(targets: dict, lang: str) -> str:
+    """The staffing targets of :func:`analytics.planning.staffing_targets` in words."""
+    parts = [f"{fmt_pct(sl, lang)} {'en' if lang != 'en' else 'within'} {fmt_number(s, lang)} s"
+             for s, sl in targets["service_levels"]]
+    if targets["asa_s"] is not None:
+        parts.append(f"ASA ≤ {fmt_number(targets['asa_s'], lang)} s")
+    if targets["pickup_rate"] is not None:
+        word = "décroché" if lang != "en" else "pickup"
+        parts.append(f"{word} ≥ {fmt_pct(targets['pickup_rate'], lang)}")
+    if not parts:  # analytics.planning's default without any usable target
+        parts.append(f"{fmt_pct(0.8, lang)} {'en' if lang != 'en' else 'within'} 20 s")
+    return ", ".join(parts)
+
+
 def basis_text(result: dict, lang: str) -> str:
-    tg = result["targets"]
-    asa = f", ASA ≤ {fmt_number(tg.asa_s, lang)} s" if tg.asa_s else ""
-    pickup = (f", {'décroché' if lang != 'en' else 'pickup'} ≥ {fmt_pct(tg.pickup_rate, lang)}"
-              if tg.pickup_rate else "")
-    return lbl("basis", lang).format(
-        sl=fmt_pct(tg.service_level, lang), t=tg.answer_s, asa=asa, pickup=pickup,
-        aht=f"{fmt_number(result['aht_s'], lang)} s" if result["aht_s"] else "–",
-        pat=f"{fmt_number(result['patience_s'], lang)} s" if result["patience_s"] else "–")
+    iv = result["intervals"]
+    w = iv["calls"].to_numpy(float)
+
+    def mean(col: str) -> str:
+        v = iv[col].to_numpy(float)
+        if w.sum() <= 0 or not pd.notna(v).all():
+            return "–"
+        return f"{fmt_number(float((v * w).sum() / w.sum()), lang)} s"
+
+    text = lbl("basis", lang).format(targets=targets_text(result["targets"], lang),
+                                     aht=mean("aht_s"), pat=mean("patience_s"))
+    if not result["model_a"]:
+        text += lbl("no_patience", lang)
+    if result["ex_ante"]:
+        text += " " + lbl("ex_ante", lang)
+    return text
 
 
-def what_if_text(result: dict, what_if, lang: str) -> str:
-    up = result["uplift"]
-    diff = result["intervals"]["agents_c"] - result["base_intervals"]["agents_c"]
-    hours = float(diff.clip(lower=0).sum()) * 30 / 60
+def _signed(value: float, lang: str) -> str:
+    text = fmt_number(value, lang)
+    return text if text.startswith(("-", "−")) else f"+{text}"
+
+
+def what_if_text(result: dict, what_if, scenario: dict, lang: str) -> str:
+    s = scenario["summary"]
     return lbl("whatif_result", lang).format(
         channel=what_if[0], date=day_labels([pd.Timestamp(what_if[1]).date()], lang)[0],
-        extra=fmt_number(up["extra_calls"].sum(), lang),
-        lo=fmt_number(up["extra_calls_lo"].sum(), lang),
-        hi=fmt_number(up["extra_calls_hi"].sum(), lang),
-        hours=fmt_number(hours, lang, 1), peak=fmt_number(float(diff.max()), lang))
+        week=result["week"], extra=_signed(s["campaign_extra_calls"], lang),
+        calls=fmt_number(s["calls"], lang), calls_campaign=fmt_number(s["calls_campaign"], lang),
+        hours=fmt_number(s["extra_advisor_hours"], lang, 1),
+        peak=fmt_number(float(s["peak_extra_agents"]), lang),
+        model=_model_name(scenario["model"]),
+        sl_unchanged=fmt_pct(s["service_level_unchanged"], lang),
+        sl_staffed=fmt_pct(s["service_level_campaign_staffed"], lang))
 
 
 @callback(
     Output("planning-content", "children"),
-    Input("planning-weeks", "value"),
+    Input("planning-week", "value"),
     Input("planning-apply", "n_clicks"),
     State("planning-channel", "value"),
     State("planning-date", "date"),
     State("planning-audience", "value"),
 )
-def update_planning(weeks, _apply, channel, date, audience):
+def update_planning(week, _apply, channel, date, audience):
     lang = current_lang()
     missing = missing_modules(REQUIRED)
     if missing:
         return message(t("not_available", lang, what=", ".join(missing)), "warn",
                        id="planning-unavailable")
+    wh = data.current()
     try:
-        what_if = parse_what_if(channel, date, audience)
-        result = plan(data.current(), int(weeks or 4), what_if=what_if)
+        result = week_plan_view(wh, week)
     except data.WarehouseBusy:
         return message(t("busy", lang), "warn")
-    except ValueError as exc:  # e.g. no past campaign of that channel, bad audience
-        return message(str(exc), "warn", id="planning-error")
+    except ValueError as exc:  # too little history, no handling time, week too far...
+        return message(lbl("cannot_plan", lang).format(why=str(exc)), "warn",
+                       id="planning-error")
     if result is None:
         return message(lbl("no_calls", lang), "warn", id="planning-no-calls")
-    query = {"weeks": weeks or 4}
-    if what_if:
+    scenario, what_if, whatif_panel = None, None, None
+    try:
+        what_if = parse_what_if(channel, date, audience)
+        if what_if is not None:
+            scenario = what_if_view(wh, result["week"], what_if,
+                                    "erlang_a" if result["model_a"] else "erlang_c")
+    except data.WarehouseBusy:
+        whatif_panel = message(t("busy", lang), "warn")
+    except ValueError as exc:  # e.g. no past campaign of that channel, bad audience
+        whatif_panel = message(str(exc), "warn", id="planning-error")
+    if whatif_panel is None:
+        whatif_panel = (html.P(what_if_text(result, what_if, scenario, lang),
+                               id="planning-whatif-result") if scenario is not None
+                        else html.P(lbl("whatif_help", lang), id="planning-whatif-help"))
+    query = {"week": result["week"]}
+    if scenario is not None:
         query.update({"channel": what_if[0], "date": what_if[1]})
         if what_if[2]:
             query["audience"] = int(what_if[2])
@@ -208,15 +309,15 @@ def update_planning(weeks, _apply, channel, date, audience):
     return [
         html.Div(dcc.Graph(id="planning-forecast", figure=forecast_figure(result, lang)),
                  className="panel"),
-        html.Div([dcc.Graph(id="planning-requirements", figure=requirement_figure(result, lang)),
+        html.Div(dcc.Graph(id="planning-forecast-intervals",
+                           figure=interval_figure(result, lang)), className="panel"),
+        html.Div([dcc.Graph(id="planning-requirements",
+                            figure=requirement_figure(result, lang, scenario)),
                   html.P(basis_text(result, lang), id="planning-basis"),
                   html.A(lbl("csv_req", lang),
                          href=f"/download/planning-requirements.csv?{urlencode(query)}",
                          className="button", id="planning-requirements-link")],
                  className="panel"),
-        html.Div([html.H2(lbl("whatif", lang)),
-                  html.P(what_if_text(result, what_if, lang), id="planning-whatif-result")
-                  if what_if else html.P(lbl("whatif_help", lang), id="planning-whatif-help")],
-                 className="panel"),
+        html.Div([html.H2(lbl("whatif", lang)), whatif_panel], className="panel"),
         html.Div([html.H2(lbl("shifts", lang)), shifts], className="panel"),
     ]

@@ -73,8 +73,24 @@ L = {
     "no_staffing_quarter": {"fr": "Pas de données d'effectifs pour ce trimestre.",
                             "en": "No staffing data for this quarter."},
     "staffed": {"fr": "heures connectées", "en": "hours logged in"},
-    "required": {"fr": "heures requises (Erlang C sur les appels reçus)",
-                 "en": "hours required (Erlang C on the calls received)"},
+    "required": {"fr": "heures requises (Erlang A sur les appels reçus)",
+                 "en": "hours required (Erlang A on the calls received)"},
+    "staffing_note": {
+        "fr": "Besoin : Erlang A pour les objectifs du contrat, aux appels présentés, à la DMT "
+              "et à la patience observées de chaque demi-heure. Demi-heures en sous-effectif : "
+              "conseillers connectés < requis. Décroché attendu : Erlang A aux conseillers "
+              "connectés.",
+        "en": "Need: Erlang A for the contract's targets at each half hour's offered calls, "
+              "observed AHT and patience. Understaffed half hours: advisors logged in < "
+              "required. Expected pickup: Erlang A at the advisors logged in."},
+    "col.week": {"fr": "semaine", "en": "week"},
+    "iso_week": {"fr": "Semaine (ISO)", "en": "Week (ISO)"},
+    "col.advisor_hours": {"fr": "heures connectées", "en": "hours logged in"},
+    "col.required_advisor_hours": {"fr": "heures requises", "en": "hours required"},
+    "col.understaffed": {"fr": "demi-heures en sous-effectif", "en": "understaffed half hours"},
+    "col.observed_pickup_rate": {"fr": "décroché observé", "en": "observed pickup"},
+    "col.erlang_a_pickup_rate": {"fr": "décroché attendu (Erlang A)",
+                                 "en": "expected pickup (Erlang A)"},
     "staffing_title": {"fr": "Heures-conseiller par semaine : présentes et requises",
                        "en": "Advisor-hours per week: logged in and required"},
     "hours_axis": {"fr": "Heures-conseiller (h)", "en": "Advisor-hours (h)"},
@@ -147,7 +163,7 @@ def read_quarters(con) -> dict:
 def read_quarter(con, quarter: str, queues: tuple[str, ...] | None) -> dict:
     """Weekly KPIs of the quarter and of the same quarter a year earlier, daily offered calls
     around the quarter's campaigns, the campaigns and the contract."""
-    from analytics.kpis import kpis, resolve_contract
+    from analytics.kpis import kpis, last_complete_week, resolve_contract, week_start
 
     contract = resolve_contract(con, None)
     first, last = quarter_bounds(quarter)
@@ -162,7 +178,9 @@ def read_quarter(con, quarter: str, queues: tuple[str, ...] | None) -> dict:
     daily = kpis(con, period="day", start=first - dt.timedelta(weeks=UPLIFT_BASELINE_WEEKS),
                  end=last + dt.timedelta(days=UPLIFT_TAIL_DAYS + 31), queues=q, contract=contract)
     staffed = con.execute("select count(*) from staffing").fetchall()[0][0]
+    complete = last_complete_week(con)
     return {"contract": contract, "weekly": weekly, "last_year": last_year,
+            "last_complete_monday": week_start(complete) if complete else None,
             "campaigns": camps.reset_index(drop=True), "daily": daily[["period_start", "offered"]],
             "has_staffing": bool(staffed)}
 
@@ -208,6 +226,15 @@ def campaign_uplift(campaigns: pd.DataFrame, daily: pd.DataFrame) -> pd.DataFram
     return pd.DataFrame(rows, columns=["name", "channel", "start_date", "end_date", "audience",
                                        "offered", "baseline", "extra_calls", "uplift",
                                        "calls_per_1000"])
+
+
+def complete_weeks(weekly: pd.DataFrame, last_monday: dt.date | None) -> pd.DataFrame:
+    """The weekly rows up to the last complete week (its Monday ``last_monday``, from
+    :func:`analytics.kpis.last_complete_week`): the week in progress is not judged."""
+    if last_monday is None:
+        return weekly.iloc[0:0]
+    keep = pd.to_datetime(weekly["period_start"]) <= pd.Timestamp(last_monday)
+    return weekly[keep.to_numpy()]
 
 
 def compliance(weekly: pd.DataFrame, contract) -> pd.DataFrame:
@@ -345,7 +372,8 @@ def update_quarter(quarter, queues):
                          title=lbl("rates", lang), queues=q)
     waits = trend_figure(weekly, contract, lang, [ASA, WAIT_P90], title=lbl("waits", lang),
                          queues=q)
-    grid = compliance_grid(compliance(weekly, contract), lang)
+    grid = compliance_grid(compliance(complete_weeks(weekly, bundle["last_complete_monday"]),
+                                      contract), lang)
     uplift = campaign_uplift(bundle["campaigns"], bundle["daily"])
     if uplift.empty:
         camps = message(lbl("no_campaigns", lang), id="quarterly-campaigns-none")
@@ -364,27 +392,53 @@ def update_quarter(quarter, queues):
 
 
 def staffing_panel(quarter: str, lang: str, has_staffing: bool):
+    """Per week: advisor-hours logged in vs needed by Erlang A for the contract's targets at
+    the actual volume, AHT and patience; understaffed half-hours; observed vs expected
+    pickup rate (:func:`analytics.planning.staffing_vs_requirement`, as in the quarterly
+    report)."""
     if not has_staffing:
         return message(lbl("no_staffing", lang), id="quarterly-staffing-none")
-    missing = missing_modules(("staffing.erlang_c",))
+    missing = missing_modules(("analytics.planning", "staffing.erlang_a"))
     if missing:
         return message(t("not_available", lang, what=", ".join(missing)), "warn")
     first, last = quarter_bounds(quarter)
-    weeks = quarter_staffing(data.current(), first, last)
+    try:
+        weeks = quarter_staffing(data.current(), first, last)
+    except data.WarehouseBusy:
+        return message(t("busy", lang), "warn")
+    except ValueError as exc:  # e.g. no answered or abandoned call to size from
+        return message(str(exc), "warn", id="quarterly-staffing-error")
     if weeks is None or weeks.empty:
         return message(lbl("no_staffing_quarter", lang), id="quarterly-staffing-none")
     fig = go.Figure()
     x = weeks["week"]
     fig.add_trace(go.Bar(x=x, y=weeks["advisor_hours"], name=lbl("staffed", lang),
-                         marker_color="#1f5fa8", hovertemplate="%{y:,.0f} h"))
-    fig.add_trace(go.Scatter(x=x, y=weeks["required_hours"], name=lbl("required", lang),
+                         marker_color="#1f5fa8", hovertemplate="%{y:,.1f} h"))
+    fig.add_trace(go.Scatter(x=x, y=weeks["required_advisor_hours"], name=lbl("required", lang),
                              mode="lines+markers", line={"color": "#c0392b"},
-                             hovertemplate="%{y:,.0f} h"))
+                             hovertemplate="%{y:,.1f} h"))
     fig.update_layout(title=lbl("staffing_title", lang))
-    style_figure(fig, lang, x_title=t("axis.week", lang), y_title=lbl("hours_axis", lang),
+    style_figure(fig, lang, x_title=lbl("iso_week", lang), y_title=lbl("hours_axis", lang),
                  height=300)
-    fig.update_xaxes(tickformat="%d/%m" if lang != "en" else "%b %d")
-    return dcc.Graph(figure=fig, id="quarterly-staffing-graph")
+    fig.update_xaxes(type="category")
+    rows = pd.DataFrame({
+        "week": weeks["week"],
+        "advisor_hours": weeks["advisor_hours"],
+        "required_advisor_hours": weeks["required_advisor_hours"],
+        "understaffed": [f"{fmt_number(u, lang)} / {fmt_number(n, lang)}" for u, n
+                         in zip(weeks["understaffed_intervals"], weeks["intervals"], strict=True)],
+        "observed_pickup_rate": weeks["observed_pickup_rate"],
+        "erlang_a_pickup_rate": weeks["erlang_a_pickup_rate"],
+    })
+    labels = {c: lbl(f"col.{c}", lang) for c in rows.columns}
+    formats = {"advisor_hours": lambda v, lg: fmt_number(v, lg),
+               "required_advisor_hours": lambda v, lg: fmt_number(v, lg),
+               "observed_pickup_rate": lambda v, lg: fmt_pct(v, lg),
+               "erlang_a_pickup_rate": lambda v, lg: fmt_pct(v, lg)}
+    return html.Div([dcc.Graph(figure=fig, id="quarterly-staffing-graph"),
+                     table(rows, lang, labels=labels, formats=formats,
+                           id="quarterly-staffing-table"),
+                     html.P(lbl("staffing_note", lang))])
 
 
 @callback(Output("quarterly-forecast", "children"), Input("quarterly-quarter", "value"))

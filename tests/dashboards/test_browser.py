@@ -51,6 +51,7 @@ def server_url(tmp_path_factory, users_file):
 
     path = tmp_path_factory.mktemp("browser") / "w.duckdb"
     build_warehouse(path)
+    _add_staffing(path)
     app = create_app(path, users_path=users_file,
                      secret_key_path=tmp_path_factory.mktemp("key") / "k")
     port = _free_port()
@@ -60,6 +61,23 @@ def server_url(tmp_path_factory, users_file):
     yield f"http://127.0.0.1:{port}"
     server.shutdown()
     thread.join(timeout=10)
+
+
+def _add_staffing(path) -> None:
+    """Advisors logged in 08:00-18:00 Paris time from 28 September: 2 per half hour, 1 on
+    Mondays' first two hours (so some half hours are understaffed)."""
+    from analytics.warehouse import connect
+
+    con = connect(path)
+    try:
+        con.execute("""
+            insert into staffing
+            select 'planning', timezone('Europe/Paris', d + to_minutes(m)), 30, '*',
+                   case when dayofweek(d) = 1 and m < 600 then 1 else 2 end, 9
+            from range(timestamp '2026-09-28', timestamp '2026-11-16', interval 1 day) t(d),
+                 range(480, 1080, 30) s(m)""")
+    finally:
+        con.close()
 
 
 @pytest.fixture(scope="module")
@@ -244,3 +262,36 @@ def test_add_an_action_and_see_it_after_reload_from_the_other_side(session):
     client.open("/weekly")
     assert text in client.page.inner_text("#weekly-actions")
     assert provider.errors == [] and client.errors == []
+
+
+@needs_kpis
+def test_quarterly_staffing_vs_requirement(session):
+    s = session("provider")
+    s.open("/quarterly")
+    s.page.wait_for_selector("#quarterly-staffing-table")
+    text = s.page.inner_text("#quarterly-staffing-table")
+    assert "2026-W46" in text and "Erlang A" in text
+    assert s.page.locator("#quarterly-staffing-graph").is_visible()
+    s.shot("quarterly-staffing-provider")
+    assert s.errors == []
+
+
+def test_planning_week_and_what_if(session):
+    s = session("planner")
+    s.open("/planning")
+    assert s.page.locator("#planning-requirements").is_visible()
+    pick(s.page, "#planning-week", "2026-W48")
+    s.settle()
+    s.page.wait_for_function(
+        "() => document.querySelector('#planning-requirements-link').href.includes('2026-W48')")
+    pick(s.page, "#planning-channel", "mailing")
+    s.page.fill("#planning-date", "2026-11-23")
+    s.page.keyboard.press("Enter")
+    s.page.fill("#planning-audience", "50000")
+    s.page.click("#planning-apply")
+    s.settle()
+    s.page.wait_for_selector("#planning-whatif-result")
+    assert "sur la semaine 2026-W48 (écart" in s.page.inner_text("#planning-whatif-result")
+    assert "Traceback" not in s.page.content()
+    s.shot("planning-planner-what-if")
+    assert s.errors == []

@@ -1,116 +1,298 @@
-"""Planning page: forecast and requirements on the small warehouse, CSV download checked
-against Erlang C recomputed from the CSV's own forecast and the contract's targets."""
+"""Planning page and the Quarterly staffing section: every figure checked against
+:mod:`analytics.planning` (and :mod:`staffing.erlang_a` / :mod:`staffing.erlang_c`) computed
+independently in the test on the same warehouse, plus empty and too-short warehouses."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 
 import numpy as np
 import pandas as pd
-from dashboards_testkit import login, post_callback
+import pytest
+from dashboards_testkit import build_warehouse, login, make_calls, post_callback
 
-from dashboards.planning_model import Targets, contract_targets, missing_modules, parse_what_if
+from analytics import planning
+from analytics.warehouse import connect
+from dashboards.i18n import fmt_number
+from dashboards.planning_model import missing_modules, parse_what_if
 
 PLAN_OUT = [("planning-content", "children")]
 NO_WHAT_IF = [("planning-channel", "value", None), ("planning-date", "date", None),
               ("planning-audience", "value", None)]
+QUARTER_OUT = [("quarterly-rates", "figure"), ("quarterly-waits", "figure"),
+               ("quarterly-compliance", "children"), ("quarterly-volume", "figure"),
+               ("quarterly-campaigns", "children"), ("quarterly-staffing", "children"),
+               ("quarterly-report-link", "href")]
+WEEK = "2026-W47"   # the first week after the fixture's data (3 Aug - 15 Nov 2026)
 
 
-def test_contract_targets_and_defaults():
-    from types import SimpleNamespace as NS
+def _plan(client, week=WEEK, what_if=NO_WHAT_IF):
+    response = post_callback(client, PLAN_OUT, [("planning-week", "value", week),
+                                                ("planning-apply", "n_clicks", None)], what_if)
+    assert response.status_code == 200
+    return json.dumps(response.get_json(), ensure_ascii=False)
 
-    contract = NS(targets=(NS(metric="service_level_20s", comparison=">=", threshold=0.8, queue=None),
-                           NS(metric="asa_s", comparison="<=", threshold=40.0, queue=None),
-                           NS(metric="pickup_rate", comparison=">=", threshold=0.9, queue=None),
-                           NS(metric="asa_s", comparison="<=", threshold=5.0, queue="pro")))
-    assert contract_targets(contract) == Targets(0.8, 20, 40.0, 0.9)
-    assert contract_targets(NS(targets=())) == Targets(0.8, 20, None, None)
+
+def _figure(body: str, graph_id: str) -> dict:
+    def find(node):
+        if isinstance(node, dict):
+            if node.get("props", {}).get("id") == graph_id:
+                return node["props"]["figure"]
+            for v in node.values():
+                got = find(v)
+                if got is not None:
+                    return got
+        elif isinstance(node, list):
+            for v in node:
+                got = find(v)
+                if got is not None:
+                    return got
+        return None
+
+    return find(json.loads(body)["response"])
+
+
+def _values(y) -> np.ndarray:
+    if isinstance(y, dict):  # plotly's typed-array encoding
+        import base64
+
+        return np.frombuffer(base64.b64decode(y["bdata"]), dtype=np.dtype(y["dtype"]))
+    return np.asarray(y, dtype=float)
+
+
+@pytest.fixture(scope="module")
+def expected(warehouse):
+    """analytics.planning run directly on the fixture warehouse (Erlang A and Erlang C)."""
+    con = connect(warehouse[0], read_only=True)
+    try:
+        a = planning.week_plan(con, WEEK, model="erlang_a")
+        c = planning.week_plan(con, WEEK, model="erlang_c")
+        what_if = planning.week_what_if(con, WEEK, "mailing", "2026-11-16", audience=50000.0)
+    finally:
+        con.close()
+    return {"a": a, "c": c, "what_if": what_if}
+
+
+def test_parse_what_if():
     assert parse_what_if(None, "2026-12-01", 10) is None
-    assert parse_what_if("mailing", "2026-12-01T00:00:00", "5000") == ("mailing", "2026-12-01", 5000.0)
+    assert parse_what_if("mailing", None, 10) is None
+    assert parse_what_if("mailing", "2026-12-01T00:00:00", "5000") == ("mailing", "2026-12-01",
+                                                                      5000.0)
+    assert parse_what_if("sms", "2026-12-01", "") == ("sms", "2026-12-01", None)
+    with pytest.raises(ValueError, match="positive"):
+        parse_what_if("sms", "2026-12-01", -3)
 
 
-def test_planning_page_and_requirements_csv(app):
-    from staffing import erlang_c
-
+def test_planning_page_matches_analytics_planning(app, expected):
     assert missing_modules() == []
     client = login(app, "planner")
-    response = post_callback(client, PLAN_OUT, [("planning-weeks", "value", 2),
-                                                ("planning-apply", "n_clicks", None)], NO_WHAT_IF)
-    assert response.status_code == 200
-    text = json.dumps(response.get_json(), ensure_ascii=False)
-    assert "Dimensionné pour : 80,0\u00a0% en 20 s, ASA ≤ 40 s, décroché ≥ 90,0\u00a0%" in text
-    assert "planning-requirements-link" in text
-    csv = client.get("/download/planning-requirements.csv?weeks=2")
+    body = _plan(client)
+    # abandon_rate <= 8 % is staffed as pickup >= 92 % (stricter than the 90 % pickup target)
+    assert "Dimensionné pour : 80,0\u00a0% en 20 s, ASA ≤ 40 s, décroché ≥ 92,0\u00a0%" in body
+    assert "/download/planning-requirements.csv?week=2026-W47" in body
+    req_a, req_c = expected["a"]["requirements"], expected["c"]["requirements"]
+    fig = _figure(body, "planning-requirements")
+    names = [tr["name"] for tr in fig["data"]]
+    assert names == ["Erlang C", "Erlang A (abandons)"]
+    assert (_values(fig["data"][0]["y"]) == req_c["agents"].to_numpy()).all()
+    assert (_values(fig["data"][1]["y"]) == req_a["agents"].to_numpy()).all()
+    # half-hour forecast = analytics.planning's forecast, bands included
+    iv = _figure(body, "planning-forecast-intervals")["data"]
+    by_name = {tr["name"]: _values(tr["y"]) for tr in iv}
+    np.testing.assert_allclose(by_name["prévision"], req_a["calls"].to_numpy(), rtol=1e-12)
+    np.testing.assert_allclose(by_name["bande 80 %"], req_a["lo80"].to_numpy(), rtol=1e-12)
+    np.testing.assert_allclose(by_name["bande 95 % +"], req_a["hi95"].to_numpy(), rtol=1e-12)
+    # the daily forecast is the same fit: each day's half hours add up to it
+    daily = _figure(body, "planning-forecast")["data"]
+    fc = {tr["name"]: _values(tr["y"]) for tr in daily}["prévision"]
+    per_day = req_a.groupby(req_a["period_start"].dt.date)["calls"].sum().to_numpy()
+    assert len(fc) == 7
+    np.testing.assert_allclose(fc, per_day, rtol=1e-9, atol=1e-9)
+
+
+def test_requirements_csv_matches_erlang_a_and_c(app, expected):
+    from staffing import erlang_a, erlang_c
+
+    client = login(app, "planner")
+    csv = client.get(f"/download/planning-requirements.csv?week={WEEK}")
     assert csv.status_code == 200
-    assert csv.headers["Content-Disposition"].endswith('copil-requirements-2w.csv"')
+    assert csv.headers["Content-Disposition"].endswith(f'copil-requirements-{WEEK}.csv"')
     df = pd.read_csv(io.StringIO(csv.get_data(as_text=True)))
-    assert list(df.columns) == ["period_start", "forecast", "lo80", "hi80", "aht_s", "agents_c",
-                                "agents_a"]
-    assert len(df) == 2 * 7 * 48
-    assert (df["lo80"] <= df["forecast"] + 1e-9).all() and (df["forecast"] <= df["hi80"] + 1e-9).all()
-    expected = erlang_c.required_agents(df["forecast"].to_numpy(), df["aht_s"].iloc[0], 1800,
-                                        service_level=0.8, answer_s=20, asa_s=40.0)
-    # the CSV rounds the forecast to 2 decimals: compare where rounding cannot matter
-    assert np.mean(expected == df["agents_c"].to_numpy()) > 0.99
-    assert (df.loc[df["forecast"] == 0, "agents_c"] == 0).all()
-    assert df["agents_c"].max() > 0
+    assert list(df.columns) == ["period_start", "calls", "lo80", "hi80", "lo95", "hi95", "aht_s",
+                                "patience_s", "agents_c", "agents_a"]
+    req_a = expected["a"]["requirements"]
+    assert len(df) == len(req_a) == 7 * 48
+    assert (df["agents_a"].to_numpy() == req_a["agents"].to_numpy()).all()
+    assert (df["agents_c"].to_numpy() == expected["c"]["requirements"]["agents"].to_numpy()).all()
+    assert (df["lo80"] <= df["calls"] + 1e-9).all() and (df["calls"] <= df["hi80"] + 1e-9).all()
+    assert df["agents_a"].max() > 0 and (df.loc[df["calls"] == 0, "agents_a"] == 0).all()
+    # Erlang A / C straight from the staffing library, at analytics.planning's full-precision
+    # inputs, for the contract's targets (80 % in 20 s, ASA <= 40 s, pickup >= 92 %)
+    calls, aht, pat = (req_a[c].to_numpy(float) for c in ("calls", "aht_s", "patience_s"))
+    need_a = erlang_a.required_agents(calls, aht, 1800, pat, service_level=0.8, answer_s=20,
+                                      asa_s=40.0, pickup_rate=0.92)
+    need_c = erlang_c.required_agents(calls, aht, 1800, service_level=0.8, answer_s=20,
+                                      asa_s=40.0)
+    assert (df["agents_a"].to_numpy() == need_a).all()
+    assert (df["agents_c"].to_numpy() == need_c).all()
     # the client has no planning: refused in the server
-    assert login(app, "client").get("/download/planning-requirements.csv?weeks=2").status_code == 403
+    assert login(app, "client").get(
+        f"/download/planning-requirements.csv?week={WEEK}").status_code == 403
+    assert client.get("/download/planning-requirements.csv?week=48").status_code == 400
+
+
+def test_planning_what_if_matches_week_what_if(app, expected):
+    table, summary = expected["what_if"]
+    client = login(app, "provider")
+    state = [("planning-channel", "value", "mailing"), ("planning-date", "date", "2026-11-16"),
+             ("planning-audience", "value", 50000)]
+    body = _plan(client, what_if=state)
+    text = body
+    assert "planning-whatif-result" in text
+    extra = fmt_number(summary["campaign_extra_calls"], "fr")
+    calls = f"{fmt_number(summary['calls'], 'fr')} → {fmt_number(summary['calls_campaign'], 'fr')}"
+    assert f"{calls} appels présentés sur la semaine {WEEK} (écart " in text
+    assert f"{extra}) ;" in text
+    assert f"{fmt_number(summary['extra_advisor_hours'], 'fr', 1)} heures-conseiller" in text
+    fig = _figure(body, "planning-requirements")
+    assert fig["data"][2]["name"] == "avec la campagne (Erlang A)"
+    assert (table["period_start"].to_numpy()
+            == expected["a"]["forecast"]["period_start"].to_numpy()).all()
+    assert (_values(fig["data"][2]["y"]) == table["agents_campaign"].to_numpy()).all()
+    csv = client.get(f"/download/planning-requirements.csv?week={WEEK}&channel=mailing"
+                     "&date=2026-11-16&audience=50000")
+    df = pd.read_csv(io.StringIO(csv.get_data(as_text=True)))
+    assert (df["agents_campaign"].to_numpy() == table["agents_campaign"].to_numpy()).all()
+    np.testing.assert_allclose(df["calls_campaign"], table["calls_campaign"], atol=5e-4)
 
 
 def test_planning_what_if_with_an_unknown_channel_says_why(app):
     client = login(app, "provider")
-    response = post_callback(client, PLAN_OUT, [("planning-weeks", "value", 2),
-                                                ("planning-apply", "n_clicks", 1)],
-                             [("planning-channel", "value", "sms"),
-                              ("planning-date", "date", "2026-11-25"),
-                              ("planning-audience", "value", 1000)])
-    assert response.status_code == 200
-    assert "planning-error" in response.get_data(as_text=True)
+    body = _plan(client, what_if=[("planning-channel", "value", "sms"),
+                                  ("planning-date", "date", "2026-11-16"),
+                                  ("planning-audience", "value", 1000)])
+    assert "planning-error" in body
+    assert "planning-requirements" in body  # the plan without the campaign is still shown
 
 
 def test_planning_on_an_empty_warehouse(tmp_path, users_file):
-    from analytics.warehouse import connect
     from dashboards.app import create_app
 
     path = tmp_path / "empty.duckdb"
     connect(path).close()
     app = create_app(path, users_path=users_file, secret_key_path=tmp_path / "k", lang="en")
-    response = post_callback(login(app, "planner"), PLAN_OUT,
-                             [("planning-weeks", "value", 4), ("planning-apply", "n_clicks", None)],
-                             NO_WHAT_IF)
-    assert response.status_code == 200
-    assert "No calls in the warehouse: nothing to forecast." in response.get_data(as_text=True)
+    client = login(app, "planner")
+    body = _plan(client, week=None)
+    assert "No calls in the warehouse: nothing to forecast." in body
+    assert client.get("/download/planning-requirements.csv").status_code == 400
 
 
-def test_quarter_staffing_hours_logged_vs_required(tmp_path):
-    """One Monday: 10 calls of 300 s between 10:00 and 10:30 Paris time; 3 advisors logged in
-    for two half hours = 3 advisor-hours; required = Erlang C agents for that half hour x 0.5 h."""
-    import datetime as dt
+def test_planning_on_a_calls_only_warehouse_uses_the_default_target(tmp_path, users_file):
+    """No contract: 80 % answered within 20 s (analytics.planning's default)."""
+    from dashboards.app import create_app
 
-    from analytics.warehouse import connect
-    from dashboards.data import Warehouse
-    from dashboards.planning_model import quarter_staffing
-    from staffing import erlang_c
+    path = tmp_path / "calls.duckdb"
+    build_warehouse(path, calls_only=True)
+    app = create_app(path, users_path=users_file, secret_key_path=tmp_path / "k", lang="en")
+    body = _plan(login(app, "planner"))
+    assert "Sized for: 80.0% within 20 s." in body
+    con = connect(path, read_only=True)
+    try:
+        req = planning.week_requirements(con, WEEK)
+    finally:
+        con.close()
+    fig = _figure(body, "planning-requirements")
+    assert (_values(fig["data"][1]["y"]) == req["agents"].to_numpy()).all()
 
-    path = tmp_path / "s.duckdb"
+
+def test_planning_on_a_too_short_warehouse_says_so(tmp_path, users_file):
+    """Four days of calls: the week to plan is the one in progress, with no day before it."""
+    from dashboards.app import create_app
+
+    path = tmp_path / "short.duckdb"
     con = connect(path)
-    for i in range(10):
+    calls = make_calls(weeks=1)
+    calls = calls[calls["arrived_at"] < pd.Timestamp("2026-08-07", tz="UTC")]
+    con.register("c", calls)
+    con.execute("insert into calls select * from c")
+    con.close()
+    app = create_app(path, users_path=users_file, secret_key_path=tmp_path / "k", lang="en")
+    body = _plan(login(app, "planner"), week="2026-W32")
+    assert "planning-error" in body
+    assert "This week cannot be planned: no offered calls before 2026-W32" in body
+    assert "Traceback" not in body
+
+
+# ------------------------------------------------------------------------------ quarterly
+def _staffed_warehouse(path):
+    """One Monday: 10 answered calls of 300 s and 2 abandoned after 60 s, 10:00-10:30 Paris
+    time; 3 advisors logged in for two half hours."""
+    con = connect(path)
+    for i in range(12):
+        answered = i < 10
         con.execute("insert into calls (source, call_id, queue, arrived_at, answered_at, outcome, "
                     "wait_s, talk_s, hold_s, wrap_s, run_id) values ('a', ?, 'q', "
-                    "timestamptz '2026-10-05 10:00:00+02' + to_seconds(?), "
-                    "timestamptz '2026-10-05 10:00:00+02' + to_seconds(?), 'answered', 0, 300, 0, 0, 1)",
-                    [str(i), i * 60, i * 60])
+                    "timestamptz '2026-10-05 10:00:00+02' + to_seconds(?), ?, ?, ?, ?, ?, ?, 1)",
+                    [str(i), i * 120,
+                     (pd.Timestamp("2026-10-05 10:00:00+02:00") + pd.Timedelta(seconds=i * 120)
+                      ) if answered else None,
+                     "answered" if answered else "abandoned", 0.0 if answered else 60.0,
+                     300.0 if answered else None, 0.0 if answered else None,
+                     0.0 if answered else None])
     con.execute("insert into staffing values ('p', timestamptz '2026-10-05 10:00:00+02', 30, '*', 3, 1),"
                 " ('p', timestamptz '2026-10-05 10:30:00+02', 30, '*', 3, 1)")
     con.close()
+
+
+def test_quarter_staffing_matches_the_report_and_erlang_a(tmp_path):
+    from dashboards.data import Warehouse
+    from dashboards.planning_model import quarter_staffing
+    from staffing import erlang_a
+
+    path = tmp_path / "s.duckdb"
+    _staffed_warehouse(path)
     weeks = quarter_staffing(Warehouse(path), dt.date(2026, 10, 1), dt.date(2026, 12, 31))
-    assert len(weeks) == 1
-    assert weeks["advisor_hours"].iloc[0] == 3.0
-    need = erlang_c.required_agents(10, 300.0, 1800, service_level=0.8, answer_s=20)
-    # By hand: A = 10 x 300 / 1800 = 1.667 Erlangs. N = 3: B = 0.1599, C = 0.2998,
-    # SL = 1 - C exp(-(3 - A) 20 / 300) = 72.6 % < 80 %; N = 4: C = 0.1025, SL = 91.2 %.
-    assert need == 4
-    assert weeks["required_hours"].iloc[0] == need * 0.5
-    assert weeks["ratio"].iloc[0] == 3.0 / (need * 0.5)
+    con = connect(path, read_only=True)
+    try:
+        rows = planning.staffing_vs_requirement(con, "2026-10-01", "2026-12-31")
+    finally:
+        con.close()
+    pd.testing.assert_frame_equal(weeks, planning.staffing_vs_requirement_weekly(rows))
+    assert weeks["week"].tolist() == ["2026-W41"]
+    assert weeks["advisor_hours"].iloc[0] == 3.0          # 3 advisors x 2 half hours
+    # patience = total wait / abandoned = 2 x 60 / 2 = 60 s; AHT 300 s; 12 calls offered at
+    # 10:00, none at 10:30; no contract: 80 % answered within 20 s
+    need = erlang_a.required_agents(12.0, 300.0, 1800, 60.0, service_level=0.8, answer_s=20)
+    assert weeks["required_advisor_hours"].iloc[0] == need * 0.5
+    assert weeks["understaffed_intervals"].iloc[0] == int(3 < need)
+    assert weeks["observed_pickup_rate"].iloc[0] == 10 / 12
+    expected = erlang_a.evaluate(12.0, 300.0, 1800, 3, 60.0, 20)["pickup_rate"]
+    assert weeks["erlang_a_pickup_rate"].iloc[0] == pytest.approx(expected, rel=1e-12)
+    assert quarter_staffing(Warehouse(path), dt.date(2026, 7, 1), dt.date(2026, 9, 30)) is None
+
+
+def test_quarterly_staffing_panel_shows_the_report_figures(tmp_path, users_file):
+    from dashboards.app import create_app
+
+    path = tmp_path / "s.duckdb"
+    _staffed_warehouse(path)
+    app = create_app(path, users_path=users_file, secret_key_path=tmp_path / "k", lang="en")
+    response = post_callback(login(app, "client"), QUARTER_OUT,
+                             [("quarterly-quarter", "value", "2026-Q4"),
+                              ("quarterly-queues", "value", [])])
+    assert response.status_code == 200
+    text = response.get_data(as_text=True)
+    assert "quarterly-staffing-table" in text
+    assert "2026-W41" in text and "83.3%" in text  # observed pickup 10 / 12
+
+
+def test_the_plan_is_computed_once_per_warehouse_version(app):
+    """A second callback for the same week is served from the cache: no refit."""
+    wh = app.server.config["COPIL_WAREHOUSE"]
+    client = login(app, "planner")
+    _plan(client, week="2026-W49")
+    misses = wh.stats["misses"]
+    _plan(client, week="2026-W49")
+    assert wh.stats["misses"] == misses

@@ -229,6 +229,46 @@ def test_compliance_grid_statuses():
     assert grid["pickup_rate >= 0.9"].tolist() == ["met", "missed", "no_data"]
 
 
+@needs_kpis
+def test_quarterly_compliance_leaves_out_the_week_in_progress(tmp_path, users_file):
+    """Calls up to Wednesday 11 November: W46 (Monday 9 November) is incomplete, so the grid
+    ends with W45 (its Monday 2 November), as analytics.kpis.last_complete_week says."""
+    from dashboards_testkit import CONTRACT
+
+    from analytics.kpis import last_complete_week
+    from analytics.warehouse import connect, set_setting
+    from dashboards.app import create_app
+
+    path = tmp_path / "partial.duckdb"
+    calls = make_calls()
+    calls = calls[calls["arrived_at"] < pd.Timestamp("2026-11-11 23:00", tz="UTC")]
+    con = connect(path)
+    con.register("c", calls)
+    con.execute("insert into calls select * from c")
+    set_setting(con, "contract", CONTRACT)
+    assert last_complete_week(con) == "2026-W45"
+    con.close()
+    app = create_app(path, users_path=users_file, secret_key_path=tmp_path / "k")
+    response = post_callback(login(app, "client"), QUARTER_OUT,
+                             [("quarterly-quarter", "value", "2026-Q4"),
+                              ("quarterly-queues", "value", [])])
+    body = json.loads(response.get_data(as_text=True))["response"]
+    grid = json.dumps(body["quarterly-compliance"])
+    assert "2026-11-02" in grid and "2026-11-09" not in grid
+    # the trends still show the week in progress
+    assert "2026-11-09" in json.dumps(body["quarterly-volume"])
+
+
+def test_complete_weeks():
+    from dashboards.pages.quarterly import complete_weeks
+
+    weekly = pd.DataFrame({"period_start": [dt.date(2026, 11, 2), dt.date(2026, 11, 9)],
+                           "pickup_rate": [0.9, 0.8]})
+    assert complete_weeks(weekly, dt.date(2026, 11, 2))["pickup_rate"].tolist() == [0.9]
+    assert complete_weeks(weekly, dt.date(2026, 11, 9))["pickup_rate"].tolist() == [0.9, 0.8]
+    assert complete_weeks(weekly, None).empty
+
+
 def test_quarter_bounds():
     from dashboards.pages.quarterly import quarter_bounds, quarter_label
 
