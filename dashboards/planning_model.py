@@ -94,16 +94,9 @@ def read_week_plan(con, week: str) -> dict:
     else:
         out["agents_a"] = np.nan
         out["answer_s"] = iv["answer_s"].to_numpy()
-    # Daily bands: analytics.planning returns the half-hour split only (half-hour bands do
-    # not add up to daily ones), so the daily forecast comes from the same fit's results.
-    contract = resolve_contract(con, None)
-    ctx = planning._fit_week(con, week, interval_minutes=minutes, queues=None,
-                             contract=contract)
+    # daily bands come from the daily model (half-hour bands do not add up to daily ones)
+    daily = planning.week_daily_forecast(con, week, contract=resolve_contract(con, None))
     monday = week_start(week)
-    days = ctx["res"].forecast(ctx["horizon"])
-    days = days[(days.index >= pd.Timestamp(monday))
-                & (days.index <= pd.Timestamp(monday + dt.timedelta(days=6)))]
-    daily = days[["forecast", "lo80", "hi80", "lo95", "hi95"]].rename_axis("date").reset_index()
     hist = series.daily_offered(con).groupby("date")["offered"].sum()
     hist.index = pd.to_datetime(hist.index)
     hist = hist[(hist.index >= pd.Timestamp(monday - dt.timedelta(days=HISTORY_DAYS)))]

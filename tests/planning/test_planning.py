@@ -246,3 +246,12 @@ def test_erlang_c_and_staff_to_bound(con, w48_plan):
     np.testing.assert_allclose(out["calls_staffed"], fc["hi80"])
     m = erlang_c.evaluate(fc["calls"].to_numpy(), fc["aht_s"].to_numpy(), 1800.0, want, 30.0)
     np.testing.assert_allclose(out["service_level"], m["service_level"], rtol=1e-12)
+
+
+def test_week_daily_forecast_is_the_daily_total_of_the_interval_split(con, w43):
+    daily = planning.week_daily_forecast(con, "2026-W43")
+    assert list(daily["date"].dt.date) == [dt.date(2026, 10, 19) + dt.timedelta(days=i) for i in range(7)]
+    per_day = w43.groupby(w43["period_start"].dt.date)["calls"].sum()
+    assert per_day.reindex(daily["date"].dt.date, fill_value=0.0).to_numpy() == pytest.approx(
+        daily["forecast"].to_numpy(), rel=1e-9, abs=1e-9)
+    assert (daily["lo95"] <= daily["lo80"]).all() and (daily["hi80"] <= daily["hi95"]).all()
