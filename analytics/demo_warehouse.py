@@ -31,6 +31,24 @@ def warehouse_has_calls(db_path: str | Path) -> bool:
         return "calls" in tables and con.execute("select count(*) > 0 from calls").fetchall()[0][0]
 
 
+def foreign_files(db_path: str | Path) -> list[str]:
+    """Files loaded into the warehouse that ``copil demo`` did not load, oldest first.
+
+    A demo load is a file with a demo file's name, loaded as that file's kind with the
+    canonical profile (the bank's ``calls.csv.gz``, loaded with its own profile, is not).
+    Empty for a missing file, an empty warehouse or one that only ``copil demo`` loaded.
+    """
+    path = Path(db_path)
+    if not path.exists():
+        return []
+    demo = {(f"{name}.csv.gz" if name == "calls" else f"{name}.csv", kind)
+            for name, kind in DEMO_FILES.items()}
+    with connection(path, read_only=True) as con:
+        runs = con.execute("select file, kind, profile from ingest_runs order by run_id").fetchall()
+    return [f for f, kind, profile in runs
+            if (Path(f).name, kind) not in demo or profile != "canonical"]
+
+
 def build_demo_warehouse(db_path: str | Path, files_dir: str | Path, *, seed: int | None = None,
                          progress: bool = True) -> tuple[dict, list[IngestSummary]]:
     """Generate the demo files into ``files_dir`` (unless present) and load them into ``db_path``.

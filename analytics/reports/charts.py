@@ -58,7 +58,7 @@ def daily_profile(days: list[str], offered, answered, abandoned, wait, lang: str
                              line=dict(color=COLORS["wait"], width=2)), secondary_y=True)
     fig.update_yaxes(title_text=label("calls", lang), secondary_y=False)
     fig.update_yaxes(title_text=label("wait", lang), secondary_y=True, showgrid=False,
-                     rangemode="tozero", tickformat=".0f")
+                     rangemode="tozero", tickmode="auto", nticks=5)
     fig.update_layout(barmode="group")
     return _layout(fig, lang, 300)
 
@@ -74,7 +74,7 @@ def intraday_profile(slots: list[str], offered, answered, abandoned, wait, lang:
                   secondary_y=True)
     fig.update_yaxes(title_text=label("calls", lang), secondary_y=False)
     fig.update_yaxes(title_text=label("wait", lang), secondary_y=True, showgrid=False,
-                     rangemode="tozero", tickformat=".0f")
+                     rangemode="tozero", tickmode="auto", nticks=5)
     fig.update_xaxes(type="category", nticks=12)
     return _layout(fig, lang, 280)
 

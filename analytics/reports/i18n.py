@@ -139,7 +139,7 @@ LABELS: dict[str, dict[str, str]] = {
     "provider_internal": {"fr": "", "en": ""},
     "contract": {"fr": "Contrat", "en": "Contract"},
     "sl_variant": {"fr": "niveau de service", "en": "service level"},
-    "wait": {"fr": "Attente moyenne (s)", "en": "Mean wait (s)"},
+    "wait": {"fr": "Attente moyenne subie (s)", "en": "Mean wait experienced (s)"},
     "calls": {"fr": "Appels", "en": "Calls"},
     "late_callbacks": {"fr": "Rappels en retard", "en": "Late callbacks"},
     "pending": {"fr": "en attente", "en": "pending"},

@@ -94,9 +94,18 @@ def print_week_summary(db: Path) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from analytics.demo_warehouse import build_demo_warehouse, warehouse_has_calls
+    from analytics.demo_warehouse import build_demo_warehouse, foreign_files, warehouse_has_calls
+    from copil.cli import CopilError
 
     db = db_path(args)
+    if args.rebuild or args.seed is not None:
+        foreign = foreign_files(db)
+        if foreign:   # never delete or mix into a warehouse holding someone's own data
+            raise CopilError(f"{db} holds data that copil demo did not load ({foreign[0]}); "
+                             "--rebuild and --seed would replace or mix it: give another --db")
+        if args.seed is not None and not args.rebuild and warehouse_has_calls(db):
+            raise CopilError(f"{db} already has the demo's calls; add --rebuild to replace them "
+                             f"with seed {args.seed} (loading a second seed on top mixes them)")
     if args.rebuild and db.exists():
         db.unlink()
         wal = db.with_name(db.name + ".wal")

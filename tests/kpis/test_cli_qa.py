@@ -245,3 +245,16 @@ def test_targets_for_a_period_the_contract_does_not_set(db_no_operator, capsys):
                          "--format", "csv")
     assert code == 0 and out.startswith("period_start,metric,")
     assert "gaps are listed with --format table or json" in err
+
+
+def test_report_wait_axis_names_the_plotted_measure_and_has_round_ticks():
+    from analytics.reports import charts
+    from analytics.reports.i18n import label, metric_label
+
+    fig = charts.daily_profile(["lun.", "mar."], [1000, 1500], [900, 1400], [100, 100],
+                               [5.4, 13.2], "fr")
+    # the line is wait_all_mean_s (answered + abandoned), not the ASA of the table beside it
+    assert fig.data[-1].name.startswith(metric_label("wait_all_mean_s", "fr"))
+    assert label("wait", "en").startswith(metric_label("wait_all_mean_s", "en"))
+    # ticks of their own: synced to the calls axis they read 0, 6, 11 for 0, 5.5, 11
+    assert fig.layout.yaxis2.tickmode == "auto" and fig.layout.yaxis2.tickformat is None
