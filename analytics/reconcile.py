@@ -88,6 +88,9 @@ def reconcile(con, *, period: str = "day", start=None, end=None, tolerance: floa
         raise ValueError(f"period {period!r} is not supported; use day or week")
     contract = resolve_contract(con, contract)
     tol = contract.reconciliation_tolerance if tolerance is None else float(tolerance)
+    if not 0 <= tol < 1:
+        raise ValueError(f"tolerance {tolerance!r} is not a fraction in [0, 1); write 2 % as "
+                         "0.02")
     tz = contract.timezone or line_timezone(con)
     start, end = to_date(start), to_date(end)
     if start is None or end is None:

@@ -117,6 +117,14 @@ def _read_input(path: str):
                                 "period_start,calls")
     df = pd.read_csv(p)
     df.columns = [str(c).strip().lower() for c in df.columns]
+    if "calls" in df.columns:
+        calls = pd.to_numeric(df["calls"], errors="coerce")
+        bad = calls.isna() & df["calls"].notna()
+        if bad.any():
+            i = int(bad.to_numpy().argmax())
+            raise ValueError(f"{path}: line {i + 2}: calls {df['calls'].iloc[i]!r} is not a "
+                             "number of calls; fix the row or remove it")
+        df["calls"] = calls
     if {"date", "calls"} <= set(df.columns):
         return df[["date", "calls"]], None
     if {"period_start", "calls"} <= set(df.columns):

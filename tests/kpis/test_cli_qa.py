@@ -258,3 +258,11 @@ def test_report_wait_axis_names_the_plotted_measure_and_has_round_ticks():
     assert label("wait", "en").startswith(metric_label("wait_all_mean_s", "en"))
     # ticks of their own: synced to the calls axis they read 0, 6, 11 for 0, 5.5, 11
     assert fig.layout.yaxis2.tickmode == "auto" and fig.layout.yaxis2.tickformat is None
+
+
+def test_reconcile_tolerance_must_be_a_fraction(db_no_operator, capsys):
+    for bad in ("2", "-0.1"):
+        code, _, err = run(capsys, "reconcile", "--db", db_no_operator, "--tolerance", bad)
+        assert code == 2 and "is not a fraction in [0, 1); write 2 % as 0.02" in err
+    code, _, _ = run(capsys, "reconcile", "--db", db_no_operator, "--tolerance", "0.05")
+    assert code == 0
