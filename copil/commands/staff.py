@@ -7,10 +7,12 @@ import argparse
 import json
 import math
 import sys
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from copil.common import add_format_option, db_path, print_frame
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 STAFF_EPILOG = """examples:
   copil staff erlang-c --calls 100 --interval-minutes 30 --aht-s 180 --service-level 0.8 --answer-s 20
@@ -79,6 +81,8 @@ def register(subparsers) -> None:
 
 def staff_table(args) -> pd.DataFrame:
     """One row per staffing level (required for the targets, and/or the given --agents)."""
+    import pandas as pd
+
     from staffing import erlang_a, erlang_c, scheduled_headcount
 
     interval_s = args.interval_minutes * 60.0
@@ -130,6 +134,7 @@ def _clean(value):
 
 
 def run_staff(args) -> int:
+    import pandas as pd
     table = staff_table(args)
     if args.format == "json":
         records = [{k: _clean(v) for k, v in row.items()} for row in table.to_dict("records")]
@@ -236,6 +241,8 @@ def _register_plan(subparsers) -> None:
 def _read_forecast(path: str, tz: str) -> pd.DataFrame:
     from pathlib import Path
 
+    import pandas as pd
+
     if not Path(path).exists():
         raise FileNotFoundError(f"forecast file not found: {path}")
     df = pd.read_csv(path)
@@ -255,6 +262,8 @@ def _week_bounds(week: str, tz: str) -> tuple[pd.Timestamp, pd.Timestamp]:
     import datetime as dt
     import re
 
+    import pandas as pd
+
     m = re.fullmatch(r"(\d{4})-?W(\d{1,2})", week.strip())
     if not m:
         raise ValueError(f"--week must look like 2026-W10, got {week!r}")
@@ -264,6 +273,7 @@ def _week_bounds(week: str, tz: str) -> tuple[pd.Timestamp, pd.Timestamp]:
 
 
 def _uplift(text: str | None):
+    import pandas as pd
     if text is None:
         return None
     if "=" not in text:
@@ -323,6 +333,7 @@ def _forecast_requirements(args) -> dict:
 
 
 def _campaign(text: str | None) -> tuple[str, str, float | None] | None:
+    import pandas as pd
     if text is None:
         return None
     parts = text.split(":")
@@ -418,11 +429,14 @@ def _records(df: pd.DataFrame) -> list:
 
 
 def run_plan(args) -> int:
+    from pathlib import Path
+
+    for target in (args.out, args.chart):
+        if target:  # create output folders before the (slow) planning, not after
+            Path(target).parent.mkdir(parents=True, exist_ok=True)
     plan = plan_week(args)
     summary = dict(plan["summary"], week=plan["week"], model=plan["model"])
     if args.out:
-        from pathlib import Path
-
         out = Path(args.out)
         if out.suffix.lower() == ".json":
             doc = {"summary": summary, "intervals": _records(plan["intervals"]),
@@ -436,8 +450,7 @@ def run_plan(args) -> int:
             plan["shifts"].to_csv(out.with_name(out.stem + "-shifts.csv"), index=False)
             if "what_if" in plan:
                 plan["what_if"].to_csv(out.with_name(out.stem + "-what-if.csv"), index=False)
-    chart = args.chart or (str(__import__("pathlib").Path(args.out).with_suffix(".html"))
-                           if args.out else None)
+    chart = args.chart or (str(Path(args.out).with_suffix(".html")) if args.out else None)
     if chart:
         _coverage_chart(plan, chart)
     if args.format == "json":

@@ -28,7 +28,7 @@ def forecast_csv(tmp_path):
 
 
 def test_plan_writes_intervals_shifts_and_chart(forecast_csv, tmp_path, capsys):
-    out = tmp_path / "plan.json"
+    out = tmp_path / "new-folder" / "plan.json"   # the folder is created
     code = main(["plan", "--forecast", str(forecast_csv), "--week", "2026-W10",
                  "--patience-s", "120", "--pickup-rate", "0.9", "--max-advisors", "10",
                  "--time-limit-s", "5", "--out", str(out), "--uplift", "1.3",
@@ -46,7 +46,7 @@ def test_plan_writes_intervals_shifts_and_chart(forecast_csv, tmp_path, capsys):
     assert doc["shifts"] and {"advisor", "start", "end", "paid_hours"} <= set(doc["shifts"][0])
     assert doc["what_if_summary"]["calls_campaign"] == pytest.approx(calls.sum() * 1.3)
     assert shown["summary"]["plan"] == doc["summary"]["plan"]
-    html = (tmp_path / "plan.html").read_text()
+    html = (tmp_path / "new-folder" / "plan.html").read_text()
     assert "planned advisors" in html and "required advisors" in html
 
 
