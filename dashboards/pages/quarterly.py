@@ -30,8 +30,6 @@ from dashboards.planning_model import missing_modules, quarter_accuracy, quarter
 
 register_page(__name__, path="/quarterly", name="Quarterly", order=2)
 
-UPLIFT_BASELINE_WEEKS = 4   # baseline: same weekdays of the 4 weeks before the campaign
-UPLIFT_TAIL_DAYS = 6        # calls counted until 6 days after the campaign's last day
 
 L = {
     "title": {"fr": "Revue trimestrielle", "en": "Quarterly review"},
@@ -55,10 +53,12 @@ L = {
     "campaigns": {"fr": "Campagnes et surcroît d'appels mesuré",
                   "en": "Campaigns and measured extra calls"},
     "uplift_note": {
-        "fr": "Surcroît = appels présentés du début de la campagne à 6 jours après sa fin, "
-              "moins la moyenne des mêmes jours de semaine sur les 4 semaines précédentes.",
-        "en": "Extra calls = calls offered from the campaign's start to 6 days after its end, "
-              "minus the average of the same weekdays over the 4 previous weeks."},
+        "fr": "Surcroît = appels présentés dans les files de la campagne, de son début à sa fin "
+              "(14 jours si elle n'a pas de fin), moins la moyenne des mêmes jours de semaine "
+              "ouverts sur les 4 semaines précédentes (comme le rapport trimestriel).",
+        "en": "Extra calls = calls offered in the campaign's queues from its start to its end "
+              "(14 days when open-ended), minus the mean of the same open weekdays over the "
+              "4 previous weeks (as in the quarterly report)."},
     "no_campaigns": {"fr": "Aucune campagne ce trimestre.", "en": "No campaign this quarter."},
     "forecast": {"fr": "Précision des prévisions", "en": "Forecast accuracy"},
     "staffing": {"fr": "Effectifs et besoin", "en": "Staffing vs requirement"},
@@ -161,9 +161,10 @@ def read_quarters(con) -> dict:
 
 
 def read_quarter(con, quarter: str, queues: tuple[str, ...] | None) -> dict:
-    """Weekly KPIs of the quarter and of the same quarter a year earlier, daily offered calls
-    around the quarter's campaigns, the campaigns and the contract."""
+    """Weekly KPIs of the quarter and of the same quarter a year earlier, the measured extra
+    calls of the quarter's campaigns (as in the quarterly report) and the contract."""
     from analytics.kpis import kpis, last_complete_week, resolve_contract, week_start
+    from analytics.reports import campaign_uplift as report_uplift
 
     contract = resolve_contract(con, None)
     first, last = quarter_bounds(quarter)
@@ -173,55 +174,30 @@ def read_quarter(con, quarter: str, queues: tuple[str, ...] | None) -> dict:
     last_year = kpis(con, period="week", start=prev_first, end=prev_last, queues=q,
                      contract=contract)
     camps = datahealth.campaigns(con)
-    camps = camps[(pd.to_datetime(camps["start_date"]).dt.date >= first)
-                  & (pd.to_datetime(camps["start_date"]).dt.date <= last)]
-    daily = kpis(con, period="day", start=first - dt.timedelta(weeks=UPLIFT_BASELINE_WEEKS),
-                 end=last + dt.timedelta(days=UPLIFT_TAIL_DAYS + 31), queues=q, contract=contract)
+    uplift = report_uplift(con, first, last, contract=contract)
+    uplift = uplift.merge(camps[["campaign_id", "audience"]].drop_duplicates("campaign_id"),
+                          on="campaign_id", how="left")
     staffed = con.execute("select count(*) from staffing").fetchall()[0][0]
     complete = last_complete_week(con)
     return {"contract": contract, "weekly": weekly, "last_year": last_year,
             "last_complete_monday": week_start(complete) if complete else None,
-            "campaigns": camps.reset_index(drop=True), "daily": daily[["period_start", "offered"]],
+            "uplift": uplift,
             "has_staffing": bool(staffed)}
 
 
-def campaign_uplift(campaigns: pd.DataFrame, daily: pd.DataFrame) -> pd.DataFrame:
-    """Offered calls in each campaign's window against a same-weekday baseline.
-
-    Window: ``start_date`` to ``end_date`` + 6 days. Baseline for each day of the window: the
-    mean offered calls on the same weekday in the 4 weeks before ``start_date``. Days of the
-    window after the last day with data are left out of both sums.
-    """
-    offered = pd.Series(daily["offered"].to_numpy(dtype=float),
-                        index=pd.to_datetime(daily["period_start"]))
-    last_day = offered[offered > 0].index.max() if (offered > 0).any() else None
+def campaign_rows(uplift: pd.DataFrame) -> pd.DataFrame:
+    """The quarterly report's measured extra calls (:func:`analytics.reports.campaign_uplift`,
+    one method for report and page) with the relative uplift and calls per 1,000 people."""
     rows = []
-    for c in campaigns.itertuples():
-        start = pd.Timestamp(c.start_date)
-        end = pd.Timestamp(c.end_date if pd.notna(c.end_date) else c.start_date)
-        window = pd.date_range(start, end + pd.Timedelta(days=UPLIFT_TAIL_DAYS), freq="D")
-        if last_day is not None:
-            window = window[window <= last_day]
-        actual = baseline = 0.0
-        for day in window:
-            # the same weekday in the 4 weeks before the campaign started
-            k_min = (day - start).days // 7 + 1
-            prior = [day - pd.Timedelta(weeks=k_min + i) for i in range(UPLIFT_BASELINE_WEEKS)]
-            values = offered.reindex(prior)
-            if values.isna().any() or day not in offered.index:
-                continue
-            actual += offered[day]
-            baseline += float(values.mean())
-        extra = actual - baseline if len(window) else None
+    for c in uplift.itertuples():
+        extra, base = c.extra_calls, c.baseline
+        audience = None if pd.isna(c.audience) else int(c.audience)
         rows.append({
             "name": c.name or c.campaign_id, "channel": c.channel,
-            "start_date": start.date(), "end_date": end.date(),
-            "audience": None if pd.isna(c.audience) else int(c.audience),
-            "offered": int(actual), "baseline": baseline, "extra_calls": extra,
-            "uplift": extra / baseline if baseline else None,
-            "calls_per_1000": (extra / c.audience * 1000
-                               if extra is not None and pd.notna(c.audience) and c.audience
-                               else None),
+            "start_date": c.start_date, "end_date": c.end_date, "audience": audience,
+            "offered": int(c.observed), "baseline": base, "extra_calls": extra,
+            "uplift": extra / base if base else None,
+            "calls_per_1000": extra / audience * 1000 if audience else None,
         })
     return pd.DataFrame(rows, columns=["name", "channel", "start_date", "end_date", "audience",
                                        "offered", "baseline", "extra_calls", "uplift",
@@ -374,7 +350,7 @@ def update_quarter(quarter, queues):
                          queues=q)
     grid = compliance_grid(compliance(complete_weeks(weekly, bundle["last_complete_monday"]),
                                       contract), lang)
-    uplift = campaign_uplift(bundle["campaigns"], bundle["daily"])
+    uplift = campaign_rows(bundle["uplift"])
     if uplift.empty:
         camps = message(lbl("no_campaigns", lang), id="quarterly-campaigns-none")
     else:

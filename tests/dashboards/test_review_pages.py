@@ -190,24 +190,36 @@ def test_quarterly_campaign_uplift(app):
     assert "Mailing rentr" in text
 
 
-def test_campaign_uplift_by_hand():
-    """Window 7-17 Sept (campaign 7-11 + 6 days); baseline = same weekdays of the 4 weeks before.
-    Offered: 100 a day before the campaign, 150 during the window -> 11 days x 50 extra calls."""
-    from dashboards.pages.quarterly import campaign_uplift
+def test_campaign_rows_by_hand():
+    """The page adds the relative uplift and calls per 1,000 people to the report's figures:
+    750 offered against a baseline of 500 -> 250 extra calls, +50 %, 5 per 1,000 of 50,000."""
+    from dashboards.pages.quarterly import campaign_rows
 
-    days = pd.date_range("2026-08-01", "2026-09-30", freq="D")
-    offered = [150 if dt.date(2026, 9, 7) <= d.date() <= dt.date(2026, 9, 17) else 100
-               for d in days]
-    daily = pd.DataFrame({"period_start": days.date, "offered": offered})
-    campaigns = pd.DataFrame({"campaign_id": ["c1"], "name": ["Mailing"], "channel": ["mailing"],
-                              "start_date": [dt.date(2026, 9, 7)], "end_date": [dt.date(2026, 9, 11)],
-                              "audience": [50000], "queues": [None], "source": ["client"]})
-    row = campaign_uplift(campaigns, daily).iloc[0]
-    assert row["offered"] == 11 * 150
-    assert row["baseline"] == pytest.approx(11 * 100)
-    assert row["extra_calls"] == pytest.approx(550)
+    uplift = pd.DataFrame({"campaign_id": ["c1"], "name": ["Mailing"], "channel": ["mailing"],
+                           "start_date": [dt.date(2026, 9, 7)], "end_date": [dt.date(2026, 9, 11)],
+                           "queues": [None], "observed": [750], "baseline": [500.0],
+                           "extra_calls": [250.0], "audience": [50000]})
+    row = campaign_rows(uplift).iloc[0]
+    assert (row["name"], row["offered"], row["extra_calls"]) == ("Mailing", 750, 250.0)
     assert row["uplift"] == pytest.approx(0.5)
-    assert row["calls_per_1000"] == pytest.approx(11.0)
+    assert row["calls_per_1000"] == pytest.approx(5.0)
+
+
+@needs_kpis
+def test_quarterly_page_and_report_measure_campaigns_the_same_way(warehouse):
+    """One truth: the page's extra calls are the quarterly report's, campaign by campaign."""
+    from analytics.reports import campaign_uplift
+    from analytics.warehouse import connect
+    from dashboards.pages.quarterly import read_quarter
+
+    con = connect(warehouse[0], read_only=True)
+    try:
+        page = read_quarter(con, "2026-Q3", None)["uplift"]
+        report = campaign_uplift(con, dt.date(2026, 7, 1), dt.date(2026, 9, 30))
+    finally:
+        con.close()
+    assert len(report) > 0
+    assert page["extra_calls"].tolist() == pytest.approx(report["extra_calls"].tolist())
 
 
 def test_compliance_grid_statuses():
