@@ -217,12 +217,14 @@ def read_history(con) -> dict:
     for :func:`quarter_accuracy`; ``daily`` is None without calls."""
     from analytics import datahealth
     from analytics.kpis import data_range, kpis, resolve_contract
+    from analytics.warehouse import line_timezone
 
     if data_range(con) is None:
         return {"daily": None}
     contract = resolve_contract(con, None)
     daily = kpis(con, period="day", contract=contract)[["period_start", "offered"]]
-    return {"daily": daily, "campaigns": datahealth.campaigns(con)}
+    return {"daily": daily, "campaigns": datahealth.campaigns(con),
+            "timezone": contract.timezone or line_timezone(con)}
 
 
 def quarter_accuracy(wh, first: dt.date, last: dt.date) -> dict | None:
@@ -242,21 +244,30 @@ def quarter_accuracy(wh, first: dt.date, last: dt.date) -> dict | None:
     actual = y[(y.index >= pd.Timestamp(first)) & (y.index <= pd.Timestamp(last))]
     if len(train) < 8 * 7 or actual.sum() == 0:
         return None
-    return wh.derive(_accuracy, train, actual, history["campaigns"], key=(first, last))
+    return wh.derive(_accuracy, train, actual, history["campaigns"], history["timezone"],
+                     key=(first, last))
 
 
-def _accuracy(train: pd.Series, actual: pd.Series, campaigns: pd.DataFrame) -> dict:
+#: public-holiday calendar per line time zone (as the quarterly report and copil forecast)
+_HOLIDAYS = {"Europe/Paris": "FR", "Asia/Jerusalem": "IL"}
+
+
+def _accuracy(train: pd.Series, actual: pd.Series, campaigns: pd.DataFrame, tz: str) -> dict:
     import warnings
 
     import forecasting as fc
 
+    holidays = _HOLIDAYS.get(tz)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", fc.ShortHistoryWarning)
         model = fc.DailyVolumeModel(train, campaigns=campaigns if len(campaigns) else None,
-                                    holidays="FR")
+                                    holidays=holidays,
+                                    school_zones=("A", "B", "C") if holidays == "FR" else None)
         forecast = model.fit().forecast(len(actual) + (actual.index[0] - train.index[-1]).days - 1)
     forecast = forecast.reindex(actual.index)
-    open_days = forecast["forecast"] > 0
+    # a day expected open without a single call is a missing export, not a forecast error
+    # (left out, as in the quarterly report)
+    open_days = (forecast["forecast"] > 0) & (actual > 0)
     a, f = actual[open_days].to_numpy(), forecast.loc[open_days, "forecast"].to_numpy()
     scale = fc.seasonal_naive_mae(train)
     return {"days": int(open_days.sum()), "wape": fc.wape(a, f),
