@@ -504,17 +504,13 @@ def ingest_file(con: duckdb.DuckDBPyConnection, kind: str, path: str | Path, *,
 
 
 def _drop_temps(con: duckdb.DuckDBPyConnection) -> None:
+    """Drop the temp tables of one load (the staged rows hold normalised caller numbers)."""
     for name in ("copil_stage", "copil_good", "copil_cmp", "copil_keys", "copil_fold",
-                 "copil_raw", "copil_rejects", "copil_src_t", "copil_reject_errors",
-                 "copil_reject_scans"):
+                 "copil_rejects", "copil_src_t", "copil_reject_errors", "copil_reject_scans"):
         try:
             con.execute(f"drop table if exists temp.{name}")
         except duckdb.Error:
             pass
-    try:
-        con.execute("drop view if exists temp.copil_src")
-    except duckdb.Error:
-        pass
 
 
 def _load(con, spec: Kind, prof: Profile, source_file: Source, summary: IngestSummary,
