@@ -11,6 +11,7 @@ zone in ``settings.timezone`` (see :func:`store_contract`).
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -90,6 +91,16 @@ class Contract:
     reconciliation_tolerance: float = 0.02
     targets: tuple[Target, ...] = field(default_factory=tuple)
     language: str = "fr"
+    #: the line's calendar (see analytics.line_calendar): public holidays (country code of
+    #: the ``holidays`` package, '' = from the time zone, 'none' = no holiday calendar)
+    holidays: str = ""
+    holiday_subdivision: str | None = None
+    closed_on_holidays: bool = True
+    school_zones: tuple[str, ...] = ()
+    closures: tuple[dt.date, ...] = ()
+    openings: tuple[dt.date, ...] = ()
+    week_start: str | None = None         # mon..sun; None = the day after the weekend
+    opening_hours_given: bool = True      # False: hours absent, learned from the call log
 
     def metrics(self) -> tuple[str, ...]:
         """Every metric name a KPI row carries under this contract."""
@@ -207,8 +218,54 @@ def _target(source: str, i: int, raw, thresholds: tuple[int, ...]) -> Target:
 _KEYS = {
     "line_name", "timezone", "opening_hours", "service_level", "service_level_variant",
     "service_level_thresholds", "short_abandon_s", "callback_deadline_h",
-    "reconciliation_tolerance", "targets", "language",
+    "reconciliation_tolerance", "targets", "language", "holidays", "holiday_subdivision",
+    "closed_on_holidays", "school_zones", "closures", "openings", "week_start",
 }
+
+
+def _dates(source: str, key: str, raw) -> tuple[dt.date, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        raw = [raw]
+    out = []
+    for v in raw:
+        try:
+            out.append(v if isinstance(v, dt.date) else dt.date.fromisoformat(str(v)))
+        except ValueError:
+            raise _fail(source, key, f"has {v!r}", "list dates as YYYY-MM-DD") from None
+    return tuple(sorted(set(out)))
+
+
+def _calendar_keys(source: str, raw: dict) -> dict:
+    """The contract's calendar keys, validated (see analytics.line_calendar)."""
+    hol = raw.get("holidays", "")
+    hol = "" if hol is None else str(hol).strip()
+    if hol and hol.lower() != "none":
+        import holidays as _holidays
+        if hol.upper() not in _holidays.list_supported_countries():
+            raise _fail(source, "holidays", f"is {hol!r}",
+                        "give a country code of the 'holidays' package (e.g. FR, IL, BE) or none")
+        hol = hol.upper()
+    zones = raw.get("school_zones") or []
+    zones = zones if isinstance(zones, list) else [zones]
+    zones = tuple(str(z).upper().replace("ZONE", "").strip() for z in zones)
+    if any(z not in ("A", "B", "C") for z in zones):
+        raise _fail(source, "school_zones", f"is {raw.get('school_zones')!r}",
+                    "list French school zones among A, B, C (e.g. [A, B, C])")
+    ws = raw.get("week_start")
+    if ws is not None and str(ws).lower()[:3] not in DAYS:
+        raise _fail(source, "week_start", f"is {ws!r}", "use mon, tue, wed, thu, fri, sat or sun")
+    coh = raw.get("closed_on_holidays", True)
+    if not isinstance(coh, bool):
+        raise _fail(source, "closed_on_holidays", f"is {coh!r}", "write true or false")
+    sub = raw.get("holiday_subdivision")
+    return dict(holidays=hol, holiday_subdivision=None if sub is None else str(sub),
+                closed_on_holidays=coh, school_zones=zones,
+                closures=_dates(source, "closures", raw.get("closures")),
+                openings=_dates(source, "openings", raw.get("openings")),
+                week_start=None if ws is None else str(ws).lower()[:3],
+                opening_hours_given=raw.get("opening_hours") is not None)
 
 
 def contract_from_mapping(raw: dict, source: str = "<contract>") -> Contract:
@@ -267,6 +324,7 @@ def contract_from_mapping(raw: dict, source: str = "<contract>") -> Contract:
                                          raw.get("reconciliation_tolerance", 0.02), low=0, high=1),
         targets=tuple(_target(source, i, t, thresholds) for i, t in enumerate(targets_raw)),
         language=language,
+        **_calendar_keys(source, raw),
     )
 
 

@@ -12,6 +12,7 @@ import datetime as dt
 import pandas as pd
 
 from analytics.contract import Contract, default_contract, warehouse_contract
+from analytics.periods import to_date, week_days, week_label
 from analytics.warehouse import line_timezone, sql_text
 
 __all__ = ["kpis", "data_range", "last_complete_week", "data_as_of", "resolve_contract",
@@ -38,31 +39,14 @@ def KPI_COLUMNS(thresholds: tuple[int, ...] = (20, 30, 60)) -> list[str]:  # noq
     ]
 
 
-def to_date(value) -> dt.date | None:
-    """A ``date`` from a date, datetime or ISO string (``YYYY-MM-DD``); None stays None."""
-    if value is None or isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return value
-    if isinstance(value, dt.datetime):
-        return value.date()
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        raise ValueError(f"date {value!r} is not a date; write it as YYYY-MM-DD") from None
-
-
 def iso_week(day: dt.date) -> str:
-    """ISO week label of a date, e.g. ``2026-W08``."""
-    year, week, _ = day.isocalendar()
-    return f"{year}-W{week:02d}"
+    """ISO week label of a date, e.g. ``2026-W08`` (see :mod:`analytics.periods`)."""
+    return week_label(day, 0)
 
 
 def week_start(week: str) -> dt.date:
-    """Monday of an ISO week given as ``YYYY-Www``."""
-    try:
-        year, w = str(week).upper().split("-W")
-        return dt.date.fromisocalendar(int(year), int(w), 1)
-    except ValueError:
-        raise ValueError(f"week {week!r} is not an ISO week; write it as YYYY-Www, e.g. 2026-W08") from None
+    """Monday of an ISO week given as ``YYYY-Www`` (see :mod:`analytics.periods`)."""
+    return week_days(week, 0)[0]
 
 
 def _trunc(day: dt.date, grain: str) -> dt.date:

@@ -12,7 +12,7 @@ from forecasting.backtest import (
     summarize,
 )
 from forecasting.baselines import ets, seasonal_naive
-from forecasting.calendar import calendar_frame, holiday_dates, learn_weekly_pattern
+from forecasting.calendar import LineCalendar, calendar_frame, holiday_dates, learn_weekly_pattern
 from forecasting.campaigns import adstock, normalize_campaigns
 from forecasting.daily import (
     DailyVolumeModel,
@@ -28,6 +28,7 @@ __all__ = [
     "MODELS",
     "DailyVolumeModel",
     "DailyVolumeResults",
+    "LineCalendar",
     "ShortHistoryWarning",
     "adstock",
     "as_daily_series",

@@ -30,6 +30,7 @@ from forecasting._blas import single_blas_thread
 from forecasting.baselines import BAND_COLUMNS, Z80, Z95, future_dates, seasonal_naive
 from forecasting.calendar import (
     HolidaySpec,
+    LineCalendar,
     calendar_frame,
     default_closed_on_holidays,
     holiday_dates,
@@ -166,6 +167,10 @@ class DailyVolumeModel:
     min_weeks : int
         Below this many weeks of history a seasonal-naive forecast is used (with a
         :class:`ShortHistoryWarning`).
+    calendar : LineCalendar, optional
+        The line's calendar (:class:`forecasting.calendar.LineCalendar`); when given it sets
+        ``holidays``, ``school_zones``, ``closed_weekdays``, ``weekend``,
+        ``closed_on_holidays`` and ``closed_dates``, which must then be left at their defaults.
     """
 
     def __init__(self, calls, *, campaigns: pd.DataFrame | None = None,
@@ -177,7 +182,14 @@ class DailyVolumeModel:
                  yearly_order: int | None = None, yearly: str = "month",
                  arma_order: tuple[int, int] = (1, 1),
                  half_lives: dict[str, float] | None = None,
-                 delays: dict[str, int] | None = None, min_weeks: int = 8) -> None:
+                 delays: dict[str, int] | None = None, min_weeks: int = 8,
+                 calendar: LineCalendar | None = None) -> None:
+        if calendar is not None:
+            kw = calendar.model_kwargs()
+            holidays, school_zones = kw["holidays"], kw["school_zones"]
+            closed_weekdays, weekend = kw["closed_weekdays"], kw["weekend"]
+            closed_on_holidays, closed_dates = kw["closed_on_holidays"], kw["closed_dates"]
+        self.calendar = calendar
         self.calls = as_daily_series(calls)
         if (self.calls.dropna() < 0).any():
             raise ValueError("calls: counts must be >= 0")

@@ -1,0 +1,27 @@
+-- Days with at least one call reaching the queue per local weekday and wall-clock slot, for learning the
+-- line's opening hours. One row per (weekday, slot) with calls.
+-- Parameters (bound): $tz  the line's IANA time zone;  $minutes  slot length (minutes)
+with
+
+source_calls as (
+    select timezone($tz, arrived_at) as local_ts             -- UTC instant -> local wall clock
+    from calls
+    where outcome <> 'ivr'                                  -- calls that reached the queue
+),
+
+slotted as (
+    select
+        cast(local_ts as date)                                         as day,
+        isodow(local_ts) - 1                                           as weekday,  -- Monday = 0
+        (hour(local_ts) * 60 + minute(local_ts)) // $minutes * $minutes as slot     -- minutes
+    from source_calls
+),
+
+final as (
+    select weekday, slot, count(distinct day) as days
+    from slotted
+    group by weekday, slot
+)
+
+select * from final
+order by weekday, slot
