@@ -14,8 +14,8 @@ import pytest
 from dashboards_testkit import build_warehouse, login, make_calls, post_callback
 
 from analytics import planning
+from analytics.i18n import fmt_number
 from analytics.warehouse import connect
-from dashboards.i18n import fmt_number
 from dashboards.planning_model import missing_modules, parse_what_if
 
 PLAN_OUT = [("planning-content", "children")]
