@@ -287,7 +287,7 @@ def kpi_cards(bundle: dict, week: str, lang: str) -> list:
         ], className=f"card {status}", id=f"weekly-card-{card.name}"))
     offered = int(this["offered"]) if this is not None else 0
     cards.insert(0, html.Div([
-        html.Div(label("offered", lang, short=True), className="card-title"),
+        html.Div(label("offered", lang), className="card-title"),
         html.Div(format_metric("offered", offered, lang), className="card-value"),
         html.Div(lbl("calls", lang), className="card-target"),
         html.Div(f"{_delta_count(this, prev, lang)} {lbl('vs_prev', lang)}", className="card-delta"),
