@@ -11,7 +11,8 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import Input, Output, State, callback, dcc, html, register_page
 
-from analytics.i18n import fmt_number, fmt_rate, t
+from analytics.i18n import MISSING, fmt_number, fmt_rate, fmt_seconds, t
+from analytics.metrics import format_metric, label
 from dashboards import data
 from dashboards.charts import day_labels
 from dashboards.components import current_lang, message, page_refusal, style_figure
@@ -210,15 +211,17 @@ def _model_name(model: str) -> str:
 
 def targets_text(targets: dict, lang: str) -> str:
     """The staffing targets of :func:`analytics.planning.staffing_targets` in words."""
-    parts = [f"{fmt_rate(sl, lang)} {'en' if lang != 'en' else 'within'} {fmt_number(s, lang)} s"
+    parts = [f"{fmt_rate(sl, lang)} {'en' if lang != 'en' else 'within'} {fmt_seconds(s, lang)}"
              for s, sl in targets["service_levels"]]
     if targets["asa_s"] is not None:
-        parts.append(f"ASA ≤ {fmt_number(targets['asa_s'], lang)} s")
+        parts.append(f"{label('asa_s', lang, short=True)} ≤ "
+                     f"{format_metric('asa_s', targets['asa_s'], lang)}")
     if targets["pickup_rate"] is not None:
         word = "décroché" if lang != "en" else "pickup"
-        parts.append(f"{word} ≥ {fmt_rate(targets['pickup_rate'], lang)}")
+        parts.append(f"{word} ≥ {format_metric('pickup_rate', targets['pickup_rate'], lang)}")
     if not parts:  # analytics.planning's default without any usable target
-        parts.append(f"{fmt_rate(0.8, lang)} {'en' if lang != 'en' else 'within'} 20 s")
+        parts.append(f"{fmt_rate(0.8, lang)} {'en' if lang != 'en' else 'within'} "
+                     f"{fmt_seconds(20, lang)}")
     return ", ".join(parts)
 
 
@@ -229,8 +232,8 @@ def basis_text(result: dict, lang: str) -> str:
     def mean(col: str) -> str:
         v = iv[col].to_numpy(float)
         if w.sum() <= 0 or not pd.notna(v).all():
-            return "–"
-        return f"{fmt_number(float((v * w).sum() / w.sum()), lang)} s"
+            return MISSING
+        return fmt_seconds(float((v * w).sum() / w.sum()), lang)
 
     text = lbl("basis", lang).format(targets=targets_text(result["targets"], lang),
                                      aht=mean("aht_s"), pat=mean("patience_s"))
@@ -241,16 +244,11 @@ def basis_text(result: dict, lang: str) -> str:
     return text
 
 
-def _signed(value: float, lang: str) -> str:
-    text = fmt_number(value, lang)
-    return text if text.startswith(("-", "−")) else f"+{text}"
-
-
 def what_if_text(result: dict, what_if, scenario: dict, lang: str) -> str:
     s = scenario["summary"]
     return lbl("whatif_result", lang).format(
         channel=what_if[0], date=day_labels([pd.Timestamp(what_if[1]).date()], lang)[0],
-        week=result["week"], extra=_signed(s["campaign_extra_calls"], lang),
+        week=result["week"], extra=fmt_number(s["campaign_extra_calls"], lang, signed=True),
         calls=fmt_number(s["calls"], lang), calls_campaign=fmt_number(s["calls_campaign"], lang),
         hours=fmt_number(s["extra_advisor_hours"], lang, 1),
         peak=fmt_number(float(s["peak_extra_agents"]), lang),
