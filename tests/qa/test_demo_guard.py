@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import gzip
 
-from analytics.demo_warehouse import foreign_files
 from analytics.ingest import ingest_file
 from analytics.warehouse import connect
 from copil.cli import main
+from demo.warehouse import foreign_files
 
 CSV = ("call_id,queue,arrived_at,outcome,wait_s,talk_s\n"
        "1,Q1,2026-03-02T09:00:00+01:00,answered,5,60\n")
