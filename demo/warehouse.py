@@ -87,19 +87,21 @@ def plan_demo_build(db_path: str | Path, *, seed: int | None = None,
     """Decide whether to build the demo warehouse, refusing what would lose or mix data.
 
     Builds when asked to (``rebuild`` or a ``seed``) or when the warehouse has no calls.
-    Raises ``ValueError`` when ``rebuild`` or ``seed`` would delete or mix into a warehouse
-    holding files ``copil demo`` did not load, or when a ``seed`` would load a second seed
-    on top of the demo's calls without ``rebuild``.
+    Raises ``ValueError`` when the warehouse holds files ``copil demo`` did not load
+    (``rebuild`` or ``seed`` would delete or mix them, and the demo's accounts with known
+    passwords do not belong beside real data), or when a ``seed`` would load a second
+    seed on top of the demo's calls without ``rebuild``.
     """
     db = Path(db_path)
-    if rebuild or seed is not None:
-        foreign = foreign_files(db)
-        if foreign:   # never delete or mix into a warehouse holding someone's own data
-            raise ValueError(f"{db} holds data that copil demo did not load ({foreign[0]}); "
-                             "--rebuild and --seed would replace or mix it: give another --db")
-        if seed is not None and not rebuild and warehouse_has_calls(db):
-            raise ValueError(f"{db} already has the demo's calls; add --rebuild to replace them "
-                             f"with seed {seed} (loading a second seed on top mixes them)")
+    foreign = foreign_files(db)
+    if foreign:
+        raise ValueError(f"{db} holds data that copil demo did not load ({foreign[0]}); "
+                         "copil demo only builds and serves its own warehouse (--rebuild and "
+                         "--seed would replace or mix that data, and the demo accounts have "
+                         f"known passwords): give another --db, or use 'copil serve --db {db}'")
+    if seed is not None and not rebuild and warehouse_has_calls(db):
+        raise ValueError(f"{db} already has the demo's calls; add --rebuild to replace them "
+                         f"with seed {seed} (loading a second seed on top mixes them)")
     return DemoBuildPlan(build=rebuild or seed is not None or not warehouse_has_calls(db),
                          replace=rebuild)
 

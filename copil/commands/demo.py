@@ -12,9 +12,10 @@ EPILOG = """What it does:
      data/generated/demo/ (unless present), and loads it into the warehouse
      (unless the warehouse already has calls), with the demo line's contract;
   2. prints the last complete week's shared indicators against the contract's targets;
-  3. serves the dashboard on http://127.0.0.1:8050 and prints the demo accounts,
-     which live in the demo warehouse's own users file (data/demo.users.json beside
-     data/demo.duckdb), never in the users file of copil serve.
+  3. creates the demo accounts (one per role) in the demo warehouse's own users file,
+     data/demo.users.json beside data/demo.duckdb (never in the users file copil serve
+     uses by default; an existing account is never changed), and prints them;
+  4. serves the dashboard on http://127.0.0.1:8050 with those accounts.
 
 examples:
   copil demo                      build data/demo.duckdb and serve the dashboard
@@ -32,7 +33,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--seed", type=int, metavar="N", help="regenerate with this random seed")
     p.add_argument("--rebuild", action="store_true",
                    help="delete the warehouse and load it again")
-    p.add_argument("--no-serve", action="store_true", help="do not start the dashboard")
+    p.add_argument("--no-serve", action="store_true",
+                   help="do not start the dashboard (the demo accounts are still created)")
     p.add_argument("--host", default="127.0.0.1", help="dashboard address (default: 127.0.0.1)")
     p.add_argument("--port", type=int, default=8050, help="dashboard port (default: 8050)")
     p.set_defaults(func=run)
@@ -103,17 +105,19 @@ def run(args: argparse.Namespace) -> int:
     else:
         print(f"Using the demo warehouse {db} (copil demo --rebuild builds it again).")
     print_week_summary(db)
-    if args.no_serve:
-        return 0
-    from dashboards.app import serve
     from dashboards.auth import ensure_demo_users
 
     users = demo_users_path(db)
     accounts = ensure_demo_users(users)
-    print(f"\nDashboard: http://{args.host}:{args.port}/  (Ctrl-C to stop)")
-    print(f"Demo accounts (user / password / role), kept in {users}:")
+    print(f"\nDemo accounts (user / password / role), kept in {users}:")
     for name, role, password in accounts:
         shown = password if password is not None else "(yours, unchanged)"
         print(f"  {name:<10} {shown:<18} {role}")
+    if args.no_serve:
+        print(f"Serve later with: copil serve --db {db} --users {users}")
+        return 0
+    from dashboards.app import serve
+
+    print(f"\nDashboard: http://{args.host}:{args.port}/  (Ctrl-C to stop)")
     serve(db, host=args.host, port=args.port, users_path=users)
     return 0
