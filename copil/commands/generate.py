@@ -10,7 +10,9 @@ EPILOG = """example:
 
 Writes calls.csv.gz, operator_counts.csv, callbacks.csv, campaigns.csv, staffing.csv and
 truth.json (the model the data were drawn from) into --out, then prints a summary.
-Two years take a few seconds; the same seed and config give identical files."""
+Two years take a few seconds; the same seed and config give identical files.
+The parameters ship with copil (demo/demo.yaml): `copil generate --print-config > my.yaml`,
+edit, then `copil generate --config my.yaml` (keys you leave out keep their defaults)."""
 
 
 def register(subparsers) -> None:
@@ -24,7 +26,10 @@ def register(subparsers) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("--config", metavar="PATH", type=Path, default=None,
-                   help="generator configuration YAML (default: data/demo.yaml)")
+                   help="generator configuration YAML, merged over the defaults "
+                   "(default: the shipped demo/demo.yaml, see --print-config)")
+    p.add_argument("--print-config", action="store_true",
+                   help="print the default configuration (YAML) and exit")
     p.add_argument("--out", metavar="DIR", type=Path, default=Path("artifacts") / "demo",
                    help="output directory (default: artifacts/demo)")
     p.add_argument("--seed", metavar="N", type=int, default=None,
@@ -39,12 +44,14 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from analytics.demo import generate
     from analytics.i18n import fmt_int
     from analytics.metrics import format_metric
+    from demo import generate
+    from demo.config import default_config_text
 
-    if args.seed is not None and args.seed < 0:
-        raise ValueError("--seed must be a non-negative integer")
+    if args.print_config:
+        print(default_config_text(), end="")
+        return 0
     result = generate(args.config, args.out, seed=args.seed, start=args.start, end=args.end,
                       progress=not args.quiet)
     s = result["summary"]

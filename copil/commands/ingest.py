@@ -60,7 +60,8 @@ def _fmt(n: int) -> str:
     return fmt_int(n, "en")
 
 
-def print_summary(s: IngestSummary, out=sys.stdout) -> None:
+def print_summary(s: IngestSummary, out=None) -> None:
+    out = out or sys.stdout   # looked up at call time: sys.stdout may be replaced after import
     if s.skipped:
         print(f"{s.file}: already loaded in run {s.previous_run} (same content); nothing to do. "
               "Use --force to process it again.", file=out)
