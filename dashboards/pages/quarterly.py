@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import Input, Output, callback, dcc, html, no_update, register_page
 
-from analytics import datahealth
+from analytics import series
 from dashboards import data
 from dashboards.charts import empty_figure, trend_figure, trim_empty_weeks
 from dashboards.components import current_lang, message, page_refusal, style_figure, table
@@ -147,7 +147,7 @@ def read_quarters(con) -> dict:
     from analytics.kpis import data_range, last_complete_week, week_start
 
     rng = data_range(con)
-    queues = datahealth.queues(con)["queue"].tolist()
+    queues = series.queues(con)
     if rng is None:
         return {"quarters": [], "default": None, "queues": queues}
     first, last = rng
@@ -173,7 +173,7 @@ def read_quarter(con, quarter: str, queues: tuple[str, ...] | None) -> dict:
     prev_first, prev_last = quarter_bounds(f"{int(quarter[:4]) - 1}{quarter[4:]}")
     last_year = kpis(con, period="week", start=prev_first, end=prev_last, queues=q,
                      contract=contract)
-    camps = datahealth.campaigns(con)
+    camps = series.campaigns(con)
     uplift = report_uplift(con, first, last, contract=contract)
     uplift = uplift.merge(camps[["campaign_id", "audience"]].drop_duplicates("campaign_id"),
                           on="campaign_id", how="left")
