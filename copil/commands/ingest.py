@@ -59,7 +59,8 @@ def _fmt(n: int) -> str:
     return f"{n:,}".replace(",", " ")
 
 
-def print_summary(s: IngestSummary, out=sys.stdout) -> None:
+def print_summary(s: IngestSummary, out=None) -> None:
+    out = out or sys.stdout       # looked up at call time (a default would pin the import's)
     if s.skipped:
         print(f"{s.file}: already loaded in run {s.previous_run} (same content); nothing to do. "
               "Use --force to process it again.", file=out)
