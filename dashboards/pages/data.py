@@ -13,10 +13,10 @@ from analytics.health import (
     row_counts,
     today_local,
 )
+from analytics.i18n import t
 from analytics.warehouse import line_timezone
 from dashboards import data
 from dashboards.components import current_lang, message, page_refusal, table
-from dashboards.i18n import t
 
 register_page(__name__, path="/data", name="Data", order=4)
 
