@@ -215,7 +215,7 @@ def quarter_staffing(wh, first: dt.date, last: dt.date) -> pd.DataFrame | None:
 def read_history(con) -> dict:
     """Calls offered per local day (``period_start, offered``) and the campaign calendar,
     for :func:`quarter_accuracy`; ``daily`` is None without calls."""
-    from analytics import datahealth
+    from analytics import series
     from analytics.kpis import data_range, kpis, resolve_contract
     from analytics.warehouse import line_timezone
 
@@ -223,7 +223,7 @@ def read_history(con) -> dict:
         return {"daily": None}
     contract = resolve_contract(con, None)
     daily = kpis(con, period="day", contract=contract)[["period_start", "offered"]]
-    return {"daily": daily, "campaigns": datahealth.campaigns(con),
+    return {"daily": daily, "campaigns": series.campaigns(con),
             "timezone": contract.timezone or line_timezone(con)}
 
 

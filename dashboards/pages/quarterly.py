@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import Input, Output, callback, dcc, html, no_update, register_page
 
-from analytics import datahealth
+from analytics import series
 from analytics.i18n import fmt_number, fmt_rate, t
 from analytics.metrics import format_metric, label, metric, target_status
 from analytics.targets import service_level_threshold
@@ -120,7 +120,7 @@ def read_quarters(con) -> dict:
     from analytics.kpis import data_range, last_complete_week, week_start
 
     rng = data_range(con)
-    queues = datahealth.queues(con)["queue"].tolist()
+    queues = series.queues(con)
     if rng is None:
         return {"quarters": [], "default": None, "queues": queues}
     first, last = rng
@@ -146,7 +146,7 @@ def read_quarter(con, quarter: str, queues: tuple[str, ...] | None) -> dict:
     prev_first, prev_last = quarter_bounds(f"{int(quarter[:4]) - 1}{quarter[4:]}")
     last_year = kpis(con, period="week", start=prev_first, end=prev_last, queues=q,
                      contract=contract)
-    camps = datahealth.campaigns(con)
+    camps = series.campaigns(con)
     uplift = report_uplift(con, first, last, contract=contract)
     uplift = uplift.merge(camps[["campaign_id", "audience"]].drop_duplicates("campaign_id"),
                           on="campaign_id", how="left")

@@ -11,7 +11,7 @@ from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update,
 from dash.exceptions import PreventUpdate
 from flask_login import current_user
 
-from analytics import datahealth
+from analytics import series
 from analytics.i18n import MISSING, t
 from analytics.metrics import Metric, format_metric, label, metric, target_status
 from analytics.targets import line_target, service_level_threshold
@@ -86,7 +86,7 @@ def read_weeks(con) -> dict:
     from analytics.kpis import data_range, iso_week, last_complete_week
 
     rng = data_range(con)
-    queues = datahealth.queues(con)["queue"].tolist()
+    queues = series.queues(con)
     if rng is None:
         return {"weeks": [], "default": None, "queues": queues}
     first, last = rng
