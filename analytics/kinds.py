@@ -22,7 +22,8 @@ class Column:
     """One canonical column.
 
     ``type`` is one of ``text``, ``timestamp`` (instant; naive text is local time),
-    ``date``, ``seconds`` (number or H:MM:SS), ``int``, ``number``, ``enum``.
+    ``date``, ``seconds`` (number or H:MM:SS), ``int``, ``number``, ``enum``, or ``derived``
+    (computed by ingestion, never read from a file: ``caller_withheld``).
     ``default`` is a SQL expression over already-typed columns used when the file has no
     value (e.g. ``answered_at`` from ``arrived_at + wait_s``).
     """
@@ -107,6 +108,8 @@ CALLS = Kind(
         Column("wrap_s", "seconds"),
         Column("agent_id", "text"),
         Column("caller_key", "text", help="pseudonymised caller (from caller_number)"),
+        Column("caller_withheld", "derived",
+               help="the caller's number was withheld (caller_key is then empty)"),
         Column("topic", "text"),
         Column("region", "text"),
         Column("transfer_to", "text"),

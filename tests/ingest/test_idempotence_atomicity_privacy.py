@@ -62,7 +62,7 @@ def test_interrupted_load_leaves_the_warehouse_as_before(con, tmp_path, write, r
     assert after == before
     assert rows(con, "select count(*) from quarantine") == [(0,)]
     monkeypatch.undo()
-    monkeypatch.setenv("COPIL_CALLER_KEY", "test-key-not-secret")
+    monkeypatch.setenv("COPIL_CALLER_KEY", "test-key-not-secret-padded-to-32-bytes")
     # the same file loads normally afterwards
     assert ingest_file(con, "calls", bad).rows_loaded == 20
 
@@ -76,7 +76,7 @@ def test_killed_process_loads_all_or_nothing(tmp_path, write):
             fh.write(f"k{i},q{i % 3},2026-02-16 09:{i % 60:02d}:{i % 60:02d},abandoned,{i % 90},0600{i % 997:06d}\n")
     db = tmp_path / "kill.duckdb"
     connect(db).close()
-    env = {**os.environ, "COPIL_CALLER_KEY": "k"}
+    env = {**os.environ, "COPIL_CALLER_KEY": "k" * 32}
     proc = subprocess.Popen([sys.executable, "-m", "copil", "ingest", "calls", str(big), "--db", str(db)],
                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     time.sleep(2.0)

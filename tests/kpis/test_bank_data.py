@@ -71,7 +71,7 @@ def bank(tmp_path_factory):
     from analytics.warehouse import connect
 
     mp = pytest.MonkeyPatch()
-    mp.setenv("COPIL_CALLER_KEY", "kpi-test-key-not-secret")
+    mp.setenv("COPIL_CALLER_KEY", "kpi-test-key-not-secret-padded-to-32-bytes")
     con = connect(tmp_path_factory.mktemp("bank") / "bank.duckdb")
     ingest.ingest_file(con, "calls", BANK, profile="anonymous-bank")
     yield con
