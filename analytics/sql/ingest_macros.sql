@@ -91,22 +91,27 @@ create or replace temp macro copil_phone(v, cc) as case when copil_is_phone(v)
 -- Withheld: empty, a word for a hidden number (anonymous, privé, unknown...), or no digit
 -- but zeros. Kept as caller_key null + caller_withheld, never hashed (that key would be
 -- shared by every hidden caller).
-create or replace temp macro copil_caller_withheld(v) as
-    copil_text(v) is null
-    or regexp_full_match(copil_dialable(v), '[+0\pZ\s./()-]*')
-    or copil_fold(v) in ('anonymous', 'anonyme', 'anonym', 'unknown', 'inconnu', 'private',
-                         'prive', 'withheld', 'masque', 'numero_masque', 'appel_masque',
-                         'numero_cache', 'cache', 'hidden', 'secret', 'restricted', 'blocked',
-                         'bloque', 'unavailable', 'indisponible', 'non_disponible',
-                         'not_available', 'na', 'n_a', 'none', 'null', 'nil', 'x', 'xx', 'xxx');
+create or replace temp macro copil_caller_withheld(v) as case
+    when copil_text(v) is null then true
+    when regexp_matches(v::varchar, '[1-9]') then false
+    else regexp_full_match(copil_dialable(v), '[+0\pZ\s./()-]*')
+        or copil_fold(v) in ('anonymous', 'anonyme', 'anonym', 'unknown', 'inconnu', 'private',
+                             'prive', 'withheld', 'masque', 'numero_masque', 'appel_masque',
+                             'numero_cache', 'cache', 'hidden', 'secret', 'restricted', 'blocked',
+                             'bloque', 'unavailable', 'indisponible', 'non_disponible',
+                             'not_available', 'na', 'n_a', 'none', 'null', 'nil', 'x', 'xx', 'xxx')
+end;
 -- The stored caller_key of caller value v: null when withheld or unusable (the row is then
 -- quarantined, without the value); a 64-hex value is kept only when the source declared
 -- its keys made with this warehouse's key (ours), else re-keyed like any other identity;
 -- a phone number is hashed in E.164 form. Nothing else ever comes out.
 create or replace temp macro copil_caller_key(v, cc, ours, ipad, opad) as case
     when copil_caller_withheld(v) then null
-    when regexp_full_match(trim(v::varchar), '[0-9a-fA-F]{64}') then
-        case when ours then lower(trim(v::varchar))
-             else copil_hmac(ipad, opad, 'key:' || lower(trim(v::varchar))) end
+    when length(trim(v::varchar)) = 64 and regexp_full_match(trim(v::varchar), '[0-9a-fA-F]{64}')
+        then case when ours then lower(trim(v::varchar))
+                  else copil_hmac(ipad, opad, 'key:' || lower(trim(v::varchar))) end
+    -- the usual case without the general parser: digits and ASCII spaces
+    when regexp_full_match(trim(v::varchar), '\+?[0-9 ]+')
+        then copil_hmac(ipad, opad, copil_e164(replace(trim(v::varchar), ' ', ''), cc))
     else copil_hmac(ipad, opad, copil_phone(v, cc))
 end;
