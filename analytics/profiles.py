@@ -20,9 +20,9 @@ passes their own with ``--profile path/to/profile.yaml``)::
       outcome: {traite: answered, abandonne: abandoned}
     exclude:                     # rows dropped on purpose, counted as "filtered"
       - {sql: "statut = 'TEST'", reason: test calls}
-    caller_key_id: 1a2b3c4d5e6f  # the file's 64-hex caller_key values were made by copil
-                                 # with the key of this fingerprint (settings.caller_key_id):
-                                 # kept as they are; without it they are keyed again
+    caller_key_id: "1a2b3c4d5e6f"  # the file's 64-hex caller_key values were made by copil
+                                   # with the key of this fingerprint (settings.caller_key_id):
+                                   # kept as they are; without it they are keyed again
 
 Headers are referred to by their normalised names (``"Durée comm. (s)"`` is
 ``duree_comm_s``). Without a mapping, a canonical column is taken from the header of
@@ -124,6 +124,10 @@ def parse_profile(data: dict, origin: str = "<profile>") -> Profile:
         col: {_fold(str(k)): str(v) for k, v in (mapping or {}).items()}
         for col, mapping in (data.get("values") or {}).items()
     }
+    key_id = data.get("caller_key_id")
+    if key_id is not None and not (isinstance(key_id, str) and len(key_id) == 12):
+        raise ValueError(f"{origin}: caller_key_id is the 12-character fingerprint of the key "
+                         "(settings.caller_key_id), written in quotes: caller_key_id: \"1a2b3c4d5e6f\"")
     exclude = tuple(data.get("exclude") or ())
     for rule in exclude:
         if not isinstance(rule, dict) or "sql" not in rule or "reason" not in rule:
@@ -140,7 +144,7 @@ def parse_profile(data: dict, origin: str = "<profile>") -> Profile:
         values=values,
         exclude=exclude,
         fold_partition=data.get("fold_partition"),
-        caller_key_id=None if data.get("caller_key_id") is None else str(data["caller_key_id"]),
+        caller_key_id=key_id,
     )
 
 
