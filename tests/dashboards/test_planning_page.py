@@ -16,8 +16,8 @@ from dashboards_testkit import build_warehouse, login, make_calls, post_callback
 
 from analytics import planning
 from analytics.warehouse import connect
-from dashboards.i18n import fmt_number
 from analytics.week_plan import plan_week
+from dashboards.i18n import fmt_number
 from dashboards.planning_model import parse_what_if
 
 PLAN_OUT = [("planning-content", "children")]
