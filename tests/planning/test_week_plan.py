@@ -153,3 +153,32 @@ def test_plan_actuals_are_kpi_offered_with_short_abandons(small_db, tmp_path, ca
     assert int(fitted.notna().sum()) == len(hist)
     np.testing.assert_array_equal(fitted.reindex(hist.index).to_numpy(float),
                                   hist.to_numpy(float))
+
+
+def test_copil_forecast_db_uses_the_line_calendar(small_db, capsys):
+    """``copil forecast --db``: the model on the line's calendar (the example contract: open
+    Monday-Saturday, FR holidays, no school zones), not FR + zones A, B, C by default."""
+    from analytics import series
+    from analytics.line_calendar import line_calendar
+    from forecasting import DailyVolumeModel
+
+    assert main(["forecast", "--db", str(small_db), "--horizon-days", "14",
+                 "--format", "json"]) == 0
+    got = pd.DataFrame(json.loads(capsys.readouterr().out))
+    con = connect(small_db, read_only=True)
+    try:
+        cal = line_calendar(con)
+        want = DailyVolumeModel(series.daily_offered_series(con), campaigns=series.campaigns(con),
+                                calendar=cal).fit().forecast(14)
+    finally:
+        con.close()
+    assert cal.school_zones == () and cal.holidays == "FR" and cal.open_weekdays == (0, 1, 2, 3, 4, 5)
+    np.testing.assert_allclose(got["forecast"], want["forecast"], rtol=1e-9)
+    # Sunday is closed in the calendar: exactly 0
+    days = pd.to_datetime(got["date"])
+    assert (got.loc[days.dt.day_of_week == 6, "forecast"] == 0).all()
+    # --school-zones overrides the calendar's zones: another model, another forecast
+    assert main(["forecast", "--db", str(small_db), "--horizon-days", "14", "--school-zones",
+                 "A,B,C", "--format", "json"]) == 0
+    zoned = pd.DataFrame(json.loads(capsys.readouterr().out))
+    assert not np.allclose(zoned["forecast"], got["forecast"])
