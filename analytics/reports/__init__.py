@@ -17,13 +17,14 @@ from string import Template
 import pandas as pd
 from plotly.offline import get_plotlyjs
 
+from analytics import i18n, metrics
 from analytics.actions import list_actions
 from analytics.contract import Contract
-from analytics.formatting import fmt_date, fmt_int, fmt_metric, fmt_number, fmt_rate
+from analytics.i18n import MISSING, day_name, fmt_date, fmt_int, fmt_number, fmt_rate
 from analytics.kpis import data_range, iso_week, kpis, resolve_contract, week_start
+from analytics.metrics import format_metric
 from analytics.reconcile import reconcile
 from analytics.reports import charts
-from analytics.reports.i18n import day_name, label, metric_label
 from analytics.targets import evaluate_targets, week_gaps
 from analytics.warehouse import get_setting, line_timezone
 
@@ -39,11 +40,6 @@ _QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
 
 def _e(text) -> str:
     return html.escape("" if text is None else str(text))
-
-
-def _check_lang(lang: str) -> None:
-    if lang not in ("fr", "en"):
-        raise ValueError(f"language {lang!r} is not supported; use fr or en")
 
 
 def quarter_bounds(quarter: str) -> tuple[dt.date, dt.date]:
@@ -73,24 +69,25 @@ def _staffing_need_html(con, contract: Contract, first: dt.date, last: dt.date, 
 
     has_staffing = con.execute("select count(*) > 0 from staffing").fetchall()[0][0]
     if not has_staffing:
-        return f"<p class='note'>{_e(label('no_staffing', lang))}</p>"
+        return f"<p class='note'>{_e(i18n.t('no_staffing', lang))}</p>"
     rows = staffing_vs_requirement(con, first, last, contract=contract)
     if rows.empty:
-        return f"<p class='note'>{_e(label('no_staffing', lang))}</p>"
+        return f"<p class='note'>{_e(i18n.t('no_staffing', lang))}</p>"
     weekly = staffing_vs_requirement_weekly(rows)
-    table = [[_e(str(r.week)), fmt_number(r.advisor_hours, lang, 0),
-              fmt_number(r.required_advisor_hours, lang, 0),
+    table = [[_e(str(r.week)), format_metric("advisor_hours", r.advisor_hours, lang),
+              format_metric("required_advisor_hours", r.required_advisor_hours, lang),
               f"{fmt_int(r.understaffed_intervals, lang)} / {fmt_int(r.intervals, lang)}",
-              fmt_rate(r.observed_pickup_rate, lang), fmt_rate(r.erlang_a_pickup_rate, lang)]
+              format_metric("observed_pickup_rate", r.observed_pickup_rate, lang),
+              format_metric("erlang_a_pickup_rate", r.erlang_a_pickup_rate, lang)]
              for r in weekly.itertuples()]
-    return (_table([label("week", lang), label("advisor_hours", lang),
-                    label("required_advisor_hours", lang), label("understaffed", lang),
-                    label("observed_pickup", lang), label("erlang_a_pickup", lang)], table)
-            + f"<p class='note'>{_e(label('staffing_need_note', lang))}</p>")
+    return (_table([i18n.t("week", lang)] + [_e(metrics.label(m, lang)) for m in (
+        "advisor_hours", "required_advisor_hours", "understaffed_intervals",
+        "observed_pickup_rate", "erlang_a_pickup_rate")], table)
+            + f"<p class='note'>{_e(i18n.t('staffing_need_note', lang))}</p>")
 
 
 def _status(status: str, lang: str) -> str:
-    return f'<span class="status-{_e(status)}">{_e(label(status, lang))}</span>'
+    return f'<span class="status-{_e(status)}">{_e(i18n.t(f"status.{status}", lang))}</span>'
 
 
 def _val(v):
@@ -100,9 +97,7 @@ def _val(v):
 def _render(title: str, subtitle: str, body: str, lang: str) -> str:
     template = Template(resources.files("analytics.reports").joinpath(
         "templates", "report.html").read_text(encoding="utf-8"))
-    footer = ("copil — " + ("définitions : KPI_GLOSSARY.md ; taux en %, durées en secondes"
-                            if lang == "fr" else
-                            "definitions: KPI_GLOSSARY.md; rates in %, durations in seconds"))
+    footer = "copil — " + i18n.t("footer", lang)
     return template.substitute(lang=lang, title=_e(title), subtitle=subtitle, body=body,
                                footer=_e(footer), plotlyjs=get_plotlyjs())
 
@@ -121,12 +116,12 @@ def _actions_section(con, lang: str, *, week: str | None, only_open: bool) -> st
                 for s, c, w in zip(df.status, closed_week, df.week, strict=True)]
         df = df[keep]
     if df.empty:
-        return f"<p>{_e(label('no_actions', lang))}</p>"
-    rows = [[_e(r.text), _e(label(r.owner, lang)) if r.owner in ("client", "provider") else _e(r.owner),
-             _e(r.week), _e(fmt_date(r.due_date, lang)) if r.due_date else "–",
-             _e(label(r.status, lang))] for r in df.itertuples()]
-    return _table([label("action", lang), label("owner", lang), label("agreed", lang),
-                   label("due", lang), label("status", lang)], rows)
+        return f"<p>{_e(i18n.t('no_actions', lang))}</p>"
+    rows = [[_e(r.text), _e(i18n.t(f"owner.{r.owner}", lang)) if r.owner in ("client", "provider")
+             else _e(r.owner), _e(r.week), _e(fmt_date(r.due_date, lang)) if r.due_date else MISSING,
+             _e(i18n.t(f"action.{r.status}", lang))] for r in df.itertuples()]
+    return _table([i18n.t("action", lang), i18n.t("owner", lang), i18n.t("agreed", lang),
+                   i18n.t("due", lang), i18n.t("status", lang)], rows)
 
 
 def _interval_name(interval: str, lang: str) -> str:
@@ -136,26 +131,26 @@ def _interval_name(interval: str, lang: str) -> str:
 
 def _gap_html(g, lang: str) -> str:
     """One ranked gap: the shortfall, the days behind it and the worst intervals."""
-    colon = " : " if lang == "fr" else ": "
-    name = metric_label(g.metric, lang) + (f" [{g.queue}]" if g.queue else "")
-    head = (f"{g.rank}. {name}{colon}{fmt_metric(g.metric, g.actual, lang)} "
-            f"({label('target', lang).lower()} {g.comparison} "
-            f"{fmt_metric(g.metric, g.threshold, lang)}, {label('shortfall', lang)} "
-            f"{fmt_metric(g.metric, g.shortfall, lang)})")
+    colon = i18n.t("colon", lang)
+    name = metrics.label(g.metric, lang) + (f" [{g.queue}]" if g.queue else "")
+    head = (f"{g.rank}. {name}{colon}{format_metric(g.metric, g.actual, lang)} "
+            f"({i18n.t('target', lang).lower()} {g.comparison} "
+            f"{format_metric(g.metric, g.threshold, lang)}, {i18n.t('shortfall', lang)} "
+            f"{format_metric(g.metric, g.shortfall, lang)})")
     items = [f"<div class='gap'><b>{_e(head)}</b>"]
     if g.days:
-        days = ", ".join(f"{day_name(d['day'], lang)} {fmt_metric(g.metric, d['actual'], lang)} "
+        days = ", ".join(f"{day_name(d['day'], lang)} {format_metric(g.metric, d['actual'], lang)} "
                          f"({fmt_int(d['volume'], lang)})" for d in g.days)
-        items.append(f"<div>{_e(label('days_behind', lang) + colon + days)}</div>")
+        items.append(f"<div>{_e(i18n.t('days_behind', lang) + colon + days)}</div>")
     if not g.metric.startswith("callback"):     # intervals do not explain late callbacks
         lists = (("worst_abandon", g.worst_intervals_abandoned,
                   lambda i: f"{fmt_int(i['abandoned'], lang)} / {fmt_int(i['offered'], lang)}"),
                  ("worst_wait", g.worst_intervals_wait,
-                  lambda i: f"{fmt_metric('wait_all_mean_s', i['wait_all_mean_s'], lang)} "
+                  lambda i: f"{format_metric('wait_all_mean_s', i['wait_all_mean_s'], lang)} "
                             f"({fmt_int(i['offered'], lang)})"))
         for key, intervals, text in lists:
             if intervals:
-                items.append(f"<div>{_e(label(key, lang))}</div><ul>" + "".join(
+                items.append(f"<div>{_e(i18n.t(key, lang))}</div><ul>" + "".join(
                     f"<li>{_e(_interval_name(i['interval'], lang) + colon + text(i))}</li>"
                     for i in intervals) + "</ul>")
     items.append("</div>")
@@ -171,7 +166,7 @@ def weekly_report(con, week: str, *, lang: str = "fr", contract: Contract | None
     callbacks due and late; actions agreed. ``figures``, when a list, receives
     ``(name, plotly figure)`` pairs (for PNG export).
     """
-    _check_lang(lang)
+    i18n.check_lang(lang)
     contract = resolve_contract(con, contract)
     monday = week_start(week)
     week = iso_week(monday)
@@ -188,7 +183,7 @@ def weekly_report(con, week: str, *, lang: str = "fr", contract: Contract | None
     body = []
 
     # headline: targets first, then the other indicators
-    body.append(f"<section><h2>{_e(label('headline', lang))}</h2>")
+    body.append(f"<section><h2>{_e(i18n.t('headline', lang))}</h2>")
     rows = []
     target_metrics = []
     for t in contract.targets:
@@ -203,27 +198,27 @@ def weekly_report(con, week: str, *, lang: str = "fr", contract: Contract | None
                            & (targets.period_start == monday - dt.timedelta(days=7))
                            & ((targets.queue == t.queue) if t.queue else targets.queue.isna())]
         prev_val = prev_sel.iloc[0].actual if len(prev_sel) else None
-        name = metric_label(t.metric, lang) + (f" [{t.queue}]" if t.queue else "")
-        rows.append([_e(name), _e(f"{t.comparison} {fmt_metric(t.metric, t.threshold, lang)}"),
-                     _e(fmt_metric(t.metric, _val(r.actual), lang)),
-                     _e(fmt_metric(t.metric, _val(prev_val), lang)), _status(r.status, lang)])
+        name = metrics.label(t.metric, lang) + (f" [{t.queue}]" if t.queue else "")
+        rows.append([_e(name), _e(f"{t.comparison} {format_metric(t.metric, t.threshold, lang)}"),
+                     _e(format_metric(t.metric, _val(r.actual), lang)),
+                     _e(format_metric(t.metric, _val(prev_val), lang)), _status(r.status, lang)])
         target_metrics.append(t)
     if rows:
-        body.append(_table([label("indicator", lang), label("target", lang), label("actual", lang),
-                            label("previous_week", lang), label("status", lang)], rows))
+        body.append(_table([i18n.t("indicator", lang), i18n.t("target", lang), i18n.t("actual", lang),
+                            i18n.t("previous_week", lang), i18n.t("status", lang)], rows))
     else:
-        body.append(f"<p>{_e(label('no_targets', lang))}</p>")
+        body.append(f"<p>{_e(i18n.t('no_targets', lang))}</p>")
     others = [m for m in HEADLINE if m in weekly.columns
               and m not in {t.metric for t in target_metrics if not t.queue}]
-    body.append(_table([label("indicator", lang), label("actual", lang), label("previous_week", lang)],
-                       [[_e(metric_label(m, lang)), _e(fmt_metric(m, _val(this[m]), lang)),
-                         _e(fmt_metric(m, _val(prev[m]), lang))] for m in others]))
-    body.append(f"<h3>{_e(label('trend', lang))}</h3><div class='grid'>")
+    body.append(_table([i18n.t("indicator", lang), i18n.t("actual", lang), i18n.t("previous_week", lang)],
+                       [[_e(metrics.label(m, lang)), _e(format_metric(m, _val(this[m]), lang)),
+                         _e(format_metric(m, _val(prev[m]), lang))] for m in others]))
+    body.append(f"<h3>{_e(i18n.t('trend', lang))}</h3><div class='grid'>")
     for i, t in enumerate(target_metrics):
         sel = targets[(targets.metric == t.metric)
                       & ((targets.queue == t.queue) if t.queue else targets.queue.isna())]
         values = [_val(v) for v in sel.actual]
-        title = metric_label(t.metric, lang) + (f" [{t.queue}]" if t.queue else "")
+        title = metrics.label(t.metric, lang) + (f" [{t.queue}]" if t.queue else "")
         fig = charts.target_trend([iso_week(d) for d in sel.period_start], values, t.metric,
                                   t.threshold, t.comparison, lang, title)
         figs.append((f"trend_{i}_{t.metric}", fig))
@@ -237,8 +232,8 @@ def weekly_report(con, week: str, *, lang: str = "fr", contract: Contract | None
 
     # daily and intraday profiles
     daily = kpis(con, period="day", start=monday, end=sunday, contract=contract)
-    body.append(f"<section><h2>{_e(label('volumes', lang))}</h2>")
-    body.append(f"<h3>{_e(label('daily_profile', lang))}</h3>")
+    body.append(f"<section><h2>{_e(i18n.t('volumes', lang))}</h2>")
+    body.append(f"<h3>{_e(i18n.t('daily_profile', lang))}</h3>")
     days = [day_name(d, lang) for d in daily.period_start]
     fig = charts.daily_profile(days, daily.offered.tolist(), daily.answered.tolist(),
                                daily.abandoned.tolist(),
@@ -247,11 +242,11 @@ def weekly_report(con, week: str, *, lang: str = "fr", contract: Contract | None
     body.append(f"<div class='chart'>{charts.figure_html(fig, 'daily-profile')}</div>")
     cols = ["offered", "answered", "abandoned", "pickup_rate", "service_level_20s", "asa_s",
             "wait_p90_s", "aht_s"]
-    drows = [[_e(day_name(r.period_start, lang))] + [_e(fmt_metric(c, _val(getattr(r, c)), lang))
+    drows = [[_e(day_name(r.period_start, lang))] + [_e(format_metric(c, _val(getattr(r, c)), lang))
                                                       for c in cols] for r in daily.itertuples()]
-    drows.append([f"<b>{_e(label('week_total', lang))}</b>"]
-                 + [f"<b>{_e(fmt_metric(c, _val(this[c]), lang))}</b>" for c in cols])
-    body.append(_table([label("day", lang)] + [_e(metric_label(c, lang)) for c in cols], drows))
+    drows.append([f"<b>{_e(i18n.t('week_total', lang))}</b>"]
+                 + [f"<b>{_e(format_metric(c, _val(this[c]), lang))}</b>" for c in cols])
+    body.append(_table([i18n.t("day", lang)] + [_e(metrics.label(c, lang)) for c in cols], drows))
     intraday = kpis(con, period="interval", interval_minutes=30, start=monday, end=sunday,
                     contract=contract)
     intraday["slot"] = intraday.period_start.str[11:16]
@@ -264,22 +259,22 @@ def weekly_report(con, week: str, *, lang: str = "fr", contract: Contract | None
         prof = prof[(prof.slot >= busy.slot.min()) & (prof.slot <= busy.slot.max())]
     mean_wait = [None if n == 0 else w / n for w, n in zip(prof.wait_total, prof.waited,
                                                             strict=True)]
-    body.append(f"<h3>{_e(label('intraday_profile', lang))}</h3>")
+    body.append(f"<h3>{_e(i18n.t('intraday_profile', lang))}</h3>")
     fig = charts.intraday_profile(prof.slot.tolist(), prof.offered.tolist(),
                                   prof.answered.tolist(), prof.abandoned.tolist(), mean_wait, lang)
     figs.append(("intraday_profile", fig))
     body.append(f"<div class='chart'>{charts.figure_html(fig, 'intraday-profile')}</div></section>")
 
     # gaps
-    body.append(f"<section><h2>{_e(label('gaps', lang))}</h2>")
+    body.append(f"<section><h2>{_e(i18n.t('gaps', lang))}</h2>")
     gaps = week_gaps(con, contract, week)
     if gaps.empty:
-        body.append(f"<p>{_e(label('no_gaps' if contract.targets else 'no_targets', lang))}</p>")
+        body.append(f"<p>{_e(i18n.t('no_gaps' if contract.targets else 'no_targets', lang))}</p>")
     body.extend(_gap_html(g, lang) for g in gaps.itertuples())
     body.append("</section>")
 
     # reconciliation
-    body.append(f"<section><h2>{_e(label('reconciliation', lang))}</h2>")
+    body.append(f"<section><h2>{_e(i18n.t('reconciliation', lang))}</h2>")
     rec = reconcile(con, period="day", start=monday, end=sunday, contract=contract)
     recw = reconcile(con, period="week", start=monday, end=sunday, contract=contract, explain=False)
     rrows = []
@@ -287,68 +282,69 @@ def weekly_report(con, week: str, *, lang: str = "fr", contract: Contract | None
     rec = rec[~(rec.missing_operator & (rec.offered == 0))]
     if recw.missing_operator.all():     # nothing from the operator: say it once
         rec, recw = rec.iloc[:0], recw.iloc[:0]
-        body.append(f"<p>{_e(label('no_operator_week', lang))}</p>")
+        body.append(f"<p>{_e(i18n.t('no_operator_week', lang))}</p>")
     for r, is_week in [(r, False) for r in rec.itertuples()] + [(r, True) for r in recw.itertuples()]:
-        first_cell = (f"<b>{_e(label('week_total', lang))}</b>" if is_week
+        first_cell = (f"<b>{_e(i18n.t('week_total', lang))}</b>" if is_week
                       else _e(day_name(r.period_start, lang)))
         if r.missing_operator:
-            rrows.append([first_cell, _e(r.queue), "–", fmt_int(r.offered, lang), "–", "–",
-                          fmt_int(r.answered, lang), "–", _e(label("no_operator", lang))])
+            rrows.append([first_cell, _e(r.queue), MISSING, fmt_int(r.offered, lang), MISSING,
+                          MISSING, fmt_int(r.answered, lang), MISSING,
+                          _e(i18n.t("no_operator", lang))])
             continue
-        flag = (f"<span class='flag'>{_e(label('flagged', lang))}</span>" if r.flagged
-                else _e(label("ok", lang)))
+        flag = (f"<span class='flag'>{_e(i18n.t('flagged', lang))}</span>" if r.flagged
+                else _e(i18n.t("ok", lang)))
         rrows.append([first_cell, _e(r.queue), fmt_int(r.operator_offered, lang),
-                      fmt_int(r.offered, lang), _e(fmt_rate(_val(r.offered_gap_rate), lang)),
+                      fmt_int(r.offered, lang),
+                      _e(format_metric("offered_gap_rate", _val(r.offered_gap_rate), lang)),
                       fmt_int(r.operator_handled, lang), fmt_int(r.answered, lang),
-                      _e(fmt_rate(_val(r.handled_gap_rate), lang)), flag])
+                      _e(format_metric("handled_gap_rate", _val(r.handled_gap_rate), lang)), flag])
     if rrows:
-        body.append(_table([label("day", lang), label("queue", lang), label("op_offered", lang),
-                            label("prov_offered", lang), label("offered_gap_rate", lang),
-                            label("op_handled", lang), label("prov_answered", lang),
-                            label("handled_gap_rate", lang), label("status", lang)], rrows,
+        body.append(_table([i18n.t("day", lang), i18n.t("queue", lang), i18n.t("op_offered", lang),
+                            i18n.t("prov_offered", lang), metrics.label("offered_gap_rate", lang),
+                            i18n.t("op_handled", lang), i18n.t("prov_answered", lang),
+                            metrics.label("handled_gap_rate", lang), i18n.t("status", lang)], rrows,
                            text_cols=(0, 1)))
-        body.append(f"<p class='note'>{_e(label('reconcile_note', lang))}</p>")
-        body.append(f"<p class='note'>{_e(label('contract', lang))} : tolérance "
-                    f"{_e(fmt_rate(contract.reconciliation_tolerance, lang))}</p>" if lang == "fr"
-                    else f"<p class='note'>{_e(label('contract', lang))}: tolerance "
+        body.append(f"<p class='note'>{_e(i18n.t('reconcile_note', lang))}</p>")
+        body.append(f"<p class='note'>{_e(i18n.t('contract', lang) + i18n.t('colon', lang))}"
+                    f"{_e(i18n.t('tolerance', lang))} "
                     f"{_e(fmt_rate(contract.reconciliation_tolerance, lang))}</p>")
     body.append("</section>")
 
     # callbacks
-    body.append(f"<section><h2>{_e(label('callbacks', lang))}</h2>")
+    body.append(f"<section><h2>{_e(i18n.t('callbacks', lang))}</h2>")
     if this.callbacks_due == 0 and this.callbacks_pending == 0:
-        body.append(f"<p>{_e(label('no_callbacks_week', lang))}</p>")
+        body.append(f"<p>{_e(i18n.t('no_callbacks_week', lang))}</p>")
     else:
         crows = [[_e(day_name(r.period_start, lang)), fmt_int(r.callbacks_due, lang),
                   fmt_int(r.callbacks_on_time, lang),
                   fmt_int(r.callbacks_due - r.callbacks_on_time, lang),
                   fmt_int(r.callbacks_pending, lang),
-                  _e(fmt_rate(_val(r.callback_on_time_rate), lang))]
+                  _e(format_metric("callback_on_time_rate", _val(r.callback_on_time_rate), lang))]
                  for r in daily.itertuples()]
-        crows.append([f"<b>{_e(label('week_total', lang))}</b>",
+        crows.append([f"<b>{_e(i18n.t('week_total', lang))}</b>",
                       fmt_int(this.callbacks_due, lang), fmt_int(this.callbacks_on_time, lang),
                       fmt_int(this.callbacks_due - this.callbacks_on_time, lang),
                       fmt_int(this.callbacks_pending, lang),
-                      _e(fmt_rate(_val(this.callback_on_time_rate), lang))])
-        body.append(_table([label("day", lang), metric_label("callbacks_due", lang),
-                            metric_label("callbacks_on_time", lang), label("late", lang),
-                            metric_label("callbacks_pending", lang),
-                            metric_label("callback_on_time_rate", lang)], crows))
+                      _e(format_metric("callback_on_time_rate", _val(this.callback_on_time_rate), lang))])
+        body.append(_table([i18n.t("day", lang), metrics.label("callbacks_due", lang),
+                            metrics.label("callbacks_on_time", lang), i18n.t("late", lang),
+                            metrics.label("callbacks_pending", lang),
+                            metrics.label("callback_on_time_rate", lang)], crows))
     body.append("</section>")
 
-    body.append(f"<section><h2>{_e(label('actions', lang))}</h2>")
+    body.append(f"<section><h2>{_e(i18n.t('actions', lang))}</h2>")
     body.append(_actions_section(con, lang, week=week, only_open=False))
     body.append("</section>")
 
     name = _line_name(con, contract)
-    title = f"{label('weekly_title', lang)} — {week}"
-    subtitle = _e(f"{name + ' — ' if name else ''}{label('week', lang)} {week} : "
-                  f"{fmt_date(monday, lang)} – {fmt_date(sunday, lang)} ({label('time_zone', lang)} "
-                  f"{tz}) — {label('sl_variant', lang)} : {contract.service_level_variant}"
+    title = f"{i18n.t('weekly_title', lang)} — {week}"
+    subtitle = _e(f"{name + ' — ' if name else ''}{i18n.t('week', lang)} {week} : "
+                  f"{fmt_date(monday, lang)} – {fmt_date(sunday, lang)} ({i18n.t('time_zone', lang)} "
+                  f"{tz}) — {i18n.t('sl_variant', lang)} : {contract.service_level_variant}"
                   if lang == "fr" else
-                  f"{name + ' — ' if name else ''}{label('week', lang)} {week}: "
-                  f"{fmt_date(monday, lang)} – {fmt_date(sunday, lang)} ({label('time_zone', lang)} "
-                  f"{tz}) — {label('sl_variant', lang)}: {contract.service_level_variant}")
+                  f"{name + ' — ' if name else ''}{i18n.t('week', lang)} {week}: "
+                  f"{fmt_date(monday, lang)} – {fmt_date(sunday, lang)} ({i18n.t('time_zone', lang)} "
+                  f"{tz}) — {i18n.t('sl_variant', lang)}: {contract.service_level_variant}")
     return _render(title, subtitle, "\n".join(body), lang)
 
 
@@ -457,13 +453,13 @@ def _forecast_html(acc: pd.DataFrame, lang: str, figs: list) -> str:
     from forecasting import coverage, wape
 
     if acc.empty:
-        return f"<p class='note'>{_e(label('forecast_none', lang))}</p>"
+        return f"<p class='note'>{_e(i18n.t('forecast_none', lang))}</p>"
     # a day the model expects open but without a single call is missing data (an export
     # not loaded), not a forecast error: it is left out of every figure and counted
     no_data = (acc.actual == 0) & (acc.forecast > 0)
     acc = acc[~no_data]
     if acc.empty:
-        return f"<p class='note'>{_e(label('forecast_none', lang))}</p>"
+        return f"<p class='note'>{_e(i18n.t('forecast_none', lang))}</p>"
     acc = acc.assign(week=[iso_week(d) for d in acc.date])
     # coverage over open days, as 'copil backtest' measures it: a closed day (0 calls
     # forecast and received) is trivially inside [0, 0] and would inflate the share
@@ -472,17 +468,18 @@ def _forecast_html(acc: pd.DataFrame, lang: str, figs: list) -> str:
     fig = charts.actual_vs_forecast(weekly.week.tolist(), weekly.actual.tolist(),
                                     weekly.forecast.tolist(), lang)
     figs.append(("forecast_accuracy", fig))
-    rows = [[_e(label("daily_wape", lang)), _e(fmt_rate(wape(acc.actual, acc.forecast), lang))],
-            [_e(label("weekly_wape", lang)),
-             _e(fmt_rate(wape(weekly.actual, weekly.forecast), lang))],
-            [_e(label("coverage_80", lang)),
-             _e(fmt_rate(coverage(open_days.actual, open_days.lo80, open_days.hi80), lang))],
-            [_e(label("total_calls", lang)),
+    rows = [[_e(i18n.t("daily_wape", lang)), _e(format_metric("wape", wape(acc.actual, acc.forecast), lang))],
+            [_e(i18n.t("weekly_wape", lang)),
+             _e(format_metric("wape", wape(weekly.actual, weekly.forecast), lang))],
+            [_e(metrics.label("coverage_80", lang)),
+             _e(format_metric("coverage_80",
+                              coverage(open_days.actual, open_days.lo80, open_days.hi80), lang))],
+            [_e(i18n.t("total_calls", lang)),
              f"{fmt_int(acc.actual.sum(), lang)} / {fmt_int(acc.forecast.sum(), lang)}"]]
     return (f"<div class='chart'>{charts.figure_html(fig, 'forecast-accuracy')}</div>"
-            + _table([label("indicator", lang), label("value", lang)], rows)
-            + f"<p class='note'>{_e(label('forecast_method', lang))}</p>"
-            + (f"<p class='note'>{_e(label('forecast_no_data', lang).format(n=int(no_data.sum())))}"
+            + _table([i18n.t("indicator", lang), i18n.t("value", lang)], rows)
+            + f"<p class='note'>{_e(i18n.t('forecast_method', lang))}</p>"
+            + (f"<p class='note'>{_e(i18n.t('forecast_no_data', lang).format(n=int(no_data.sum())))}"
                "</p>" if no_data.any() else ""))
 
 
@@ -495,7 +492,7 @@ def quarterly_report(con, quarter: str, *, lang: str = "fr", contract: Contract 
     and the forecasting model's uplift); forecast accuracy (the quarter forecast from the
     history before it, vs actual); occupancy where staffing data exist; open actions.
     """
-    _check_lang(lang)
+    i18n.check_lang(lang)
     contract = resolve_contract(con, contract)
     q_first, q_last = quarter_bounds(quarter)
     quarter = quarter.upper()
@@ -509,7 +506,7 @@ def quarterly_report(con, quarter: str, *, lang: str = "fr", contract: Contract 
     targets = evaluate_targets(con, contract, period="week", start=w_first, end=w_last)
     body = []
 
-    body.append(f"<section><h2>{_e(label('kpi_trends', lang))}</h2><div class='grid'>")
+    body.append(f"<section><h2>{_e(i18n.t('kpi_trends', lang))}</h2><div class='grid'>")
     shown = []
     for t in contract.targets:
         if t.period == "week" and (t.metric, t.queue) not in shown:
@@ -525,14 +522,14 @@ def quarterly_report(con, quarter: str, *, lang: str = "fr", contract: Contract 
             x, values = [iso_week(d) for d in sel.period_start], [_val(v) for v in sel.actual]
         else:
             x, values = weeks, [_val(v) for v in weekly[metric]] if metric in weekly else []
-        title = metric_label(metric, lang) + (f" [{queue}]" if queue else "")
+        title = metrics.label(metric, lang) + (f" [{queue}]" if queue else "")
         fig = charts.target_trend(x, values, metric, tgt.threshold if tgt else None,
                                   tgt.comparison if tgt else None, lang, title)
         figs.append((f"trend_{i}_{metric}", fig))
         body.append(f"<div class='chart'>{charts.figure_html(fig, f'q-trend-{i}')}</div>")
     body.append("</div></section>")
 
-    body.append(f"<section><h2>{_e(label('compliance', lang))}</h2>")
+    body.append(f"<section><h2>{_e(i18n.t('compliance', lang))}</h2>")
     if contract.targets and len(targets):
         crow = []
         for t in contract.targets:
@@ -545,19 +542,19 @@ def quarterly_report(con, quarter: str, *, lang: str = "fr", contract: Contract 
             qt = kpis(con, period="quarter", start=q_first, end=q_last, contract=contract,
                       queues=[t.queue] if t.queue else None)
             qval = qt[t.metric].iloc[0] if t.metric in qt.columns and len(qt) else None
-            name = metric_label(t.metric, lang) + (f" [{t.queue}]" if t.queue else "")
-            crow.append([_e(name), _e(f"{t.comparison} {fmt_metric(t.metric, t.threshold, lang)}"),
+            name = metrics.label(t.metric, lang) + (f" [{t.queue}]" if t.queue else "")
+            crow.append([_e(name), _e(f"{t.comparison} {format_metric(t.metric, t.threshold, lang)}"),
                          f"{met} / {evaluated}", _e(fmt_rate(met / evaluated if evaluated else None,
                                                              lang, 0)),
-                         _e(fmt_metric(t.metric, _val(qval), lang))])
-        body.append(_table([label("indicator", lang), label("target", lang), label("weeks_met", lang),
-                            "%", label("quarter_value", lang)], crow))
+                         _e(format_metric(t.metric, _val(qval), lang))])
+        body.append(_table([i18n.t("indicator", lang), i18n.t("target", lang), i18n.t("weeks_met", lang),
+                            "%", i18n.t("quarter_value", lang)], crow))
     else:
-        body.append(f"<p>{_e(label('no_targets', lang))}</p>")
+        body.append(f"<p>{_e(i18n.t('no_targets', lang))}</p>")
     body.append("</section>")
 
     # volume vs previous year (same ISO weeks)
-    body.append(f"<section><h2>{_e(label('volume_yoy', lang))}</h2>")
+    body.append(f"<section><h2>{_e(i18n.t('volume_yoy', lang))}</h2>")
     last_rows = []
     for d in weekly.period_start:
         year, wk, _ = d.isocalendar()
@@ -577,24 +574,24 @@ def quarterly_report(con, quarter: str, *, lang: str = "fr", contract: Contract 
     q_then = kpis(con, period="quarter", start=ly_first, end=ly_last, contract=contract)
     now_v, then_v = int(q_now.offered.sum()), int(q_then.offered.sum())
     change = (now_v - then_v) / then_v if then_v else None
-    body.append(_table([label("indicator", lang), label("this_year", lang), label("last_year", lang),
-                        label("change", lang)],
-                       [[_e(metric_label("offered", lang)) + f" ({_e(quarter)})",
+    body.append(_table([i18n.t("indicator", lang), i18n.t("this_year", lang), i18n.t("last_year", lang),
+                        i18n.t("change", lang)],
+                       [[_e(metrics.label("offered", lang)) + f" ({_e(quarter)})",
                          fmt_int(now_v, lang), fmt_int(then_v, lang),
-                         _e(fmt_rate(change, lang) if change is not None else "–")]]))
+                         _e(fmt_rate(change, lang))]]))
     body.append("</section>")
 
     # campaigns
-    body.append(f"<section><h2>{_e(label('campaigns', lang))}</h2>")
+    body.append(f"<section><h2>{_e(i18n.t('campaigns', lang))}</h2>")
     upl = campaign_uplift(con, q_first, q_last, contract=contract)
     if upl.empty:
-        body.append(f"<p>{_e(label('no_campaigns', lang))}</p>")
+        body.append(f"<p>{_e(i18n.t('no_campaigns', lang))}</p>")
     else:
         model = model_uplift(con, contract, q_last).set_index("campaign_id")
 
         def _model(cid: str) -> str:
             if cid not in model.index:
-                return "–"
+                return MISSING
             m = model.loc[cid]
             return _e(f"{fmt_number(m.extra_calls, lang, 0)} ({fmt_number(m.extra_calls_lo, lang, 0)}"
                       f" – {fmt_number(m.extra_calls_hi, lang, 0)})")
@@ -604,34 +601,34 @@ def quarterly_report(con, quarter: str, *, lang: str = "fr", contract: Contract 
                  _e(r.queues or "*"), fmt_int(r.observed, lang), _e(fmt_number(r.baseline, lang, 0)),
                  f"<b>{_e(fmt_number(r.extra_calls, lang, 0))}</b>", _model(r.campaign_id)]
                 for r in upl.itertuples()]
-        body.append(_table([label("campaign", lang), label("channel", lang), label("window", lang),
-                            label("queue", lang), label("observed", lang), label("baseline", lang),
-                            label("extra_calls", lang), label("model_extra", lang)], rows,
+        body.append(_table([i18n.t("campaign", lang), i18n.t("channel", lang), i18n.t("window", lang),
+                            i18n.t("queue", lang), i18n.t("observed", lang), i18n.t("baseline", lang),
+                            i18n.t("extra_calls", lang), i18n.t("model_extra", lang)], rows,
                            text_cols=(0, 1, 2, 3)))
-        body.append(f"<p class='note'>{_e(label('campaign_note', lang))}</p>")
+        body.append(f"<p class='note'>{_e(i18n.t('campaign_note', lang))}</p>")
     body.append("</section>")
 
-    body.append(f"<section><h2>{_e(label('forecast_accuracy', lang))}</h2>")
+    body.append(f"<section><h2>{_e(i18n.t('forecast_accuracy', lang))}</h2>")
     body.append(_forecast_html(forecast_accuracy(con, contract, q_first, q_last), lang, figs))
     body.append("</section>")
 
-    body.append(f"<section><h2>{_e(label('forecast_staffing', lang))}</h2>")
+    body.append(f"<section><h2>{_e(i18n.t('forecast_staffing', lang))}</h2>")
     body.append(_staffing_need_html(con, contract, q_first, q_last, lang))
     if "occupancy" in weekly.columns and weekly.occupancy.notna().any():
         fig = charts.target_trend(weeks, [_val(v) for v in weekly.occupancy], "occupancy", None,
-                                  None, lang, label("staffing_vs_need", lang))
+                                  None, lang, i18n.t("staffing_vs_need", lang))
         figs.append(("occupancy", fig))
         body.append(f"<div class='chart'>{charts.figure_html(fig, 'occupancy')}</div>")
-    body.append(f"<p class='note'>{_e(label('forecast_note', lang))}</p></section>")
+    body.append(f"<p class='note'>{_e(i18n.t('forecast_note', lang))}</p></section>")
 
-    body.append(f"<section><h2>{_e(label('open_actions', lang))}</h2>")
+    body.append(f"<section><h2>{_e(i18n.t('open_actions', lang))}</h2>")
     body.append(_actions_section(con, lang, week=None, only_open=True))
     body.append("</section>")
 
     name = _line_name(con, contract)
-    title = f"{label('quarterly_title', lang)} — {quarter}"
-    sep = " : " if lang == "fr" else ": "
-    subtitle = _e(f"{name + ' — ' if name else ''}{label('quarter', lang)} {quarter}{sep}"
+    title = f"{i18n.t('quarterly_title', lang)} — {quarter}"
+    sep = i18n.t("colon", lang)
+    subtitle = _e(f"{name + ' — ' if name else ''}{i18n.t('quarter', lang)} {quarter}{sep}"
                   f"{fmt_date(q_first, lang)} – {fmt_date(q_last, lang)} "
-                  f"({label('time_zone', lang)} {tz})")
+                  f"({i18n.t('time_zone', lang)} {tz})")
     return _render(title, subtitle, "\n".join(body), lang)

@@ -36,26 +36,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
-def _pct(x) -> str:
-    return "-" if x is None or x != x else f"{100 * x:.1f} %"
-
-
-def _sec(x) -> str:
-    return "-" if x is None or x != x else f"{x:.0f} s"
-
-
-HEADLINE = [
-    ("offered", "calls offered", lambda x: f"{int(x):,}".replace(",", " ")),
-    ("answered", "calls answered", lambda x: f"{int(x):,}".replace(",", " ")),
-    ("pickup_rate", "pickup rate", _pct),
-    ("abandon_rate", "abandon rate", _pct),
-    ("service_level_20s", "service level 20 s", _pct),
-    ("service_level_30s", "service level 30 s", _pct),
-    ("asa_s", "ASA", _sec),
-    ("wait_p90_s", "wait p90", _sec),
-    ("aht_s", "AHT", _sec),
-    ("callback_on_time_rate", "callbacks on time", _pct),
-]
+HEADLINE = ["offered", "answered", "pickup_rate", "abandon_rate", "service_level_20s",
+            "service_level_30s", "asa_s", "wait_p90_s", "aht_s", "callback_on_time_rate"]
 
 
 def print_week_summary(db: Path) -> None:
@@ -64,6 +46,7 @@ def print_week_summary(db: Path) -> None:
 
     from analytics.contract import warehouse_contract
     from analytics.kpis import kpis, last_complete_week, week_start
+    from analytics.metrics import format_metric, label, target_status
     from analytics.warehouse import connection
 
     with connection(db, read_only=True) as con:
@@ -80,17 +63,19 @@ def print_week_summary(db: Path) -> None:
                and t.period == "week"}
     name = contract.line_name if contract and contract.line_name else "line"
     print(f"\nWeek {week} ({monday:%d/%m/%Y} - {monday + dt.timedelta(days=6):%d/%m/%Y}), {name}")
-    print(f"  {'indicator':<20} {'this week':>11} {'previous':>11}   target")
-    for col, label, fmt in HEADLINE:
+    print(f"  {'indicator':<24} {'this week':>11} {'previous':>11}   target")
+    for col in HEADLINE:
         if col not in rows.columns:
             continue
         value, before = this[col], prev[col]
         target = targets.get(col)
         status = ""
-        if target is not None and value == value and value is not None:
-            met = value >= target.threshold if target.comparison == ">=" else value <= target.threshold
-            status = f"{target.comparison} {fmt(target.threshold)}  {'met' if met else 'MISSED'}"
-        print(f"  {label:<20} {fmt(value):>11} {fmt(before):>11}   {status}")
+        if target is not None:
+            verdict = target_status(value, target.comparison, target.threshold)
+            status = (f"{target.comparison} {format_metric(col, target.threshold, 'en')}  "
+                      f"{'MISSED' if verdict == 'missed' else verdict.replace('_', ' ')}")
+        print(f"  {label(col, 'en'):<24} {format_metric(col, value, 'en'):>11} "
+              f"{format_metric(col, before, 'en'):>11}   {status}")
 
 
 def run(args: argparse.Namespace) -> int:

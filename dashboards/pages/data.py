@@ -6,9 +6,9 @@ import pandas as pd
 from dash import Input, Output, callback, html, register_page
 
 from analytics import datahealth
+from analytics.i18n import t
 from dashboards import data
 from dashboards.components import current_lang, message, page_refusal, table
-from dashboards.i18n import t
 
 register_page(__name__, path="/data", name="Data", order=4)
 

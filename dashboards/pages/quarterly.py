@@ -11,29 +11,18 @@ import plotly.graph_objects as go
 from dash import Input, Output, callback, dcc, html, no_update, register_page
 
 from analytics import datahealth
+from analytics.i18n import fmt_number, fmt_rate, t
+from analytics.metrics import format_metric, label, metric, target_status
+from analytics.targets import service_level_threshold
 from dashboards import data
 from dashboards.charts import empty_figure, trend_figure, trim_empty_weeks
 from dashboards.components import current_lang, message, page_refusal, style_figure, table
-from dashboards.i18n import fmt_number, fmt_pct, t
-from dashboards.metrics import (
-    ABANDON,
-    ASA,
-    CALLBACKS,
-    PICKUP,
-    WAIT_P90,
-    contract_sl_threshold,
-    metric_by_name,
-    service_level_metric,
-    target_status,
-)
 from dashboards.planning_model import quarter_accuracy, quarter_staffing
 
 register_page(__name__, path="/quarterly", name="Quarterly", order=2)
 
 
 L = {
-    "title": {"fr": "Revue trimestrielle", "en": "Quarterly review"},
-    "quarter": {"fr": "Trimestre", "en": "Quarter"},
     "queues": {"fr": "Files (toutes si vide)", "en": "Queues (all when empty)"},
     "report": {"fr": "Télécharger le rapport trimestriel (HTML)",
                "en": "Download the quarterly report (HTML)"},
@@ -66,10 +55,6 @@ L = {
                    "en": "The contract sets no weekly target."},
     "no_data": {"fr": "Pas de données d'appels dans l'entrepôt.",
                 "en": "No call data in the warehouse."},
-    "met_weeks": {"fr": "semaines atteintes", "en": "weeks met"},
-    "status.met": {"fr": "atteint", "en": "met"},
-    "status.missed": {"fr": "manqué", "en": "missed"},
-    "status.no_data": {"fr": "sans donnée", "en": "no data"},
     "no_staffing_quarter": {"fr": "Pas de données d'effectifs pour ce trimestre.",
                             "en": "No staffing data for this quarter."},
     "staffed": {"fr": "heures connectées", "en": "hours logged in"},
@@ -83,14 +68,7 @@ L = {
         "en": "Need: Erlang A for the contract's targets at each half hour's offered calls, "
               "observed AHT and patience. Understaffed half hours: advisors logged in < "
               "required. Expected pickup: Erlang A at the advisors logged in."},
-    "col.week": {"fr": "semaine", "en": "week"},
     "iso_week": {"fr": "Semaine (ISO)", "en": "Week (ISO)"},
-    "col.advisor_hours": {"fr": "heures connectées", "en": "hours logged in"},
-    "col.required_advisor_hours": {"fr": "heures requises", "en": "hours required"},
-    "col.understaffed": {"fr": "demi-heures en sous-effectif", "en": "understaffed half hours"},
-    "col.observed_pickup_rate": {"fr": "décroché observé", "en": "observed pickup"},
-    "col.erlang_a_pickup_rate": {"fr": "décroché attendu (Erlang A)",
-                                 "en": "expected pickup (Erlang A)"},
     "staffing_title": {"fr": "Heures-conseiller par semaine : présentes et requises",
                        "en": "Advisor-hours per week: logged in and required"},
     "hours_axis": {"fr": "Heures-conseiller (h)", "en": "Advisor-hours (h)"},
@@ -103,11 +81,6 @@ L = {
                  "en": "Forecast made on the eve of the quarter, compared with the calls "
                        "offered on open days."},
     "acc_days": {"fr": "jours comparés", "en": "days compared"},
-    "acc_calls": {"fr": "appels réels / prévus", "en": "calls actual / forecast"},
-    "acc_cov80": {"fr": "jours dans la bande 80 %", "en": "days inside the 80 % band"},
-    "acc_cov95": {"fr": "jours dans la bande 95 %", "en": "days inside the 95 % band"},
-    "no_staffing": {"fr": "Pas de données d'effectifs dans l'entrepôt (table staffing vide).",
-                    "en": "No staffing data in the warehouse (staffing table empty)."},
     "col.name": {"fr": "campagne", "en": "campaign"},
     "col.channel": {"fr": "canal", "en": "channel"},
     "col.start_date": {"fr": "début", "en": "start"},
@@ -217,7 +190,7 @@ def compliance(weekly: pd.DataFrame, contract) -> pd.DataFrame:
     for tg in targets:
         col = f"{tg.metric} {tg.comparison} {tg.threshold:g}"
         values = weekly[tg.metric] if tg.metric in weekly else pd.Series([None] * len(weekly))
-        out[col] = [target_status(tg, None if pd.isna(v) else float(v)) for v in values]
+        out[col] = [target_status(v, tg.comparison, tg.threshold) for v in values]
     return out
 
 
@@ -233,12 +206,12 @@ def layout(**_kwargs):
     except data.WarehouseBusy:
         return message(t("busy", lang), "warn")
     if not info["quarters"]:
-        return html.Div([html.H1(lbl("title", lang)), message(lbl("no_data", lang), "warn",
+        return html.Div([html.H1(t("nav.quarterly", lang)), message(lbl("no_data", lang), "warn",
                                                               id="quarterly-empty")])
     return html.Div([
-        html.H1(lbl("title", lang)),
+        html.H1(t("nav.quarterly", lang)),
         html.Div([
-            html.Div([html.Label(lbl("quarter", lang), htmlFor="quarterly-quarter"),
+            html.Div([html.Label(t("quarter", lang), htmlFor="quarterly-quarter"),
                       dcc.Dropdown(id="quarterly-quarter", options=info["quarters"],
                                    value=info["default"], clearable=False, persistence=True,
                                    persistence_type="session")], className="control"),
@@ -272,15 +245,14 @@ def compliance_grid(grid: pd.DataFrame, lang: str):
         return message(lbl("no_targets", lang), id="quarterly-compliance-none")
     head = [html.Th(t("axis.week", lang))]
     for col in cols:
-        metric = metric_by_name(col.split(" ")[0])
-        head.append(html.Th(f"{metric.label(lang) if metric else col.split(' ')[0]} "
-                            f"{col.split(' ')[1]} "
-                            f"{metric.fmt(float(col.split(' ')[2]), lang) if metric else ''}"))
+        name, comparison, threshold = col.split(" ")
+        head.append(html.Th(f"{label(name, lang)} {comparison} "
+                            f"{format_metric(name, float(threshold), lang)}"))
     body = []
     for _, row in grid.iterrows():
         body.append(html.Tr([html.Td(str(row["period_start"]))] + [
-            html.Td(lbl(f"status.{row[c]}", lang), className=f"cell-{row[c]}") for c in cols]))
-    summary = [html.Td(lbl("met_weeks", lang))]
+            html.Td(t(f"status.{row[c]}", lang), className=f"cell-{row[c]}") for c in cols]))
+    summary = [html.Td(t("weeks_met", lang))]
     for c in cols:
         measured = int((grid[c] != "no_data").sum())
         met = int((grid[c] == "met").sum())
@@ -334,11 +306,12 @@ def update_quarter(quarter, queues):
     contract = bundle["contract"]
     weekly = trim_empty_weeks(bundle["weekly"])
     q = list(queues or [])
-    sl = service_level_metric(contract_sl_threshold(contract))
-    rates = trend_figure(weekly, contract, lang, [PICKUP, sl, ABANDON, CALLBACKS],
-                         title=lbl("rates", lang), queues=q)
-    waits = trend_figure(weekly, contract, lang, [ASA, WAIT_P90], title=lbl("waits", lang),
-                         queues=q)
+    sl = f"service_level_{service_level_threshold(contract)}s"
+    rates = trend_figure(weekly, contract, lang, [metric(m) for m in (
+        "pickup_rate", sl, "abandon_rate", "callback_on_time_rate")],
+        title=lbl("rates", lang), queues=q)
+    waits = trend_figure(weekly, contract, lang, [metric(m) for m in ("asa_s", "wait_p90_s")],
+                         title=lbl("waits", lang), queues=q)
     grid = compliance_grid(compliance(complete_weeks(weekly, bundle["last_complete_monday"]),
                                       contract), lang)
     uplift = campaign_rows(bundle["uplift"])
@@ -348,7 +321,7 @@ def update_quarter(quarter, queues):
         labels = {c: lbl(f"col.{c}", lang) for c in uplift.columns}
         formats = {"baseline": lambda v, lg: fmt_number(v, lg),
                    "extra_calls": lambda v, lg: fmt_number(v, lg),
-                   "uplift": lambda v, lg: fmt_pct(v, lg),
+                   "uplift": lambda v, lg: fmt_rate(v, lg),
                    "calls_per_1000": lambda v, lg: fmt_number(v, lg, 1),
                    "audience": lambda v, lg: fmt_number(v, lg),
                    "offered": lambda v, lg: fmt_number(v, lg)}
@@ -364,7 +337,7 @@ def staffing_panel(quarter: str, lang: str, has_staffing: bool):
     pickup rate (:func:`analytics.planning.staffing_vs_requirement`, as in the quarterly
     report)."""
     if not has_staffing:
-        return message(lbl("no_staffing", lang), id="quarterly-staffing-none")
+        return message(t("no_staffing", lang), id="quarterly-staffing-none")
     first, last = quarter_bounds(quarter)
     try:
         weeks = quarter_staffing(data.current(), first, last)
@@ -394,11 +367,13 @@ def staffing_panel(quarter: str, lang: str, has_staffing: bool):
         "observed_pickup_rate": weeks["observed_pickup_rate"],
         "erlang_a_pickup_rate": weeks["erlang_a_pickup_rate"],
     })
-    labels = {c: lbl(f"col.{c}", lang) for c in rows.columns}
-    formats = {"advisor_hours": lambda v, lg: fmt_number(v, lg),
-               "required_advisor_hours": lambda v, lg: fmt_number(v, lg),
-               "observed_pickup_rate": lambda v, lg: fmt_pct(v, lg),
-               "erlang_a_pickup_rate": lambda v, lg: fmt_pct(v, lg)}
+    measures = {"advisor_hours": "advisor_hours", "required_advisor_hours": "required_advisor_hours",
+                "understaffed": "understaffed_intervals",
+                "observed_pickup_rate": "observed_pickup_rate",
+                "erlang_a_pickup_rate": "erlang_a_pickup_rate"}
+    labels = {"week": t("week", lang), **{c: label(m, lang) for c, m in measures.items()}}
+    formats = {c: (lambda v, lg, _m=m: format_metric(_m, v, lg)) for c, m in measures.items()
+               if c != "understaffed"}
     return html.Div([dcc.Graph(figure=fig, id="quarterly-staffing-graph"),
                      table(rows, lang, labels=labels, formats=formats,
                            id="quarterly-staffing-table"),
@@ -420,12 +395,10 @@ def update_forecast_accuracy(quarter):
         return message(lbl("no_accuracy", lang), id="quarterly-forecast-none")
     rows = [
         (lbl("acc_days", lang), fmt_number(acc["days"], lang)),
-        (lbl("acc_calls", lang), f"{fmt_number(acc['actual'], lang)} / "
-                                 f"{fmt_number(acc['forecast'], lang)}"),
-        ("WAPE", fmt_pct(acc["wape"], lang)),
-        ("MASE", fmt_number(acc["mase"], lang, 2)),
-        (lbl("acc_cov80", lang), fmt_pct(acc["coverage_80"], lang)),
-        (lbl("acc_cov95", lang), fmt_pct(acc["coverage_95"], lang)),
+        (t("total_calls", lang), f"{format_metric('offered', acc['actual'], lang)} / "
+                                 f"{format_metric('offered', acc['forecast'], lang)}"),
+        *[(label(m, lang), format_metric(m, acc[m], lang))
+          for m in ("wape", "mase", "coverage_80", "coverage_95")],
     ]
     return html.Div([html.P(lbl("acc_note", lang)),
                      html.Table(html.Tbody([html.Tr([html.Th(k), html.Td(v)]) for k, v in rows]),
