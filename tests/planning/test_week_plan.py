@@ -14,11 +14,11 @@ import pandas as pd
 import pytest
 
 from analytics.contract import store_contract
-from analytics.demo_warehouse import EXAMPLE_CONTRACT
 from analytics.kpis import kpis
 from analytics.warehouse import connect
 from analytics.week_plan import plan_week
 from copil.cli import main
+from demo.warehouse import contract_text
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "dashboards"))
 from dashboards_testkit import PASSWORD, login, post_callback  # noqa: E402
@@ -112,7 +112,7 @@ def test_page_cli_and_week_plan_agree(small_db, tmp_path, capsys):
 def test_plan_actuals_are_kpi_offered_with_short_abandons(small_db, tmp_path, capsys):
     db = tmp_path / "short.duckdb"
     shutil.copy(small_db, db)
-    text = EXAMPLE_CONTRACT.read_text(encoding="utf-8")
+    text = contract_text()
     assert "short_abandon_s: 0 " in text
     con = connect(db)
     try:
@@ -156,8 +156,8 @@ def test_plan_actuals_are_kpi_offered_with_short_abandons(small_db, tmp_path, ca
 
 
 def test_copil_forecast_db_uses_the_line_calendar(small_db, capsys):
-    """``copil forecast --db``: the model on the line's calendar (the example contract: open
-    Monday-Saturday, FR holidays, no school zones), not FR + zones A, B, C by default."""
+    """``copil forecast --db``: the model on the line's calendar (the demo contract: open
+    Monday-Friday, FR holidays, school zones A, B, C), and ``--school-zones`` overrides it."""
     from analytics import series
     from analytics.line_calendar import line_calendar
     from forecasting import DailyVolumeModel
@@ -172,13 +172,15 @@ def test_copil_forecast_db_uses_the_line_calendar(small_db, capsys):
                                 calendar=cal).fit().forecast(14)
     finally:
         con.close()
-    assert cal.school_zones == () and cal.holidays == "FR" and cal.open_weekdays == (0, 1, 2, 3, 4, 5)
+    # the demo contract: Monday-Friday, FR holidays, school zones A, B, C
+    assert cal.school_zones == ("A", "B", "C") and cal.holidays == "FR"
+    assert cal.open_weekdays == (0, 1, 2, 3, 4)
     np.testing.assert_allclose(got["forecast"], want["forecast"], rtol=1e-9)
-    # Sunday is closed in the calendar: exactly 0
+    # the weekend is closed in the calendar: exactly 0
     days = pd.to_datetime(got["date"])
-    assert (got.loc[days.dt.day_of_week == 6, "forecast"] == 0).all()
+    assert (got.loc[days.dt.day_of_week >= 5, "forecast"] == 0).all()
     # --school-zones overrides the calendar's zones: another model, another forecast
     assert main(["forecast", "--db", str(small_db), "--horizon-days", "14", "--school-zones",
-                 "A,B,C", "--format", "json"]) == 0
+                 "none", "--format", "json"]) == 0
     zoned = pd.DataFrame(json.loads(capsys.readouterr().out))
     assert not np.allclose(zoned["forecast"], got["forecast"])
