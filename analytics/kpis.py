@@ -8,6 +8,7 @@ recomputed with plain SQL from the warehouse tables.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pandas as pd
 
@@ -56,13 +57,25 @@ def iso_week(day: dt.date) -> str:
     return f"{year}-W{week:02d}"
 
 
+_WEEK_RE = re.compile(r"0*(\d{4})-[Ww](\d{1,2})")
+
+
 def week_start(week: str) -> dt.date:
-    """Monday of an ISO week given as ``YYYY-Www``."""
+    """Monday of an ISO week given as ``YYYY-Www`` (``w`` in any case, leading zeros on
+    the year allowed: ``2026-W08``, ``2026-w08`` and ``02026-W08`` are one week)."""
+    match = _WEEK_RE.fullmatch(str(week).strip())
     try:
-        year, w = str(week).upper().split("-W")
-        return dt.date.fromisocalendar(int(year), int(w), 1)
+        if match is None:
+            raise ValueError
+        return dt.date.fromisocalendar(int(match[1]), int(match[2]), 1)
     except ValueError:
         raise ValueError(f"week {week!r} is not an ISO week; write it as YYYY-Www, e.g. 2026-W08") from None
+
+
+def week_label(week: str) -> str:
+    """The canonical label of an ISO week written any way :func:`week_start` accepts
+    (``02026-w8`` -> ``2026-W08``); ValueError when it is not a week."""
+    return iso_week(week_start(week))
 
 
 def _trunc(day: dt.date, grain: str) -> dt.date:

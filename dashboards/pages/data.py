@@ -6,7 +6,7 @@ import pandas as pd
 from dash import Input, Output, callback, html, register_page
 
 from analytics import datahealth
-from dashboards import data
+from dashboards import auth, data
 from dashboards.components import current_lang, message, page_refusal, table
 from dashboards.i18n import t
 
@@ -92,6 +92,7 @@ def data_content(lang: str) -> list:
 
 @callback(Output("data-content", "children"), Input("data-refresh", "n_clicks"))
 def update_data(_n_clicks):
+    auth.require_role_for("data-content")  # also checked by the guard in front
     lang = current_lang()
     try:
         return data_content(lang)

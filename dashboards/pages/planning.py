@@ -11,7 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import Input, Output, State, callback, dcc, html, register_page
 
-from dashboards import data
+from dashboards import auth, data
 from dashboards.charts import day_labels
 from dashboards.components import current_lang, message, page_refusal, style_figure
 from dashboards.i18n import fmt_number, fmt_pct, t
@@ -271,6 +271,7 @@ def what_if_text(result: dict, what_if, scenario: dict, lang: str) -> str:
     State("planning-audience", "value"),
 )
 def update_planning(week, _apply, channel, date, audience):
+    auth.require_role_for("planning-content")  # also checked by the guard in front
     lang = current_lang()
     missing = missing_modules(REQUIRED)
     if missing:
