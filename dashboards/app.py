@@ -242,6 +242,7 @@ def create_app(db_path: str | Path, *, users_path: str | Path | None = None,
         MAX_FORM_MEMORY_SIZE=min(max_body_bytes, 64 * 1024),
         COPIL_WAREHOUSE=warehouse,
         COPIL_USERS=users_path,
+        COPIL_BEHIND_PROXY=behind_proxy,
         COPIL_DEFAULT_LANG=lang or _contract_language(warehouse) or DEFAULT_LANG,
     )
     if behind_proxy:
@@ -387,23 +388,30 @@ def create_app(db_path: str | Path, *, users_path: str | Path | None = None,
     return app
 
 
+def waitress_options(app: dash.Dash, threads: int = 8) -> dict:
+    """Options of waitress for ``app``: ``threads`` workers, no ``Server`` banner, request
+    bodies bounded, idle connections closed after 60 s; ``X-Forwarded-*`` headers passed
+    to the app only when it runs behind a proxy (where ProxyFix trusts one hop)."""
+    config = app.server.config
+    return {"threads": threads, "ident": "", "connection_limit": max(100, 4 * threads),
+            "channel_timeout": 60, "max_request_body_size": config["MAX_CONTENT_LENGTH"],
+            "clear_untrusted_proxy_headers": not config["COPIL_BEHIND_PROXY"]}
+
+
 def serve(db_path: str | Path, host: str = "127.0.0.1", port: int = 8050, *,
           users_path: str | Path | None = None, secret_key_path: str | Path | None = None,
           lang: str | None = None, behind_proxy: bool = False, threads: int = 8,
           idle_timeout_s: float | None = None) -> None:
     """Serve the dashboard (blocking) on ``host:port`` with waitress, a production WSGI
-    server: ``threads`` worker threads (requests beyond wait in its queue), no ``Server``
-    header. 127.0.0.1 keeps it on this machine; behind a TLS reverse proxy pass
+    server (:func:`waitress_options`: ``threads`` workers, requests beyond wait in its
+    queue). 127.0.0.1 keeps it on this machine; behind a TLS reverse proxy pass
     ``behind_proxy=True``."""
     from waitress import serve as waitress_serve
 
     app = create_app(db_path, users_path=users_path, secret_key_path=secret_key_path,
                      lang=lang, behind_proxy=behind_proxy, idle_timeout_s=idle_timeout_s)
     threading.Thread(target=prefetch, args=(app,), daemon=True).start()
-    waitress_serve(app.server, host=host, port=port, threads=threads, ident="",
-                   connection_limit=max(100, 4 * threads), channel_timeout=60,
-                   max_request_body_size=app.server.config["MAX_CONTENT_LENGTH"],
-                   clear_untrusted_proxy_headers=True)
+    waitress_serve(app.server, host=host, port=port, **waitress_options(app, threads))
 
 
 def prefetch(app: dash.Dash, weeks: int = 13) -> int:
