@@ -64,10 +64,13 @@ def serve(warehouse_path, users_path, tmp_path) -> Iterator[Callable[..., Served
 
         thread = threading.Thread(target=run, daemon=True)
         thread.start()
-        servers.append((stop, thread))
+        servers.append((stop, thread, app))
         return Served(app, f"http://127.0.0.1:{server.effective_port}")
 
     yield start
-    for stop, thread in servers:
+    for stop, thread, app in servers:
         stop.set()
         thread.join(timeout=10)
+        worker = app.server.config["COPIL_WAREHOUSE"]._worker  # background prefetch, if any
+        if worker is not None:
+            worker.join(timeout=60)

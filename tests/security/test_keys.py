@@ -19,7 +19,10 @@ def test_short_or_malformed_session_key_is_refused_with_how_to_make_one(serve, m
         serve()
 
 
-def test_a_32_byte_session_key_is_used(serve, monkeypatch):
+def test_a_32_byte_session_key_is_used_and_31_refused(serve, monkeypatch):
+    monkeypatch.setenv("COPIL_SECRET_KEY", "5e" * 31)
+    with pytest.raises(ValueError, match="31 bytes, at least 32"):
+        serve()
     monkeypatch.setenv("COPIL_SECRET_KEY", "5e" * 32)
     served = serve()
     assert served.app.server.secret_key == bytes.fromhex("5e" * 32)

@@ -14,7 +14,6 @@ import duckdb
 import pytest
 from security_testkit import callback_body
 
-from analytics.actions import MAX_TEXT_CHARS
 from dashboards import auth
 
 
@@ -105,6 +104,8 @@ def _add_body(text: str) -> dict:
 
 def test_action_text_is_bounded_with_a_clear_error(serve, own_warehouse, warehouse_path):
     import importlib
+
+    from analytics.actions import MAX_TEXT_CHARS
 
     served = serve()
     served.app.server.config["COPIL_WAREHOUSE"] = type(served.app.server.config[
