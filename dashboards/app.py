@@ -1,6 +1,6 @@
 """The Dash app shell: log-in, role guard, language, navigation and the page container.
 
-``create_app(db_path)`` builds the app; ``serve(db_path)`` runs it on 127.0.0.1:8050.
+``create_app(db_path)`` builds the app; ``serve(db_path)`` runs it with waitress on 127.0.0.1:8050.
 Pages live in :mod:`dashboards.pages` (one module per page, callbacks beside layout).
 Every request except the log-in page and static files needs a signed-in user, and
 every callback request is checked against the user's role *in the server* (see
