@@ -12,7 +12,7 @@ from importlib import resources
 from pathlib import Path
 
 from analytics.contract import store_contract
-from analytics.datahealth import ingest_runs, row_counts
+from analytics.health import ingest_runs, row_counts
 from analytics.ingest import IngestSummary, ingest_file
 from analytics.warehouse import connection
 from demo.files import FILE_NAMES, output_files

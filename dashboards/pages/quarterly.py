@@ -17,7 +17,7 @@ from analytics.targets import service_level_threshold
 from dashboards import data
 from dashboards.charts import empty_figure, trend_figure, trim_empty_weeks
 from dashboards.components import current_lang, message, page_refusal, style_figure, table
-from dashboards.planning_model import missing_modules, quarter_accuracy, quarter_staffing
+from dashboards.planning_model import quarter_accuracy, quarter_staffing
 
 register_page(__name__, path="/quarterly", name="Quarterly", order=2)
 
@@ -96,10 +96,6 @@ L = {
 
 def lbl(key: str, lang: str) -> str:
     return L[key]["en" if lang == "en" else "fr"]
-
-
-def _has(module: str) -> bool:
-    return not missing_modules((module,))
 
 
 def quarter_label(day: dt.date) -> str:
@@ -205,10 +201,6 @@ def layout(**_kwargs):
     refusal = page_refusal("quarterly", lang)
     if refusal is not None:
         return refusal
-    if not _has("analytics.kpis"):
-        return html.Div([html.H1(t("nav.quarterly", lang)),
-                         message(t("not_available", lang, what="analytics.kpis"), "warn",
-                                 id="quarterly-unavailable")])
     try:
         info = data.current().read(read_quarters)
     except data.WarehouseBusy:
@@ -300,9 +292,8 @@ def volume_figure(bundle: dict, lang: str) -> go.Figure:
 )
 def update_quarter(quarter, queues):
     lang = current_lang()
-    if not quarter or not _has("analytics.kpis"):
-        text = lbl("no_data", lang) if quarter is None else t("not_available", lang,
-                                                               what="analytics.kpis")
+    if not quarter:
+        text = lbl("no_data", lang)
         empty = empty_figure(text, lang)
         return empty, empty, message(text), empty, message(text), message(text), no_update
     try:
@@ -347,9 +338,6 @@ def staffing_panel(quarter: str, lang: str, has_staffing: bool):
     report)."""
     if not has_staffing:
         return message(t("no_staffing", lang), id="quarterly-staffing-none")
-    missing = missing_modules(("analytics.planning", "staffing.erlang_a"))
-    if missing:
-        return message(t("not_available", lang, what=", ".join(missing)), "warn")
     first, last = quarter_bounds(quarter)
     try:
         weeks = quarter_staffing(data.current(), first, last)
@@ -396,10 +384,6 @@ def staffing_panel(quarter: str, lang: str, has_staffing: bool):
 def update_forecast_accuracy(quarter):
     """Accuracy of the forecast made on the eve of the quarter (WAPE, MASE, band coverage)."""
     lang = current_lang()
-    missing = missing_modules(("forecasting",))
-    if missing:
-        return message(t("not_available", lang, what=", ".join(missing)), "warn",
-                       id="quarterly-forecast-unavailable")
     if not quarter:
         return message(lbl("no_data", lang))
     first, last = quarter_bounds(quarter)
