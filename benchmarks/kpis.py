@@ -53,7 +53,8 @@ select
     case when u < 0.86 then round((hash(i, 6) % 60)::double, 0) end,
     null, null, null, null,
     case when u < 0.86 and hash(i, 7) % 25 = 0 then 'expert' end,
-    0
+    0,
+    null  -- caller_withheld
 from (select i, (hash(i, 0) % 1000000) / 1000000.0 as u from range(?) t(i))
 """
 

@@ -52,7 +52,7 @@ def insert_calls(con, rows: list[dict], tz: str = "Europe/Paris") -> None:
     for col in ("agent_id", "caller_key", "topic", "region", "transfer_to"):
         frame[col] = frame[col].astype(object)
     con.register("_new_calls", frame)
-    con.execute("insert into calls select * from _new_calls")
+    con.execute("insert into calls by name select * from _new_calls")
     con.unregister("_new_calls")
 
 

@@ -74,7 +74,7 @@ def _random_log(con, seed: int, n: int, start: dt.datetime, days: int) -> None:
         "transfer_to": None, "run_id": 0,
     })
     con.register("_f", frame)
-    con.execute("insert into calls select * from _f")
+    con.execute("insert into calls by name select * from _f")
     con.unregister("_f")
 
 

@@ -38,7 +38,7 @@ def _load(con, seed: int, n: int) -> None:
         "region": None, "transfer_to": None, "run_id": 0,
     })
     con.register("_f", frame)
-    con.execute("insert into calls select * from _f")
+    con.execute("insert into calls by name select * from _f")
     con.unregister("_f")
 
 
