@@ -117,8 +117,8 @@ def forecast_accuracy(con, first: dt.date, last: dt.date, *, contract: Contract 
     )
     from forecasting import bias as bias_of
 
+    cal = calendar or line_calendar(con, contract)
     contract = resolve_contract(con, contract)
-    cal = calendar or line_calendar(con)
     rng = data_range(con)
     empty = pd.DataFrame({c: [] for c in DAY_COLUMNS})
     if rng is None or rng[1] < first:

@@ -86,6 +86,7 @@ def model_uplift(con, last: dt.date, *, contract: Contract | None = None,
     without data or campaigns."""
     from forecasting import DailyVolumeModel
 
+    cal = calendar or line_calendar(con, contract)
     contract = resolve_contract(con, contract)
     y = daily_offered(con, contract, last)
     camps = model_campaigns(con)
@@ -94,7 +95,7 @@ def model_uplift(con, last: dt.date, *, contract: Contract | None = None,
         return pd.DataFrame(columns=cols)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        res = DailyVolumeModel(y, campaigns=camps, calendar=calendar or line_calendar(con)).fit()
+        res = DailyVolumeModel(y, campaigns=camps, calendar=cal).fit()
         return res.uplift()[cols]
 
 
