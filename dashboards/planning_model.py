@@ -5,8 +5,8 @@ version so that no callback refits the model for a view already computed.
 Planning page: :func:`week_plan_view` (one ISO week: daily and half-hour forecast with
 bands, Erlang C and Erlang A requirements for the contract's targets) and
 :func:`what_if_view` (a planned campaign's extra calls and advisors). Quarterly page:
-:func:`quarter_staffing` (advisor-hours logged in vs needed by Erlang A, per week) and
-:func:`quarter_accuracy` (forecast made on the eve of the quarter).
+:func:`quarter_staffing` (advisor-hours logged in vs needed by Erlang A, per week); the
+quarter's forecast accuracy lives in :mod:`analytics.review`.
 """
 
 from __future__ import annotations
@@ -210,70 +210,3 @@ def quarter_staffing(wh, first: dt.date, last: dt.date) -> pd.DataFrame | None:
     staffing data in the period."""
     got = wh.read(read_quarter_staffing, first, last)
     return None if got is None else got["weekly"]
-
-
-def read_history(con) -> dict:
-    """Calls offered per local day (``period_start, offered``) and the campaign calendar,
-    for :func:`quarter_accuracy`; ``daily`` is None without calls."""
-    from analytics import datahealth
-    from analytics.kpis import data_range, kpis, resolve_contract
-    from analytics.warehouse import line_timezone
-
-    if data_range(con) is None:
-        return {"daily": None}
-    contract = resolve_contract(con, None)
-    daily = kpis(con, period="day", contract=contract)[["period_start", "offered"]]
-    return {"daily": daily, "campaigns": datahealth.campaigns(con),
-            "timezone": contract.timezone or line_timezone(con)}
-
-
-def quarter_accuracy(wh, first: dt.date, last: dt.date) -> dict | None:
-    """Accuracy of the forecast a planner would have made on the eve of a quarter.
-
-    The daily model is fitted on the days before ``first`` and forecasts to ``last``;
-    compared with the calls offered on open days with data: ``wape``, ``mase`` (scale: the
-    seasonal-naive in-sample MAE of the training days) and ``coverage_80``/``coverage_95``
-    (fractions). None when there is not enough history or no actuals.
-    """
-    history = wh.read(read_history)
-    daily = history["daily"]
-    if daily is None:
-        return None
-    y = pd.Series(daily["offered"].to_numpy(float), index=pd.to_datetime(daily["period_start"]))
-    train = y[y.index < pd.Timestamp(first)]
-    actual = y[(y.index >= pd.Timestamp(first)) & (y.index <= pd.Timestamp(last))]
-    if len(train) < 8 * 7 or actual.sum() == 0:
-        return None
-    return wh.derive(_accuracy, train, actual, history["campaigns"], history["timezone"],
-                     key=(first, last))
-
-
-#: public-holiday calendar per line time zone (as the quarterly report and copil forecast)
-_HOLIDAYS = {"Europe/Paris": "FR", "Asia/Jerusalem": "IL"}
-
-
-def _accuracy(train: pd.Series, actual: pd.Series, campaigns: pd.DataFrame, tz: str) -> dict:
-    import warnings
-
-    import forecasting as fc
-
-    holidays = _HOLIDAYS.get(tz)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", fc.ShortHistoryWarning)
-        model = fc.DailyVolumeModel(train, campaigns=campaigns if len(campaigns) else None,
-                                    holidays=holidays,
-                                    school_zones=("A", "B", "C") if holidays == "FR" else None)
-        forecast = model.fit().forecast(len(actual) + (actual.index[0] - train.index[-1]).days - 1)
-    forecast = forecast.reindex(actual.index)
-    # a day expected open without a single call is a missing export, not a forecast error
-    # (left out, as in the quarterly report)
-    open_days = (forecast["forecast"] > 0) & (actual > 0)
-    a, f = actual[open_days].to_numpy(), forecast.loc[open_days, "forecast"].to_numpy()
-    scale = fc.seasonal_naive_mae(train)
-    return {"days": int(open_days.sum()), "wape": fc.wape(a, f),
-            "mase": fc.mase(a, f, scale) if scale else None,
-            "coverage_80": fc.coverage(a, forecast.loc[open_days, "lo80"],
-                                       forecast.loc[open_days, "hi80"]),
-            "coverage_95": fc.coverage(a, forecast.loc[open_days, "lo95"],
-                                       forecast.loc[open_days, "hi95"]),
-            "actual": int(a.sum()), "forecast": float(f.sum())}
