@@ -159,14 +159,16 @@ def weekly_report(con, week: str, *, lang: str = "fr", contract: Contract | None
         target_metrics.append(t)
     if rows:
         body.append(_table([label("indicator", lang), label("target", lang), label("actual", lang),
-                            label("previous_week", lang), label("status", lang)], rows))
+                            label("previous_week", lang), label("status", lang)], rows,
+                           id="review-week-targets"))
     else:
         body.append(f"<p>{_e(label('no_targets', lang))}</p>")
     others = [m for m in HEADLINE if m in weekly.columns
               and m not in {t.metric for t in target_metrics if not t.queue}]
     body.append(_table([label("indicator", lang), label("actual", lang), label("previous_week", lang)],
                        [[_e(metric_label(m, lang)), _e(fmt_metric(m, _val(this[m]), lang)),
-                         _e(fmt_metric(m, _val(prev[m]), lang))] for m in others]))
+                         _e(fmt_metric(m, _val(prev[m]), lang))] for m in others],
+                       id="review-week-kpis"))
     body.append(f"<h3>{_e(label('trend', lang))}</h3><div class='grid'>")
     for i, t in enumerate(target_metrics):
         sel = targets[(targets.metric == t.metric)
