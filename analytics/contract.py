@@ -19,6 +19,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
+from analytics import metrics as registry
+from analytics.metrics import COMPARISONS, kpi_metric_names
 from analytics.warehouse import get_setting, set_setting
 
 __all__ = [
@@ -29,19 +31,8 @@ __all__ = [
 
 SERVICE_LEVEL_VARIANTS = ("default", "answered_only", "exclude_short")
 PERIODS = ("day", "week", "month", "quarter")
-COMPARISONS = (">=", "<=")
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 MAX_THRESHOLDS = 6
-
-# Metrics a target may name (service levels are added per configured threshold).
-_TARGET_METRICS = (
-    "offered", "answered", "abandoned", "short_abandoned", "overflow", "ivr_only",
-    "pickup_rate", "abandon_rate", "asa_s", "wait_p50_s", "wait_p80_s", "wait_p90_s",
-    "wait_p95_s", "wait_max_s", "abandon_wait_s", "wait_all_mean_s", "aht_s", "talk_mean_s",
-    "transfer_rate", "occupancy", "callbacks_due", "callbacks_on_time", "callbacks_pending",
-    "callback_on_time_rate", "patience_mean_s",
-)
-
 
 @dataclass(frozen=True)
 class Target:
@@ -108,8 +99,8 @@ class Contract:
 
 
 def target_metrics(thresholds: tuple[int, ...] = (20, 30, 60)) -> tuple[str, ...]:
-    sl = tuple(f"service_level_{t}s" for t in thresholds)
-    return _TARGET_METRICS[:8] + sl + _TARGET_METRICS[8:]
+    """Metrics a target may name: the KPI columns of the registry (analytics.metrics)."""
+    return tuple(kpi_metric_names(thresholds))
 
 
 class ContractError(ValueError):
@@ -204,7 +195,7 @@ def _target(source: str, i: int, raw, thresholds: tuple[int, ...]) -> Target:
         raise _fail(source, f"{where}.threshold", "is missing",
                     "give the value in the metric's unit (fraction for rates, seconds for *_s)")
     threshold = _number(source, f"{where}.threshold", raw["threshold"], low=0)
-    if metric.endswith("_rate") or metric.startswith("service_level") or metric == "occupancy":
+    if registry.metric(metric).unit == "rate":
         if threshold > 1:
             raise _fail(source, f"{where}.threshold", f"is {threshold:g} for a rate",
                         "write rates as fractions (0.9, not 90)")

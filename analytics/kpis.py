@@ -12,6 +12,7 @@ import datetime as dt
 import pandas as pd
 
 from analytics.contract import Contract, default_contract, warehouse_contract
+from analytics.metrics import kpi_metric_names
 from analytics.periods import to_date, week_days, week_label
 from analytics.warehouse import line_timezone, sql_text
 
@@ -28,15 +29,9 @@ _BY_COLUMN = {None: "null::varchar", "queue": "queue", "topic": "topic", "region
 
 
 def KPI_COLUMNS(thresholds: tuple[int, ...] = (20, 30, 60)) -> list[str]:  # noqa: N802
-    """Metric columns of a KPI frame, in order, for the given service-level thresholds."""
-    return [
-        "offered", "answered", "abandoned", "short_abandoned", "overflow", "ivr_only",
-        "pickup_rate", "abandon_rate", *[f"service_level_{t}s" for t in thresholds],
-        "asa_s", "wait_p50_s", "wait_p80_s", "wait_p90_s", "wait_p95_s", "wait_max_s",
-        "abandon_wait_s", "wait_all_mean_s", "aht_s", "talk_mean_s", "transfer_rate",
-        "occupancy", "callbacks_due", "callbacks_on_time", "callbacks_pending",
-        "callback_on_time_rate", "patience_mean_s",
-    ]
+    """Metric columns of a KPI frame, in order, for the given service-level thresholds
+    (the registry's KPI metrics, :func:`analytics.metrics.kpi_metric_names`)."""
+    return kpi_metric_names(thresholds)
 
 
 def iso_week(day: dt.date) -> str:

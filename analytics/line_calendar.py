@@ -11,7 +11,9 @@ this slot" for every part of copil. It returns a :class:`forecasting.calendar.Li
   without ``opening_hours`` takes the weekly pattern learned from the calls.
 - Without a contract (the 1999 bank log): open weekdays and hours learned from the calls
   (a weekday is open when most of its weeks have calls; hours span the quarter-hours
-  with calls on at least a quarter of that weekday's days), the public holidays of the
+  with calls on at least a quarter of that weekday's days; a weekday with calls on most
+  of its weeks but too few to draw spans opens from its first to its last busy
+  quarter-hour), the public holidays of the
   time zone's country, closed on them when past holidays were quiet, and the week
   starting after the quiet days (Sunday for the bank's Sunday-Thursday week).
 """
@@ -45,6 +47,9 @@ SLOT_DAY_SHARE = 0.25
 SLOT_MINUTES = 15
 SPAN_GAP_MIN = 60      # busy slots at most this far apart (minutes) belong to one span
 SPAN_MIN_MIN = 60      # shorter runs of busy slots are stray calls, not opening hours
+#: a weekday with calls on at least this share of its weeks is open even when its calls
+#: are too sparse to draw spans (then open from its first to its last busy slot)
+MOST_WEEKS = 0.5
 _ZONE_TAB = Path("/usr/share/zoneinfo/zone.tab")
 
 
@@ -98,6 +103,11 @@ def calendar_from_contract(contract: Contract, timezone: str,
         week_start=week_start, weekend=weekend, source="contract")
 
 
+def _clock(minutes: int) -> dt.time:
+    """Wall-clock time of ``minutes`` after midnight (1440 and more: 00:00, i.e. midnight)."""
+    return dt.time(0, 0) if minutes >= 1440 else dt.time(minutes // 60, minutes % 60)
+
+
 def _spans(slots: list[int]) -> tuple:
     """Opening spans from the busy slots (minutes after midnight): runs closer than
     ``SPAN_GAP_MIN`` joined, runs shorter than ``SPAN_MIN_MIN`` (stray calls) dropped."""
@@ -107,9 +117,7 @@ def _spans(slots: list[int]) -> tuple:
             runs[-1][1] = s + SLOT_MINUTES
         else:
             runs.append([s, s + SLOT_MINUTES])
-    def t(m: int) -> dt.time:
-        return dt.time(0, 0) if m >= 1440 else dt.time(m // 60, m % 60)
-    return tuple((t(a), t(b)) for a, b in runs if b - a >= SPAN_MIN_MIN)
+    return tuple((_clock(a), _clock(b)) for a, b in runs if b - a >= SPAN_MIN_MIN)
 
 
 def _daily_calls(con: duckdb.DuckDBPyConnection, tz: str) -> pd.Series:
@@ -139,7 +147,13 @@ def learn_calendar(con: duckdb.DuckDBPyConnection) -> LineCalendar:
         if d in closed or kept.empty:
             hours.append(())
             continue
-        hours.append(_spans(sorted(int(x) for x in kept["slot"])))
+        busy = sorted(int(x) for x in kept["slot"])
+        spans = _spans(busy)
+        if not spans and n_days >= MOST_WEEKS * int((y.index.day_of_week == d).sum()):
+            # calls too sparse to draw spans, but on most of this weekday's weeks: open,
+            # from the first to the last busy slot
+            spans = ((_clock(busy[0]), _clock(busy[-1] + SLOT_MINUTES)),)
+        hours.append(spans)
     country = zone_country(tz)
     coh = default_closed_on_holidays(y, holiday_dates(country, y.index), closed)
     return LineCalendar(opening_hours=tuple(hours), holidays=country,

@@ -1,20 +1,22 @@
 """Contract targets: actual vs threshold per period, and the week's gaps ("écarts").
 
-Status, margin and shortfall follow KPI_GLOSSARY.md: ``margin = actual - threshold``;
+Status, margin and shortfall follow KPI_GLOSSARY.md and come from
+:func:`analytics.metrics.target_status` (their one home): ``margin = actual - threshold``;
 ``shortfall`` is how far the actual lies on the wrong side (0 when met, never negative).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import math
 
 import pandas as pd
 
 from analytics.contract import Contract, Target
 from analytics.kpis import kpis, resolve_contract, week_start
+from analytics.metrics import target_margin, target_shortfall, target_status
 
-__all__ = ["evaluate_targets", "week_gaps", "target_status", "TARGET_COLUMNS", "GAP_COLUMNS"]
+__all__ = ["evaluate_targets", "week_gaps", "line_target", "service_level_threshold",
+           "TARGET_COLUMNS", "GAP_COLUMNS"]
 
 TARGET_COLUMNS = ["period_start", "metric", "comparison", "threshold", "queue", "actual",
                   "status", "margin", "shortfall"]
@@ -25,17 +27,27 @@ _CALLBACK_METRICS = ("callbacks_due", "callbacks_on_time", "callbacks_pending",
                      "callback_on_time_rate")
 
 
-def target_status(actual: float | None, comparison: str, threshold: float
-                  ) -> tuple[str, float | None, float | None]:
-    """``(status, margin, shortfall)`` of one actual value against one threshold."""
-    if actual is None or (isinstance(actual, float) and math.isnan(actual)):
-        return "no_data", None, None
-    actual = float(actual)
-    margin = actual - threshold
-    met = actual >= threshold if comparison == ">=" else actual <= threshold
-    if met:
-        return "met", margin, 0.0
-    return "missed", margin, abs(margin)
+def line_target(contract: Contract, metric: str, queues: list[str] | None = None
+                ) -> Target | None:
+    """The weekly target on ``metric`` for the whole line, or for the one selected queue
+    when ``queues`` names exactly one queue with its own target; None without a target."""
+    chosen = None
+    for target in contract.targets:
+        if target.metric != metric or target.period != "week":
+            continue
+        if target.queue is None and chosen is None:
+            chosen = target
+        if queues and len(queues) == 1 and target.queue == queues[0]:
+            chosen = target
+    return chosen
+
+
+def service_level_threshold(contract: Contract) -> int:
+    """The service-level threshold (s) the contract's targets use, else its first one."""
+    for target in contract.targets:
+        if target.metric.startswith("service_level_"):
+            return int(target.metric.removeprefix("service_level_").removesuffix("s"))
+    return int(contract.service_level_thresholds[0])
 
 
 def _has_data(row: pd.Series, metric: str) -> bool:
@@ -81,7 +93,9 @@ def evaluate_targets(con, contract: Contract | None = None, *, period: str | Non
         for (_, row), actual in zip(frame.iterrows(), values, strict=True):
             if not _has_data(row, target.metric):
                 actual = None
-            status, margin, shortfall = target_status(actual, target.comparison, target.threshold)
+            status = target_status(actual, target.comparison, target.threshold)
+            margin = target_margin(actual, target.threshold)
+            shortfall = target_shortfall(actual, target.comparison, target.threshold)
             rows.append([row["period_start"], target.metric, target.comparison, target.threshold,
                          target.queue, None if status == "no_data" else float(actual), status,
                          margin, shortfall])
@@ -158,8 +172,8 @@ def week_gaps(con, contract: Contract | None = None, week: str | None = None, *,
             actual = d.get(target.metric)
             if not _has_data(d, target.metric):
                 continue
-            status, _, shortfall = target_status(actual, target.comparison, target.threshold)
-            if status == "missed":
+            if target_status(actual, target.comparison, target.threshold) == "missed":
+                shortfall = target_shortfall(actual, target.comparison, target.threshold)
                 volume = d["callbacks_due"] if target.metric in _CALLBACK_METRICS else d["offered"]
                 days.append({"day": d["period_start"], "actual": float(actual),
                              "shortfall": float(shortfall), "offered": int(d["offered"]),

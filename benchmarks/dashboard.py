@@ -168,15 +168,15 @@ def main() -> int:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        demo = args.demo
-        if demo is None:
-            from analytics.demo_warehouse import build_demo_warehouse
+        demo_db = args.demo
+        if demo_db is None:
+            from demo.warehouse import build_demo_warehouse
 
-            demo = work / "demo.duckdb"
+            demo_db = work / "demo.duckdb"
             t0 = time.perf_counter()
-            build_demo_warehouse(demo, work / "files")
+            build_demo_warehouse(demo_db, work / "files")
             print(f"built the demo warehouse in {time.perf_counter() - t0:.1f} s")
-        cases = [("demo (2 years)", demo)]
+        cases = [("demo (2 years)", demo_db)]
         if args.big is not None:
             cases.append((f"big ({args.big.name})", args.big))
         elif args.big_calls:

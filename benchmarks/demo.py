@@ -2,7 +2,7 @@
 
 Side by side in one run:
 
-- ``generate``: :func:`analytics.demo.generate` with data/demo.yaml (two years, ~480,000
+- ``generate``: :func:`demo.generate` with demo/demo.yaml (two years, ~480,000
   calls), wall-clock and CPU seconds;
 - ``simulate``: :func:`staffing.simulation.simulate_queue` on 460,000 calls with staffing
   changing every half-hour, against the same calls with constant staffing (the floor of
@@ -24,7 +24,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from analytics.demo import generate  # noqa: E402
+from demo import generate  # noqa: E402
 from staffing.simulation import simulate_queue  # noqa: E402
 
 

@@ -1,6 +1,6 @@
 """Forecasting benchmark: fit + 13-week forecast + 26-origin backtest per queue.
 
-Generates three years of demo data (``analytics.demo.generate``, seeded), counts offered
+Generates three years of demo data (``demo.generate``, seeded), counts offered
 calls per local day and queue, then for each queue and for the whole line times:
 
 * the daily model's fit and a 91-day forecast (copil's model),
@@ -33,7 +33,7 @@ sys.path.insert(0, str(_HERE.parent))
 
 import pandas as pd  # noqa: E402
 
-from analytics.demo import generate  # noqa: E402
+from demo import generate  # noqa: E402
 from forecasting import DailyVolumeModel, backtest, poisson_wape_floor  # noqa: E402
 
 OPTIONS = {"holidays": "FR", "school_zones": ("A", "B", "C")}

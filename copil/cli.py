@@ -52,6 +52,11 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     try:
         result = args.func(args)
+    except BrokenPipeError:     # output piped into `head` and the like: stop quietly
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except KeyboardInterrupt:
         print("copil: interrupted; nothing was changed by the unfinished step.", file=sys.stderr)
         return 130

@@ -20,10 +20,10 @@ from dash import dcc, html
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 from markupsafe import escape
 
+from analytics.i18n import DEFAULT_LANG, LANGS, t
 from dashboards import auth
 from dashboards.components import current_lang
 from dashboards.data import Warehouse
-from dashboards.i18n import DEFAULT_LANG, LANGS, t
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_USERS_PATH = Path(".copil") / "users.json"

@@ -128,19 +128,24 @@ def check_user(path: str | Path, name: str, password: str) -> str | None:
     return user["role"]
 
 
-def ensure_demo_users(users_path: str | Path) -> list[tuple[str, str, str]]:
-    """Create the demo accounts (one per role) and return ``(name, role, password)``.
+def ensure_demo_users(users_path: str | Path) -> list[tuple[str, str, str | None]]:
+    """Create the demo accounts (one per role) missing from ``users_path``; never change one.
 
-    Existing demo accounts keep their password only if it still is the printed one;
-    otherwise they are reset, so the printed credentials always work.
+    Returns ``(name, role, password)`` per demo account; for an account that already
+    existed, its role, and the password only if it still is the demo one (else None).
     """
-    created = []
+    existing = load_users(users_path)
+    accounts = []
     for name, role in DEMO_USERS:
         password = f"{name}-demo"
-        if check_user(users_path, name, password) != role:
+        if name not in existing:
             add_user(users_path, name, role, password)
-        created.append((name, role, password))
-    return created
+            accounts.append((name, role, password))
+        else:
+            role_now = existing[name]["role"]
+            works = check_user(users_path, name, password) == role_now
+            accounts.append((name, role_now, password if works else None))
+    return accounts
 
 
 def load_secret_key(path: str | Path) -> bytes:

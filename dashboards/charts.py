@@ -6,9 +6,10 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from analytics.i18n import day_name, t
+from analytics.metrics import Metric, axis_title, label
+from analytics.targets import line_target
 from dashboards.components import style_figure
-from dashboards.i18n import t
-from dashboards.metrics import Metric, line_target
 
 COLORS = ["#1f5fa8", "#e67e22", "#c0392b", "#27ae60", "#8e44ad"]
 
@@ -19,7 +20,7 @@ def trend_figure(weekly: pd.DataFrame, contract, lang: str, metrics: list[Metric
     unit = metrics[0].unit
     x = pd.to_datetime(weekly["period_start"])
     fig = go.Figure()
-    hover = "%{y:.1%}" if unit == "rate" else "%{y:.0f} s"
+    hover = "%{y:.1%}" if unit == "rate" else "%{y:.0f} s"    # rates or seconds
     for i, metric in enumerate(metrics):
         color = COLORS[i % len(COLORS)]
         fig.add_trace(go.Scatter(x=x, y=weekly[metric.name].astype(float), name=metric.label(lang),
@@ -29,7 +30,7 @@ def trend_figure(weekly: pd.DataFrame, contract, lang: str, metrics: list[Metric
         if target is not None and len(x):
             fig.add_trace(go.Scatter(
                 x=x, y=[target.threshold] * len(x), mode="lines",
-                name=f"{t('chart.target', lang)} {target.comparison} {metric.fmt(target.threshold, lang)}",
+                name=f"{t('chart.target', lang)} {target.comparison} {metric.format(target.threshold, lang)}",
                 line={"color": color, "dash": "dot"}, hovertemplate=hover, showlegend=False))
     fig.update_layout(title=title)
     style_figure(fig, lang, x_title=t("axis.week", lang),
@@ -40,18 +41,9 @@ def trend_figure(weekly: pd.DataFrame, contract, lang: str, metrics: list[Metric
     return fig
 
 
-WEEKDAYS = {"fr": ["lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim."],
-            "en": ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]}
-
-
 def day_labels(days, lang: str) -> list[str]:
-    """``lun. 09/11`` (fr) or ``Mon 11/09`` (en) for each local date."""
-    names = WEEKDAYS["en" if lang == "en" else "fr"]
-    out = []
-    for day in pd.to_datetime(pd.Series(list(days))):
-        date = f"{day:%m/%d}" if lang == "en" else f"{day:%d/%m}"
-        out.append(f"{names[day.weekday()]} {date}")
-    return out
+    """:func:`analytics.i18n.day_name` of each local date (dates, timestamps or ISO text)."""
+    return [day_name(day.date(), lang) for day in pd.to_datetime(pd.Series(list(days)))]
 
 
 def trim_empty_weeks(weekly: pd.DataFrame) -> pd.DataFrame:
@@ -81,10 +73,10 @@ def intraday_heatmap(intraday: pd.DataFrame, lang: str, *, title: str) -> go.Fig
             for col in ("asa_s", "offered", "answered", "abandoned")}
     custom = np.dstack([grid[c].fillna(0).to_numpy(dtype=np.int64)
                         for c in ("offered", "answered", "abandoned")])
-    hover = (f"%{{y}} %{{x}}<br>{t('chart.offered', lang)}: %{{customdata[0]}}"
-             f"<br>{t('chart.answered', lang)}: %{{customdata[1]}}"
-             f"<br>{t('chart.abandoned', lang)}: %{{customdata[2]}}"
-             f"<br>{t('axis.wait', lang)}: %{{z:.0f}}<extra></extra>")
+    hover = (f"%{{y}} %{{x}}<br>{label('offered', lang, short=True)}: %{{customdata[0]}}"
+             f"<br>{label('answered', lang, short=True)}: %{{customdata[1]}}"
+             f"<br>{label('abandoned', lang, short=True)}: %{{customdata[2]}}"
+             f"<br>{axis_title('asa_s', lang)}: %{{z:.0f}}<extra></extra>")
     fig = go.Figure(go.Heatmap(
         z=grid["asa_s"].to_numpy(dtype=float), x=busy_slots, y=day_labels(days, lang),
         customdata=custom, hovertemplate=hover, colorscale="YlOrRd", zmin=0,
@@ -101,14 +93,14 @@ def volume_figure(df: pd.DataFrame, lang: str, *, x, x_title: str, title: str) -
     """Offered, answered and abandoned calls as bars, average speed of answer on a 2nd axis."""
     fig = go.Figure()
     for name, color in (("offered", "#95a5a6"), ("answered", "#1f5fa8"), ("abandoned", "#c0392b")):
-        fig.add_trace(go.Bar(x=x, y=df[name], name=t(f"chart.{name}", lang), marker_color=color,
+        fig.add_trace(go.Bar(x=x, y=df[name], name=label(name, lang, short=True), marker_color=color,
                              hovertemplate="%{y:,.0f}"))
-    fig.add_trace(go.Scatter(x=x, y=df["asa_s"].astype(float), name=t("axis.wait", lang),
+    fig.add_trace(go.Scatter(x=x, y=df["asa_s"].astype(float), name=axis_title("asa_s", lang),
                              mode="lines+markers", line={"color": "#e67e22"}, yaxis="y2",
                              hovertemplate="%{y:.0f} s"))
     fig.update_layout(title=title, barmode="group",
                       yaxis2={"overlaying": "y", "side": "right", "rangemode": "tozero",
-                              "title": {"text": t("axis.wait", lang)}, "tickformat": ",.0f",
+                              "title": {"text": axis_title("asa_s", lang)}, "tickformat": ",.0f",
                               "showgrid": False})
     style_figure(fig, lang, x_title=x_title, y_title=t("axis.calls", lang))
     fig.update_yaxes(tickformat=",.0f", selector={"overlaying": None})

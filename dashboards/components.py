@@ -10,8 +10,8 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import html
 
+from analytics.i18n import DEFAULT_LANG, LANGS, MISSING, fmt_number, plotly_separators, t
 from dashboards import auth
-from dashboards.i18n import DEFAULT_LANG, LANGS, fmt_number, plotly_separators, t
 
 # Columns that must never reach a page, whatever a reader returns.
 FORBIDDEN_COLUMNS = frozenset({"caller_key", "caller", "caller_number", "phone", "ani"})
@@ -44,7 +44,7 @@ def _cell(value, lang: str, fmt: Callable | None):
         return fmt(value, lang)
     if value is None or value is pd.NA or value is pd.NaT or (
             isinstance(value, float) and pd.isna(value)):
-        return "–"
+        return MISSING
     if isinstance(value, pd.Timestamp | dt.datetime):
         if getattr(value, "tzinfo", None) is not None:
             value = value.tz_convert("UTC") if isinstance(value, pd.Timestamp) else value

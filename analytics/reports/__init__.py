@@ -14,13 +14,14 @@ from string import Template
 import pandas as pd
 from plotly.offline import get_plotlyjs
 
+from analytics import i18n, metrics
 from analytics.actions import list_actions
 from analytics.contract import Contract
-from analytics.formatting import fmt_date, fmt_int, fmt_metric, fmt_rate
+from analytics.i18n import MISSING, day_name, fmt_date, fmt_int, fmt_rate
 from analytics.kpis import iso_week, kpis
+from analytics.metrics import format_metric
 from analytics.reconcile import reconcile
 from analytics.reports import charts, sections
-from analytics.reports.i18n import day_name, label, metric_label
 from analytics.reports.sections import e as _e
 from analytics.reports.sections import table as _table
 from analytics.reports.sections import val as _val
@@ -36,21 +37,16 @@ HEADLINE = ["offered", "answered", "abandoned", "pickup_rate", "abandon_rate",
             "callbacks_due", "callback_on_time_rate"]
 
 
-def _check_lang(lang: str) -> None:
-    if lang not in ("fr", "en"):
-        raise ValueError(f"language {lang!r} is not supported; use fr or en")
 
 
 def _status(status: str, lang: str) -> str:
-    return f'<span class="status-{_e(status)}">{_e(label(status, lang))}</span>'
+    return f'<span class="status-{_e(status)}">{_e(i18n.t(f"status.{status}", lang))}</span>'
 
 
 def _render(title: str, subtitle: str, body: str, lang: str) -> str:
     template = Template(resources.files("analytics.reports").joinpath(
         "templates", "report.html").read_text(encoding="utf-8"))
-    footer = ("copil — " + ("définitions : KPI_GLOSSARY.md ; taux en %, durées en secondes"
-                            if lang == "fr" else
-                            "definitions: KPI_GLOSSARY.md; rates in %, durations in seconds"))
+    footer = "copil — " + i18n.t("footer", lang)
     return template.substitute(lang=lang, title=_e(title), subtitle=subtitle, body=body,
                                footer=_e(footer), plotlyjs=get_plotlyjs())
 
@@ -69,12 +65,12 @@ def _actions_section(con, lang: str, *, week: str | None, only_open: bool) -> st
                 for s, c, w in zip(df.status, closed_week, df.week, strict=True)]
         df = df[keep]
     if df.empty:
-        return f"<p>{_e(label('no_actions', lang))}</p>"
-    rows = [[_e(r.text), _e(label(r.owner, lang)) if r.owner in ("client", "provider") else _e(r.owner),
-             _e(r.week), _e(fmt_date(r.due_date, lang)) if r.due_date else "–",
-             _e(label(r.status, lang))] for r in df.itertuples()]
-    return _table([label("action", lang), label("owner", lang), label("agreed", lang),
-                   label("due", lang), label("status", lang)], rows)
+        return f"<p>{_e(i18n.t('no_actions', lang))}</p>"
+    rows = [[_e(r.text), _e(i18n.t(f"owner.{r.owner}", lang)) if r.owner in ("client", "provider")
+             else _e(r.owner), _e(r.week), _e(fmt_date(r.due_date, lang)) if r.due_date else MISSING,
+             _e(i18n.t(f"action.{r.status}", lang))] for r in df.itertuples()]
+    return _table([i18n.t("action", lang), i18n.t("owner", lang), i18n.t("agreed", lang),
+                   i18n.t("due", lang), i18n.t("status", lang)], rows)
 
 
 def _interval_name(interval: str, lang: str) -> str:
@@ -84,26 +80,26 @@ def _interval_name(interval: str, lang: str) -> str:
 
 def _gap_html(g, lang: str) -> str:
     """One ranked gap: the shortfall, the days behind it and the worst intervals."""
-    colon = " : " if lang == "fr" else ": "
-    name = metric_label(g.metric, lang) + (f" [{g.queue}]" if g.queue else "")
-    head = (f"{g.rank}. {name}{colon}{fmt_metric(g.metric, g.actual, lang)} "
-            f"({label('target', lang).lower()} {g.comparison} "
-            f"{fmt_metric(g.metric, g.threshold, lang)}, {label('shortfall', lang)} "
-            f"{fmt_metric(g.metric, g.shortfall, lang)})")
+    colon = i18n.t("colon", lang)
+    name = metrics.label(g.metric, lang) + (f" [{g.queue}]" if g.queue else "")
+    head = (f"{g.rank}. {name}{colon}{format_metric(g.metric, g.actual, lang)} "
+            f"({i18n.t('target', lang).lower()} {g.comparison} "
+            f"{format_metric(g.metric, g.threshold, lang)}, {i18n.t('shortfall', lang)} "
+            f"{format_metric(g.metric, g.shortfall, lang)})")
     items = [f"<div class='gap'><b>{_e(head)}</b>"]
     if g.days:
-        days = ", ".join(f"{day_name(d['day'], lang)} {fmt_metric(g.metric, d['actual'], lang)} "
+        days = ", ".join(f"{day_name(d['day'], lang)} {format_metric(g.metric, d['actual'], lang)} "
                          f"({fmt_int(d['volume'], lang)})" for d in g.days)
-        items.append(f"<div>{_e(label('days_behind', lang) + colon + days)}</div>")
+        items.append(f"<div>{_e(i18n.t('days_behind', lang) + colon + days)}</div>")
     if not g.metric.startswith("callback"):     # intervals do not explain late callbacks
         lists = (("worst_abandon", g.worst_intervals_abandoned,
                   lambda i: f"{fmt_int(i['abandoned'], lang)} / {fmt_int(i['offered'], lang)}"),
                  ("worst_wait", g.worst_intervals_wait,
-                  lambda i: f"{fmt_metric('wait_all_mean_s', i['wait_all_mean_s'], lang)} "
+                  lambda i: f"{format_metric('wait_all_mean_s', i['wait_all_mean_s'], lang)} "
                             f"({fmt_int(i['offered'], lang)})"))
         for key, intervals, text in lists:
             if intervals:
-                items.append(f"<div>{_e(label(key, lang))}</div><ul>" + "".join(
+                items.append(f"<div>{_e(i18n.t(key, lang))}</div><ul>" + "".join(
                     f"<li>{_e(_interval_name(i['interval'], lang) + colon + text(i))}</li>"
                     for i in intervals) + "</ul>")
     items.append("</div>")
@@ -121,7 +117,7 @@ def weekly_report(con, week: str, *, lang: str = "fr", contract: Contract | None
     given, is used as is). ``figures``, when a list, receives ``(name, plotly figure)``
     pairs (for PNG export).
     """
-    _check_lang(lang)
+    i18n.check_lang(lang)
     review = review or week_review(con, week, contract=contract)
     contract = review.contract
     week = review.period
@@ -137,7 +133,7 @@ def weekly_report(con, week: str, *, lang: str = "fr", contract: Contract | None
     body = []
 
     # headline: targets first, then the other indicators
-    body.append(f"<section><h2>{_e(label('headline', lang))}</h2>")
+    body.append(f"<section><h2>{_e(i18n.t('headline', lang))}</h2>")
     rows = []
     target_metrics = []
     for t in contract.targets:
@@ -152,29 +148,29 @@ def weekly_report(con, week: str, *, lang: str = "fr", contract: Contract | None
                            & (targets.week == review.previous_week)
                            & ((targets.queue == t.queue) if t.queue else targets.queue.isna())]
         prev_val = prev_sel.iloc[0].actual if len(prev_sel) else None
-        name = metric_label(t.metric, lang) + (f" [{t.queue}]" if t.queue else "")
-        rows.append([_e(name), _e(f"{t.comparison} {fmt_metric(t.metric, t.threshold, lang)}"),
-                     _e(fmt_metric(t.metric, _val(r.actual), lang)),
-                     _e(fmt_metric(t.metric, _val(prev_val), lang)), _status(r.status, lang)])
+        name = metrics.label(t.metric, lang) + (f" [{t.queue}]" if t.queue else "")
+        rows.append([_e(name), _e(f"{t.comparison} {format_metric(t.metric, t.threshold, lang)}"),
+                     _e(format_metric(t.metric, _val(r.actual), lang)),
+                     _e(format_metric(t.metric, _val(prev_val), lang)), _status(r.status, lang)])
         target_metrics.append(t)
     if rows:
-        body.append(_table([label("indicator", lang), label("target", lang), label("actual", lang),
-                            label("previous_week", lang), label("status", lang)], rows,
+        body.append(_table([i18n.t("indicator", lang), i18n.t("target", lang), i18n.t("actual", lang),
+                            i18n.t("previous_week", lang), i18n.t("status", lang)], rows,
                            id="review-week-targets"))
     else:
-        body.append(f"<p>{_e(label('no_targets', lang))}</p>")
+        body.append(f"<p>{_e(i18n.t('no_targets', lang))}</p>")
     others = [m for m in HEADLINE if m in weekly.columns
               and m not in {t.metric for t in target_metrics if not t.queue}]
-    body.append(_table([label("indicator", lang), label("actual", lang), label("previous_week", lang)],
-                       [[_e(metric_label(m, lang)), _e(fmt_metric(m, _val(this[m]), lang)),
-                         _e(fmt_metric(m, _val(prev[m]), lang))] for m in others],
+    body.append(_table([i18n.t("indicator", lang), i18n.t("actual", lang), i18n.t("previous_week", lang)],
+                       [[_e(metrics.label(m, lang)), _e(format_metric(m, _val(this[m]), lang)),
+                         _e(format_metric(m, _val(prev[m]), lang))] for m in others],
                        id="review-week-kpis"))
-    body.append(f"<h3>{_e(label('trend', lang))}</h3><div class='grid'>")
+    body.append(f"<h3>{_e(i18n.t('trend', lang))}</h3><div class='grid'>")
     for i, t in enumerate(target_metrics):
         sel = targets[(targets.metric == t.metric)
                       & ((targets.queue == t.queue) if t.queue else targets.queue.isna())]
         values = [_val(v) for v in sel.actual]
-        title = metric_label(t.metric, lang) + (f" [{t.queue}]" if t.queue else "")
+        title = metrics.label(t.metric, lang) + (f" [{t.queue}]" if t.queue else "")
         fig = charts.target_trend([iso_week(d) for d in sel.period_start], values, t.metric,
                                   t.threshold, t.comparison, lang, title)
         figs.append((f"trend_{i}_{t.metric}", fig))
@@ -188,8 +184,8 @@ def weekly_report(con, week: str, *, lang: str = "fr", contract: Contract | None
 
     # daily and intraday profiles
     daily = review.daily
-    body.append(f"<section><h2>{_e(label('volumes', lang))}</h2>")
-    body.append(f"<h3>{_e(label('daily_profile', lang))}</h3>")
+    body.append(f"<section><h2>{_e(i18n.t('volumes', lang))}</h2>")
+    body.append(f"<h3>{_e(i18n.t('daily_profile', lang))}</h3>")
     days = [day_name(d, lang) for d in daily.period_start]
     fig = charts.daily_profile(days, daily.offered.tolist(), daily.answered.tolist(),
                                daily.abandoned.tolist(),
@@ -198,11 +194,11 @@ def weekly_report(con, week: str, *, lang: str = "fr", contract: Contract | None
     body.append(f"<div class='chart'>{charts.figure_html(fig, 'daily-profile')}</div>")
     cols = ["offered", "answered", "abandoned", "pickup_rate", "service_level_20s", "asa_s",
             "wait_p90_s", "aht_s"]
-    drows = [[_e(day_name(r.period_start, lang))] + [_e(fmt_metric(c, _val(getattr(r, c)), lang))
+    drows = [[_e(day_name(r.period_start, lang))] + [_e(format_metric(c, _val(getattr(r, c)), lang))
                                                       for c in cols] for r in daily.itertuples()]
-    drows.append([f"<b>{_e(label('week_total', lang))}</b>"]
-                 + [f"<b>{_e(fmt_metric(c, _val(this[c]), lang))}</b>" for c in cols])
-    body.append(_table([label("day", lang)] + [_e(metric_label(c, lang)) for c in cols], drows))
+    drows.append([f"<b>{_e(i18n.t('week_total', lang))}</b>"]
+                 + [f"<b>{_e(format_metric(c, _val(this[c]), lang))}</b>" for c in cols])
+    body.append(_table([i18n.t("day", lang)] + [_e(metrics.label(c, lang)) for c in cols], drows))
     intraday = kpis(con, period="interval", interval_minutes=30, start=monday, end=sunday,
                     contract=contract)
     intraday["slot"] = intraday.period_start.str[11:16]
@@ -215,22 +211,22 @@ def weekly_report(con, week: str, *, lang: str = "fr", contract: Contract | None
         prof = prof[(prof.slot >= busy.slot.min()) & (prof.slot <= busy.slot.max())]
     mean_wait = [None if n == 0 else w / n for w, n in zip(prof.wait_total, prof.waited,
                                                             strict=True)]
-    body.append(f"<h3>{_e(label('intraday_profile', lang))}</h3>")
+    body.append(f"<h3>{_e(i18n.t('intraday_profile', lang))}</h3>")
     fig = charts.intraday_profile(prof.slot.tolist(), prof.offered.tolist(),
                                   prof.answered.tolist(), prof.abandoned.tolist(), mean_wait, lang)
     figs.append(("intraday_profile", fig))
     body.append(f"<div class='chart'>{charts.figure_html(fig, 'intraday-profile')}</div></section>")
 
     # gaps
-    body.append(f"<section><h2>{_e(label('gaps', lang))}</h2>")
+    body.append(f"<section><h2>{_e(i18n.t('gaps', lang))}</h2>")
     gaps = week_gaps(con, contract, week)
     if gaps.empty:
-        body.append(f"<p>{_e(label('no_gaps' if contract.targets else 'no_targets', lang))}</p>")
+        body.append(f"<p>{_e(i18n.t('no_gaps' if contract.targets else 'no_targets', lang))}</p>")
     body.extend(_gap_html(g, lang) for g in gaps.itertuples())
     body.append("</section>")
 
     # reconciliation
-    body.append(f"<section><h2>{_e(label('reconciliation', lang))}</h2>")
+    body.append(f"<section><h2>{_e(i18n.t('reconciliation', lang))}</h2>")
     rec = reconcile(con, period="day", start=monday, end=sunday, contract=contract)
     recw = reconcile(con, period="week", start=monday, end=sunday, contract=contract, explain=False)
     rrows = []
@@ -238,70 +234,71 @@ def weekly_report(con, week: str, *, lang: str = "fr", contract: Contract | None
     rec = rec[~(rec.missing_operator & (rec.offered == 0))]
     if recw.missing_operator.all():     # nothing from the operator: say it once
         rec, recw = rec.iloc[:0], recw.iloc[:0]
-        body.append(f"<p>{_e(label('no_operator_week', lang))}</p>")
+        body.append(f"<p>{_e(i18n.t('no_operator_week', lang))}</p>")
     for r, is_week in [(r, False) for r in rec.itertuples()] + [(r, True) for r in recw.itertuples()]:
-        first_cell = (f"<b>{_e(label('week_total', lang))}</b>" if is_week
+        first_cell = (f"<b>{_e(i18n.t('week_total', lang))}</b>" if is_week
                       else _e(day_name(r.period_start, lang)))
         if r.missing_operator:
-            rrows.append([first_cell, _e(r.queue), "–", fmt_int(r.offered, lang), "–", "–",
-                          fmt_int(r.answered, lang), "–", _e(label("no_operator", lang))])
+            rrows.append([first_cell, _e(r.queue), MISSING, fmt_int(r.offered, lang), MISSING,
+                          MISSING, fmt_int(r.answered, lang), MISSING,
+                          _e(i18n.t("no_operator", lang))])
             continue
-        flag = (f"<span class='flag'>{_e(label('flagged', lang))}</span>" if r.flagged
-                else _e(label("ok", lang)))
+        flag = (f"<span class='flag'>{_e(i18n.t('flagged', lang))}</span>" if r.flagged
+                else _e(i18n.t("ok", lang)))
         rrows.append([first_cell, _e(r.queue), fmt_int(r.operator_offered, lang),
-                      fmt_int(r.offered, lang), _e(fmt_rate(_val(r.offered_gap_rate), lang)),
+                      fmt_int(r.offered, lang),
+                      _e(format_metric("offered_gap_rate", _val(r.offered_gap_rate), lang)),
                       fmt_int(r.operator_handled, lang), fmt_int(r.answered, lang),
-                      _e(fmt_rate(_val(r.handled_gap_rate), lang)), flag])
+                      _e(format_metric("handled_gap_rate", _val(r.handled_gap_rate), lang)), flag])
     if rrows:
-        body.append(_table([label("day", lang), label("queue", lang), label("op_offered", lang),
-                            label("prov_offered", lang), label("offered_gap_rate", lang),
-                            label("op_handled", lang), label("prov_answered", lang),
-                            label("handled_gap_rate", lang), label("status", lang)], rrows,
+        body.append(_table([i18n.t("day", lang), i18n.t("queue", lang), i18n.t("op_offered", lang),
+                            i18n.t("prov_offered", lang), metrics.label("offered_gap_rate", lang),
+                            i18n.t("op_handled", lang), i18n.t("prov_answered", lang),
+                            metrics.label("handled_gap_rate", lang), i18n.t("status", lang)], rrows,
                            text_cols=(0, 1)))
-        body.append(f"<p class='note'>{_e(label('reconcile_note', lang))}</p>")
-        body.append(f"<p class='note'>{_e(label('contract', lang))} : tolérance "
-                    f"{_e(fmt_rate(contract.reconciliation_tolerance, lang))}</p>" if lang == "fr"
-                    else f"<p class='note'>{_e(label('contract', lang))}: tolerance "
+        body.append(f"<p class='note'>{_e(i18n.t('reconcile_note', lang))}</p>")
+        body.append(f"<p class='note'>{_e(i18n.t('contract', lang) + i18n.t('colon', lang))}"
+                    f"{_e(i18n.t('tolerance', lang))} "
                     f"{_e(fmt_rate(contract.reconciliation_tolerance, lang))}</p>")
     body.append("</section>")
 
     # callbacks
-    body.append(f"<section><h2>{_e(label('callbacks', lang))}</h2>")
+    body.append(f"<section><h2>{_e(i18n.t('callbacks', lang))}</h2>")
     if this.callbacks_due == 0 and this.callbacks_pending == 0:
-        body.append(f"<p>{_e(label('no_callbacks_week', lang))}</p>")
+        body.append(f"<p>{_e(i18n.t('no_callbacks_week', lang))}</p>")
     else:
         crows = [[_e(day_name(r.period_start, lang)), fmt_int(r.callbacks_due, lang),
                   fmt_int(r.callbacks_on_time, lang),
                   fmt_int(r.callbacks_due - r.callbacks_on_time, lang),
                   fmt_int(r.callbacks_pending, lang),
-                  _e(fmt_rate(_val(r.callback_on_time_rate), lang))]
+                  _e(format_metric("callback_on_time_rate", _val(r.callback_on_time_rate), lang))]
                  for r in daily.itertuples()]
-        crows.append([f"<b>{_e(label('week_total', lang))}</b>",
+        crows.append([f"<b>{_e(i18n.t('week_total', lang))}</b>",
                       fmt_int(this.callbacks_due, lang), fmt_int(this.callbacks_on_time, lang),
                       fmt_int(this.callbacks_due - this.callbacks_on_time, lang),
                       fmt_int(this.callbacks_pending, lang),
-                      _e(fmt_rate(_val(this.callback_on_time_rate), lang))])
-        body.append(_table([label("day", lang), metric_label("callbacks_due", lang),
-                            metric_label("callbacks_on_time", lang), label("late", lang),
-                            metric_label("callbacks_pending", lang),
-                            metric_label("callback_on_time_rate", lang)], crows))
+                      _e(format_metric("callback_on_time_rate", _val(this.callback_on_time_rate), lang))])
+        body.append(_table([i18n.t("day", lang), metrics.label("callbacks_due", lang),
+                            metrics.label("callbacks_on_time", lang), i18n.t("late", lang),
+                            metrics.label("callbacks_pending", lang),
+                            metrics.label("callback_on_time_rate", lang)], crows))
     body.append("</section>")
 
     body.append(_review_sections(review, lang, figs))
 
-    body.append(f"<section><h2>{_e(label('actions', lang))}</h2>")
+    body.append(f"<section><h2>{_e(i18n.t('actions', lang))}</h2>")
     body.append(_actions_section(con, lang, week=week, only_open=False))
     body.append("</section>")
 
     name = _line_name(con, contract)
-    title = f"{label('weekly_title', lang)} — {week}"
-    subtitle = _e(f"{name + ' — ' if name else ''}{label('week', lang)} {week} : "
-                  f"{fmt_date(monday, lang)} – {fmt_date(sunday, lang)} ({label('time_zone', lang)} "
-                  f"{tz}) — {label('sl_variant', lang)} : {contract.service_level_variant}"
+    title = f"{i18n.t('weekly_title', lang)} — {week}"
+    subtitle = _e(f"{name + ' — ' if name else ''}{i18n.t('week', lang)} {week} : "
+                  f"{fmt_date(monday, lang)} – {fmt_date(sunday, lang)} ({i18n.t('time_zone', lang)} "
+                  f"{tz}) — {i18n.t('sl_variant', lang)} : {contract.service_level_variant}"
                   if lang == "fr" else
-                  f"{name + ' — ' if name else ''}{label('week', lang)} {week}: "
-                  f"{fmt_date(monday, lang)} – {fmt_date(sunday, lang)} ({label('time_zone', lang)} "
-                  f"{tz}) — {label('sl_variant', lang)}: {contract.service_level_variant}")
+                  f"{name + ' — ' if name else ''}{i18n.t('week', lang)} {week}: "
+                  f"{fmt_date(monday, lang)} – {fmt_date(sunday, lang)} ({i18n.t('time_zone', lang)} "
+                  f"{tz}) — {i18n.t('sl_variant', lang)}: {contract.service_level_variant}")
     return _render(title, subtitle, "\n".join(body), lang)
 
 
@@ -309,11 +306,11 @@ def _review_sections(review: Review, lang: str, figs: list) -> str:
     """Campaigns, forecast accuracy and staffing vs need, from the review."""
     campaigns = "campaigns" if review.kind == "quarter" else "campaigns_week"
     return "\n".join([
-        f"<section><h2>{_e(label(campaigns, lang))}</h2>", sections.campaigns_html(review, lang),
+        f"<section><h2>{_e(i18n.t(campaigns, lang))}</h2>", sections.campaigns_html(review, lang),
         "</section>",
-        f"<section><h2>{_e(label('forecast_accuracy', lang))}</h2>",
+        f"<section><h2>{_e(i18n.t('forecast_accuracy', lang))}</h2>",
         sections.forecast_html(review.forecast_accuracy, review.kind, lang, figs), "</section>",
-        f"<section><h2>{_e(label('forecast_staffing', lang))}</h2>",
+        f"<section><h2>{_e(i18n.t('forecast_staffing', lang))}</h2>",
         sections.staffing_html(review, lang)])
 
 
@@ -328,7 +325,7 @@ def quarterly_report(con, quarter: str, *, lang: str = "fr", contract: Contract 
     from :func:`analytics.review.quarter_review` over the quarter's weeks (those whose
     Thursday falls in it); ``review``, when given, is used as is.
     """
-    _check_lang(lang)
+    i18n.check_lang(lang)
     review = review or quarter_review(con, quarter, contract=contract)
     contract = review.contract
     quarter = review.period
@@ -339,7 +336,7 @@ def quarterly_report(con, quarter: str, *, lang: str = "fr", contract: Contract 
     targets = review.compliance
     body = []
 
-    body.append(f"<section><h2>{_e(label('kpi_trends', lang))}</h2><div class='grid'>")
+    body.append(f"<section><h2>{_e(i18n.t('kpi_trends', lang))}</h2><div class='grid'>")
     shown = []
     for t in contract.targets:
         if t.period == "week" and (t.metric, t.queue) not in shown:
@@ -355,37 +352,37 @@ def quarterly_report(con, quarter: str, *, lang: str = "fr", contract: Contract 
             x, values = sel.week.tolist(), [_val(v) for v in sel.actual]
         else:
             x, values = weeks, [_val(v) for v in weekly[metric]] if metric in weekly else []
-        title = metric_label(metric, lang) + (f" [{queue}]" if queue else "")
+        title = metrics.label(metric, lang) + (f" [{queue}]" if queue else "")
         fig = charts.target_trend(x, values, metric, tgt.threshold if tgt else None,
                                   tgt.comparison if tgt else None, lang, title)
         figs.append((f"trend_{i}_{metric}", fig))
         body.append(f"<div class='chart'>{charts.figure_html(fig, f'q-trend-{i}')}</div>")
     body.append("</div></section>")
 
-    body.append(f"<section><h2>{_e(label('compliance', lang))}</h2>")
+    body.append(f"<section><h2>{_e(i18n.t('compliance', lang))}</h2>")
     body.append(sections.compliance_html(review, lang))
     body.append("</section>")
 
-    body.append(f"<section><h2>{_e(label('volume_yoy', lang))}</h2>")
+    body.append(f"<section><h2>{_e(i18n.t('volume_yoy', lang))}</h2>")
     body.append(sections.volume_html(review, lang, figs))
     body.append("</section>")
 
     body.append(_review_sections(review, lang, figs))
     if "occupancy" in weekly.columns and weekly.occupancy.notna().any():
         fig = charts.target_trend(weeks, [_val(v) for v in weekly.occupancy], "occupancy", None,
-                                  None, lang, label("staffing_vs_need", lang))
+                                  None, lang, i18n.t("staffing_vs_need", lang))
         figs.append(("occupancy", fig))
         body.append(f"<div class='chart'>{charts.figure_html(fig, 'occupancy')}</div>")
-    body.append(f"<p class='note'>{_e(label('forecast_note', lang))}</p></section>")
+    body.append(f"<p class='note'>{_e(i18n.t('forecast_note', lang))}</p></section>")
 
-    body.append(f"<section><h2>{_e(label('open_actions', lang))}</h2>")
+    body.append(f"<section><h2>{_e(i18n.t('open_actions', lang))}</h2>")
     body.append(_actions_section(con, lang, week=None, only_open=True))
     body.append("</section>")
 
     name = _line_name(con, contract)
-    title = f"{label('quarterly_title', lang)} — {quarter}"
+    title = f"{i18n.t('quarterly_title', lang)} — {quarter}"
     sep = " : " if lang == "fr" else ": "
-    subtitle = _e(f"{name + ' — ' if name else ''}{label('quarter', lang)} {quarter}{sep}"
+    subtitle = _e(f"{name + ' — ' if name else ''}{i18n.t('quarter', lang)} {quarter}{sep}"
                   f"{fmt_date(review.first, lang)} – {fmt_date(review.last, lang)} "
-                  f"({label('time_zone', lang)} {tz})")
+                  f"({i18n.t('time_zone', lang)} {tz})")
     return _render(title, subtitle, "\n".join(body), lang)

@@ -11,9 +11,10 @@ import html
 
 import pandas as pd
 
-from analytics.formatting import fmt_date, fmt_int, fmt_metric, fmt_number, fmt_rate
+from analytics import i18n, metrics
+from analytics.i18n import MISSING, fmt_date, fmt_int, fmt_number, fmt_rate
+from analytics.metrics import format_metric
 from analytics.reports import charts
-from analytics.reports.i18n import label, metric_label
 from analytics.review import ForecastAccuracy, Review
 
 __all__ = ["e", "table", "val", "compliance_html", "volume_html", "campaigns_html",
@@ -40,19 +41,19 @@ def table(headers: list[str], rows: list[list[str]], text_cols: tuple[int, ...] 
 
 
 def _target_name(metric: str, queue, lang: str) -> str:
-    return metric_label(metric, lang) + (f" [{queue}]" if queue else "")
+    return metrics.label(metric, lang) + (f" [{queue}]" if queue else "")
 
 
 def compliance_html(review: Review, lang: str) -> str:
     """Weeks met per weekly target over the complete weeks."""
     summary = review.compliance_summary()
     if summary.empty:
-        return f"<p>{e(label('no_targets', lang))}</p>"
+        return f"<p>{e(i18n.t('no_targets', lang))}</p>"
     rows = [[e(_target_name(r.metric, r.queue, lang)),
-             e(f"{r.comparison} {fmt_metric(r.metric, r.threshold, lang)}"),
+             e(f"{r.comparison} {format_metric(r.metric, r.threshold, lang)}"),
              f"{r.met} / {r.evaluated}", e(fmt_rate(val(r.share_met), lang, 0))]
             for r in summary.itertuples()]
-    return table([label("indicator", lang), label("target", lang), label("weeks_met", lang),
+    return table([i18n.t("indicator", lang), i18n.t("target", lang), i18n.t("weeks_met", lang),
                   "%"], rows, id="review-compliance")
 
 
@@ -63,19 +64,19 @@ def volume_html(review: Review, lang: str, figs: list) -> str:
                             [val(v) for v in vol["offered_last_year"]], lang)
     figs.append(("volume_yoy", fig))
     total = review.volume_total()
-    rows = [[e(metric_label("offered", lang)) + f" ({e(review.period)})",
+    rows = [[e(metrics.label("offered", lang)) + f" ({e(review.period)})",
              fmt_int(total["offered"], lang),
              fmt_int(total["offered_last_year"], lang) if total["offered_last_year"] is not None
-             else "–",
-             e(fmt_rate(total["change"], lang)) if total["change"] is not None else "–"]]
+             else MISSING,
+             e(fmt_rate(total["change"], lang)) if total["change"] is not None else MISSING]]
     return (f"<div class='chart'>{charts.figure_html(fig, 'volume-yoy')}</div>"
-            + table([label("indicator", lang), label("this_year", lang),
-                     label("last_year", lang), label("change", lang)], rows, id="review-volume"))
+            + table([i18n.t("indicator", lang), i18n.t("this_year", lang),
+                     i18n.t("last_year", lang), i18n.t("change", lang)], rows, id="review-volume"))
 
 
 def _model(r, lang: str) -> str:
     if val(r.model_extra_calls) is None:
-        return "–"
+        return MISSING
     if val(r.model_extra_calls_lo) is None or val(r.model_extra_calls_hi) is None:
         return e(fmt_number(r.model_extra_calls, lang, 0))
     return e(f"{fmt_number(r.model_extra_calls, lang, 0)} "
@@ -88,42 +89,40 @@ def campaigns_html(review: Review, lang: str) -> str:
     camps = review.campaigns
     if camps.empty:
         key = "no_campaigns" if review.kind == "quarter" else "no_campaigns_week"
-        return f"<p>{e(label(key, lang))}</p>"
+        return f"<p>{e(i18n.t(key, lang))}</p>"
     rows = [[e(r.name or r.campaign_id), e(r.channel),
              e(f"{fmt_date(r.start_date, lang)} – {fmt_date(r.end_date, lang)}"),
              e(r.queues or "*"), fmt_int(r.observed, lang), e(fmt_number(r.baseline, lang, 0)),
              f"<b>{e(fmt_number(r.extra_calls, lang, 0))}</b>",
              e(fmt_rate(val(r.uplift), lang)), _model(r, lang)]
             for r in camps.itertuples()]
-    return (table([label("campaign", lang), label("channel", lang), label("window", lang),
-                   label("queue", lang), label("observed", lang), label("baseline", lang),
-                   label("extra_calls", lang), label("uplift", lang), label("model_extra", lang)],
+    return (table([i18n.t("campaign", lang), i18n.t("channel", lang), i18n.t("window", lang),
+                   i18n.t("queue", lang), i18n.t("observed", lang), i18n.t("baseline", lang),
+                   i18n.t("extra_calls", lang), i18n.t("uplift", lang), i18n.t("model_extra", lang)],
                   rows, text_cols=(0, 1, 2, 3), id="review-campaigns")
-            + f"<p class='note'>{e(label('campaign_note', lang))}</p>")
+            + f"<p class='note'>{e(i18n.t('campaign_note', lang))}</p>")
 
 
 def forecast_html(acc: ForecastAccuracy, kind: str, lang: str, figs: list) -> str:
     """Every measure of the forecast made on the eve of the period, and a weekly chart."""
     if not acc.available:
-        return f"<p class='note'>{e(label('forecast_none' + ('' if kind == 'quarter' else '_week'), lang))}</p>"
+        return f"<p class='note'>{e(i18n.t('forecast_none' + ('' if kind == 'quarter' else '_week'), lang))}</p>"
     weekly = acc.weekly()
     fig = charts.actual_vs_forecast(weekly.week.tolist(), weekly.actual.tolist(),
                                     weekly.forecast.tolist(), lang)
     figs.append(("forecast_accuracy", fig))
-    rows = [[e(label("daily_wape", lang)), e(fmt_rate(acc.daily_wape, lang))],
-            [e(label("weekly_wape", lang)), e(fmt_rate(acc.weekly_wape, lang))],
-            [e(label("mase", lang)), e(fmt_number(acc.mase, lang, 2))],
-            [e(label("bias", lang)), e(fmt_rate(acc.bias, lang))],
-            [e(label("coverage_80", lang)), e(fmt_rate(acc.coverage_80, lang))],
-            [e(label("coverage_95", lang)), e(fmt_rate(acc.coverage_95, lang))],
-            [e(label("days_compared", lang)), fmt_int(acc.n_days, lang)],
-            [e(label("total_calls", lang)),
+    rows = [[e(i18n.t("daily_wape", lang)), e(fmt_rate(acc.daily_wape, lang))],
+            [e(i18n.t("weekly_wape", lang)), e(fmt_rate(acc.weekly_wape, lang))],
+            *[[e(metrics.label(m, lang)), e(format_metric(m, getattr(acc, m), lang))]
+              for m in ("mase", "bias", "coverage_80", "coverage_95")],
+            [e(i18n.t("days_compared", lang)), fmt_int(acc.n_days, lang)],
+            [e(i18n.t("total_calls", lang)),
              f"{fmt_int(acc.actual, lang)} / {fmt_int(acc.forecast, lang)}"]]
     method = "forecast_method" if kind == "quarter" else "forecast_method_week"
     return (f"<div class='chart'>{charts.figure_html(fig, 'forecast-accuracy')}</div>"
-            + table([label("indicator", lang), label("value", lang)], rows, id="review-forecast")
-            + f"<p class='note'>{e(label(method, lang))}</p>"
-            + (f"<p class='note'>{e(label('forecast_no_data', lang).format(n=acc.n_excluded))}"
+            + table([i18n.t("indicator", lang), i18n.t("value", lang)], rows, id="review-forecast")
+            + f"<p class='note'>{e(i18n.t(method, lang))}</p>"
+            + (f"<p class='note'>{e(i18n.t('forecast_no_data', lang).format(n=acc.n_excluded))}"
                "</p>" if acc.n_excluded else ""))
 
 
@@ -132,15 +131,14 @@ def staffing_html(review: Review, lang: str) -> str:
     actual volume, half-hours short, and observed vs expected pickup rate."""
     weekly = review.staffing
     if weekly.empty:
-        return f"<p class='note'>{e(label('no_staffing', lang))}</p>"
-    rows = [[e(str(r.week)), fmt_number(r.advisor_hours, lang, 0),
-             fmt_number(r.required_advisor_hours, lang, 0),
+        return f"<p class='note'>{e(i18n.t('no_staffing', lang))}</p>"
+    rows = [[e(str(r.week)), format_metric("advisor_hours", r.advisor_hours, lang),
+             format_metric("required_advisor_hours", r.required_advisor_hours, lang),
              f"{fmt_int(r.understaffed_intervals, lang)} / {fmt_int(r.intervals, lang)}",
-             fmt_rate(val(r.observed_pickup_rate), lang),
-             fmt_rate(val(r.erlang_a_pickup_rate), lang)]
+             format_metric("observed_pickup_rate", r.observed_pickup_rate, lang),
+             format_metric("erlang_a_pickup_rate", r.erlang_a_pickup_rate, lang)]
             for r in weekly.itertuples()]
-    return (table([label("week", lang), label("advisor_hours", lang),
-                   label("required_advisor_hours", lang), label("understaffed", lang),
-                   label("observed_pickup", lang), label("erlang_a_pickup", lang)], rows,
-                  id="review-staffing")
-            + f"<p class='note'>{e(label('staffing_need_note', lang))}</p>")
+    return (table([i18n.t("week", lang)] + [e(metrics.label(m, lang)) for m in (
+        "advisor_hours", "required_advisor_hours", "understaffed_intervals",
+        "observed_pickup_rate", "erlang_a_pickup_rate")], rows, id="review-staffing")
+            + f"<p class='note'>{e(i18n.t('staffing_need_note', lang))}</p>")

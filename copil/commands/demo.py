@@ -10,9 +10,12 @@ from copil.common import add_db_option, db_path
 EPILOG = """What it does:
   1. generates two years of seeded demo data for a client-provider line into
      data/generated/demo/ (unless present), and loads it into the warehouse
-     (unless the warehouse already has calls), with the example contract;
+     (unless the warehouse already has calls), with the demo line's contract;
   2. prints the last complete week's shared indicators against the contract's targets;
-  3. serves the dashboard on http://127.0.0.1:8050 and prints the demo accounts.
+  3. creates the demo accounts (one per role) in the demo warehouse's own users file,
+     data/demo.users.json beside data/demo.duckdb (never in the users file copil serve
+     uses by default; an existing account is never changed), and prints them;
+  4. serves the dashboard on http://127.0.0.1:8050 with those accounts.
 
 examples:
   copil demo                      build data/demo.duckdb and serve the dashboard
@@ -30,111 +33,67 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--seed", type=int, metavar="N", help="regenerate with this random seed")
     p.add_argument("--rebuild", action="store_true",
                    help="delete the warehouse and load it again")
-    p.add_argument("--no-serve", action="store_true", help="do not start the dashboard")
+    p.add_argument("--no-serve", action="store_true",
+                   help="do not start the dashboard (the demo accounts are still created)")
     p.add_argument("--host", default="127.0.0.1", help="dashboard address (default: 127.0.0.1)")
     p.add_argument("--port", type=int, default=8050, help="dashboard port (default: 8050)")
     p.set_defaults(func=run)
 
 
-def _pct(x) -> str:
-    return "-" if x is None or x != x else f"{100 * x:.1f} %"
-
-
-def _sec(x) -> str:
-    return "-" if x is None or x != x else f"{x:.0f} s"
-
-
-HEADLINE = [
-    ("offered", "calls offered", lambda x: f"{int(x):,}".replace(",", " ")),
-    ("answered", "calls answered", lambda x: f"{int(x):,}".replace(",", " ")),
-    ("pickup_rate", "pickup rate", _pct),
-    ("abandon_rate", "abandon rate", _pct),
-    ("service_level_20s", "service level 20 s", _pct),
-    ("service_level_30s", "service level 30 s", _pct),
-    ("asa_s", "ASA", _sec),
-    ("wait_p90_s", "wait p90", _sec),
-    ("aht_s", "AHT", _sec),
-    ("callback_on_time_rate", "callbacks on time", _pct),
-]
-
-
 def print_week_summary(db: Path) -> None:
-    """The last complete week's headline KPIs vs the previous week and the contract targets."""
+    """Print the last complete week's headline KPIs vs the previous week and the targets."""
     import datetime as dt
 
-    from analytics.contract import warehouse_contract
-    from analytics.kpis import kpis, last_complete_week, week_start
-    from analytics.warehouse import connection
+    from analytics.metrics import format_metric, label
+    from demo.summary import week_headline
 
-    with connection(db, read_only=True) as con:
-        week = last_complete_week(con)
-        if week is None:
-            print("The warehouse has no complete week of calls yet.")
-            return
-        monday = week_start(week)
-        rows = kpis(con, period="week", start=monday - dt.timedelta(days=7),
-                    end=monday + dt.timedelta(days=6))
-        contract = warehouse_contract(con)
-    this, prev = rows.iloc[-1], rows.iloc[0]
-    targets = {t.metric: t for t in (contract.targets if contract else ()) if t.queue is None
-               and t.period == "week"}
-    name = contract.line_name if contract and contract.line_name else "line"
-    print(f"\nWeek {week} ({monday:%d/%m/%Y} - {monday + dt.timedelta(days=6):%d/%m/%Y}), {name}")
-    print(f"  {'indicator':<20} {'this week':>11} {'previous':>11}   target")
-    for col, label, fmt in HEADLINE:
-        if col not in rows.columns:
-            continue
-        value, before = this[col], prev[col]
-        target = targets.get(col)
+    headline = week_headline(db)
+    if headline is None:
+        print("The warehouse has no complete week of calls yet.")
+        return
+    monday = headline.monday
+    print(f"\nWeek {headline.week} ({monday:%d/%m/%Y} - {monday + dt.timedelta(days=6):%d/%m/%Y}), "
+          f"{headline.line_name}")
+    print(f"  {'indicator':<24} {'this week':>11} {'previous':>11}   target")
+    for row in headline.rows:
+        def fmt(value, metric=row.metric):
+            return format_metric(metric, value, "en")
         status = ""
-        if target is not None and value == value and value is not None:
-            met = value >= target.threshold if target.comparison == ">=" else value <= target.threshold
-            status = f"{target.comparison} {fmt(target.threshold)}  {'met' if met else 'MISSED'}"
-        print(f"  {label:<20} {fmt(value):>11} {fmt(before):>11}   {status}")
+        if row.status is not None:
+            verdict = "MISSED" if row.status == "missed" else row.status.replace("_", " ")
+            status = f"{row.comparison} {fmt(row.threshold)}  {verdict}"
+        print(f"  {label(row.metric, 'en'):<24} {fmt(row.value):>11} {fmt(row.previous):>11}"
+              f"   {status}")
 
 
 def run(args: argparse.Namespace) -> int:
-    from analytics.demo_warehouse import build_demo_warehouse, foreign_files, warehouse_has_calls
-    from copil.cli import CopilError
+    from demo.warehouse import build_demo_warehouse, demo_users_path, plan_demo_build
 
     db = db_path(args)
-    if args.rebuild or args.seed is not None:
-        foreign = foreign_files(db)
-        if foreign:   # never delete or mix into a warehouse holding someone's own data
-            raise CopilError(f"{db} holds data that copil demo did not load ({foreign[0]}); "
-                             "--rebuild and --seed would replace or mix it: give another --db")
-        if args.seed is not None and not args.rebuild and warehouse_has_calls(db):
-            raise CopilError(f"{db} already has the demo's calls; add --rebuild to replace them "
-                             f"with seed {args.seed} (loading a second seed on top mixes them)")
-    if args.rebuild and db.exists():
-        db.unlink()
-        wal = db.with_name(db.name + ".wal")
-        if wal.exists():
-            wal.unlink()
-    if args.seed is not None or not warehouse_has_calls(db):
+    plan = plan_demo_build(db, seed=args.seed, rebuild=args.rebuild)
+    if plan.build:
         print(f"Building the demo warehouse {db} ...")
-        generated, summaries = build_demo_warehouse(db, args.files, seed=args.seed)
+        build = build_demo_warehouse(db, args.files, seed=args.seed, replace=plan.replace)
         from copil.commands.ingest import print_summary
 
-        for s in summaries:
+        for s in build.ingested:
             print_summary(s)
     else:
         print(f"Using the demo warehouse {db} (copil demo --rebuild builds it again).")
     print_week_summary(db)
-    if args.no_serve:
-        return 0
-    try:
-        from dashboards.app import serve
-        from dashboards.auth import ensure_demo_users
-    except ImportError:  # pragma: no cover - the dashboard is part of the distribution
-        print("The dashboard is not installed; the warehouse is ready.")
-        return 0
-    from dashboards.app import DEFAULT_USERS_PATH
+    from dashboards.auth import ensure_demo_users
 
-    accounts = ensure_demo_users(DEFAULT_USERS_PATH)
-    print(f"\nDashboard: http://{args.host}:{args.port}/  (Ctrl-C to stop)")
-    print("Demo accounts (user / password / role):")
+    users = demo_users_path(db)
+    accounts = ensure_demo_users(users)
+    print(f"\nDemo accounts (user / password / role), kept in {users}:")
     for name, role, password in accounts:
-        print(f"  {name:<10} {password:<16} {role}")
-    serve(db, host=args.host, port=args.port, users_path=DEFAULT_USERS_PATH)
+        shown = password if password is not None else "(yours, unchanged)"
+        print(f"  {name:<10} {shown:<18} {role}")
+    if args.no_serve:
+        print(f"Serve later with: copil serve --db {db} --users {users}")
+        return 0
+    from dashboards.app import serve
+
+    print(f"\nDashboard: http://{args.host}:{args.port}/  (Ctrl-C to stop)")
+    serve(db, host=args.host, port=args.port, users_path=users)
     return 0

@@ -10,7 +10,9 @@ EPILOG = """example:
 
 Writes calls.csv.gz, operator_counts.csv, callbacks.csv, campaigns.csv, staffing.csv and
 truth.json (the model the data were drawn from) into --out, then prints a summary.
-Two years take a few seconds; the same seed and config give identical files."""
+Two years take a few seconds; the same seed and config give identical files.
+The parameters ship with copil (demo/demo.yaml): `copil generate --print-config > my.yaml`,
+edit, then `copil generate --config my.yaml` (keys you leave out keep their defaults)."""
 
 
 def register(subparsers) -> None:
@@ -24,7 +26,10 @@ def register(subparsers) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("--config", metavar="PATH", type=Path, default=None,
-                   help="generator configuration YAML (default: data/demo.yaml)")
+                   help="generator configuration YAML, merged over the defaults "
+                   "(default: the shipped demo/demo.yaml, see --print-config)")
+    p.add_argument("--print-config", action="store_true",
+                   help="print the default configuration (YAML) and exit")
     p.add_argument("--out", metavar="DIR", type=Path, default=Path("artifacts") / "demo",
                    help="output directory (default: artifacts/demo)")
     p.add_argument("--seed", metavar="N", type=int, default=None,
@@ -38,35 +43,38 @@ def register(subparsers) -> None:
     p.set_defaults(func=run)
 
 
-def _pct(x: float | None) -> str:
-    return "n/a" if x is None else f"{x:.1%}"
-
-
-def _num(x: float | None, unit: str) -> str:
-    return "n/a" if x is None else f"{x:.1f} {unit}"
-
-
 def run(args: argparse.Namespace) -> int:
-    from analytics.demo import generate
+    from analytics.i18n import fmt_int
+    from analytics.metrics import format_metric
+    from demo import generate
+    from demo.config import default_config_text
 
-    if args.seed is not None and args.seed < 0:
-        raise ValueError("--seed must be a non-negative integer")
+    if args.print_config:
+        print(default_config_text(), end="")
+        return 0
     result = generate(args.config, args.out, seed=args.seed, start=args.start, end=args.end,
                       progress=not args.quiet)
     s = result["summary"]
+
+    def n(x: int) -> str:
+        return fmt_int(x, "en")
+
+    def m(name: str) -> str:
+        return format_metric(name, s[name], "en")
+
     print(f"copil generate: {s['start']} .. {s['end']} ({s['open_days']} open days), "
           f"seed {s['seed']}, {s['seconds']:.1f} s")
-    print(f"  offered calls      {s['offered']:>9,}  ({s['offered_per_year']:,} per year; "
-          f"{s['ivr']:,} more ended in the IVR)")
+    print(f"  offered calls      {n(s['offered']):>9}  ({n(s['offered_per_year'])} per year; "
+          f"{n(s['ivr'])} more ended in the IVR)")
     for queue, count in s["offered_by_queue"].items():
-        print(f"    {queue:<20} {count:>9,}")
-    print(f"  pickup rate        {_pct(s['pickup_rate']):>9}   abandon rate "
-          f"{_pct(s['abandon_rate'])}   overflow {s['overflow']:,}")
-    print(f"  ASA                {_num(s['asa_s'], 's'):>10}   service level 20 s "
-          f"{_pct(s['service_level_20s'])}   AHT {_num(s['aht_s'], 's')}")
-    print(f"  callbacks          {s['callbacks']:>9,}  on time (72 h) "
-          f"{_pct(s['callback_on_time_rate'])}")
-    print(f"  campaigns          {s['campaigns']:>9,}  ({s['campaign_offered']:,} extra calls)")
+        print(f"    {queue:<20} {n(count):>9}")
+    print(f"  pickup rate        {m('pickup_rate'):>9}   abandon rate "
+          f"{m('abandon_rate')}   overflow {n(s['overflow'])}")
+    print(f"  ASA                {m('asa_s'):>9}   service level 20 s "
+          f"{m('service_level_20s')}   AHT {m('aht_s')}")
+    print(f"  callbacks          {n(s['callbacks']):>9}  on time (72 h) "
+          f"{m('callback_on_time_rate')}")
+    print(f"  campaigns          {n(s['campaigns']):>9}  ({n(s['campaign_offered'])} extra calls)")
     for name, path in result["files"].items():
         print(f"  {name:<18} {path}")
     return 0

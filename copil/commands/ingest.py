@@ -7,6 +7,7 @@ import json
 import sys
 from typing import TYPE_CHECKING
 
+from analytics.i18n import fmt_int
 from analytics.kinds import KINDS
 from analytics.profiles import builtin_profiles
 from copil.common import add_db_option, db_path
@@ -56,10 +57,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _fmt(n: int) -> str:
-    return f"{n:,}".replace(",", " ")
+    return fmt_int(n, "en")
 
 
-def print_summary(s: IngestSummary, out=sys.stdout) -> None:
+def print_summary(s: IngestSummary, out=None) -> None:
+    out = out or sys.stdout   # looked up at call time: sys.stdout may be replaced after import
     if s.skipped:
         print(f"{s.file}: already loaded in run {s.previous_run} (same content); nothing to do. "
               "Use --force to process it again.", file=out)

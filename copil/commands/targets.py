@@ -71,19 +71,28 @@ def run(args) -> int:
     if args.format == "csv":
         print("copil: the week's gaps are listed with --format table or json", file=sys.stderr)
     if args.format == "table":
+        from analytics.i18n import fmt_seconds
+        from analytics.metrics import format_delta, format_metric
+
+        def fmt(name: str, value) -> str:
+            return format_metric(name, value, "en")
+
         print(f"\ngaps in {args.week}:" if len(gaps) else f"\nno gap in {args.week}")
         for g in gaps.itertuples():
-            print(f" {g.rank}. {g.metric} {g.comparison} {g.threshold:g}"
-                  f"{' [' + g.queue + ']' if g.queue else ''}: actual {g.actual:.4g}, "
-                  f"shortfall {g.shortfall:.4g}")
+            print(f" {g.rank}. {g.metric} {g.comparison} {fmt(g.metric, g.threshold)}"
+                  f"{' [' + g.queue + ']' if g.queue else ''}: actual {fmt(g.metric, g.actual)}, "
+                  f"shortfall {format_delta(g.metric, g.shortfall, 'en').lstrip('+')}")
             what = "callbacks due" if g.metric.startswith("callback") else "offered"
             for d in g.days:
-                print(f"    day {d['day']}: {d['actual']:.4g} ({d['volume']} {what})")
+                print(f"    day {d['day']}: {fmt(g.metric, d['actual'])} "
+                      f"({fmt('offered', d['volume'])} {what})")
             if g.metric.startswith("callback"):
                 continue
             for i in g.worst_intervals_abandoned:
-                print(f"    interval {i['interval']}: {i['abandoned']} abandoned of {i['offered']}")
+                print(f"    interval {i['interval']}: {fmt('abandoned', i['abandoned'])} "
+                      f"abandoned of {fmt('offered', i['offered'])}")
             for i in g.worst_intervals_wait:
-                print(f"    interval {i['interval']}: mean wait {i['wait_all_mean_s']:.0f} s, "
-                      f"total {i['wait_total_s']:.0f} s")
+                print(f"    interval {i['interval']}: mean wait "
+                      f"{fmt('wait_all_mean_s', i['wait_all_mean_s'])}, "
+                      f"total {fmt_seconds(i['wait_total_s'], 'en')}")
     return 0

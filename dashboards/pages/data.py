@@ -1,19 +1,24 @@
-"""Data page (admin): ingestion runs, row counts, freshness, quarantine, missing days."""
+"""Data page (admin): the figures of ``copil health`` (analytics.health) and the load details."""
 
 from __future__ import annotations
 
-import pandas as pd
 from dash import Input, Output, callback, html, register_page
 
-from analytics import datahealth
+from analytics.health import (
+    KINDS,
+    data_health,
+    ingest_runs,
+    missing_runs,
+    quarantine_rows,
+    row_counts,
+    today_local,
+)
+from analytics.i18n import t
+from analytics.warehouse import line_timezone
 from dashboards import data
 from dashboards.components import current_lang, message, page_refusal, table
-from dashboards.i18n import t
 
 register_page(__name__, path="/data", name="Data", order=4)
-
-DATA_KINDS = ("calls", "operator", "callbacks", "campaigns", "staffing")
-
 
 def layout(**_kwargs):
     lang = current_lang()
@@ -27,54 +32,49 @@ def layout(**_kwargs):
     ])
 
 
-def _missing_summary(missing: pd.DataFrame) -> pd.DataFrame:
-    """Missing days grouped into runs of consecutive days (first, last, count) per source."""
-    if missing.empty:
-        return pd.DataFrame(columns=["kind", "source", "first_missing", "last_missing", "days"])
-    df = missing.sort_values(["kind", "source", "day"]).copy()
-    day = pd.to_datetime(df["day"])
-    new_run = (day.diff().dt.days != 1) | (df["kind"] != df["kind"].shift()) | (
-        df["source"] != df["source"].shift())
-    df["run"] = new_run.cumsum()
-    out = df.groupby("run").agg(kind=("kind", "first"), source=("source", "first"),
-                                first_missing=("day", "min"), last_missing=("day", "max"),
-                                days=("day", "size"))
-    return out.reset_index(drop=True)
-
-
 def data_content(lang: str) -> list:
-    """The page body for ``lang`` (read through the request's warehouse)."""
+    """The page body for ``lang``: :func:`analytics.health.data_health` (the figures of
+    ``copil health``) and the warehouse's details (read through the request's warehouse)."""
     wh = data.current()
-    counts = wh.read(datahealth.row_counts)
-    fresh = wh.read(datahealth.freshness)
-    runs = wh.read(datahealth.ingest_runs)
-    reasons = wh.read(datahealth.quarantine_reasons)
-    rows = wh.read(datahealth.quarantine_rows)
-    missing = _missing_summary(wh.read(datahealth.missing_days))
+    health = wh.read(data_health, as_of=today_local(wh.read(line_timezone)))
+    counts = wh.read(row_counts)
+    runs = wh.read(ingest_runs)
+    rows = wh.read(quarantine_rows)
 
-    present = set(fresh["kind"]) if not fresh.empty else set()
-    absent = [t(f"kind.{k}", lang) for k in DATA_KINDS if k not in present]
-    kind_label = {k: t(f"kind.{k}", lang) for k in DATA_KINDS}
-    fresh, missing, runs, reasons, rows = (
+    fresh = health.sources
+    present = set(fresh.loc[fresh["row_count"] > 0, "kind"])
+    absent = [t(f"kind.{k}", lang) for k in KINDS if k not in present]
+    kind_label = {k: t(f"kind.{k}", lang) for k in KINDS}
+    fresh = fresh.assign(status=[t(f"data.status.{v}", lang) for v in fresh["status"]])
+    missing, runs, reasons, rows = (
         df.assign(kind=df["kind"].map(kind_label).fillna(df["kind"]))
-        for df in (fresh, missing, runs, reasons, rows))
+        for df in (missing_runs(health.missing_days), runs, health.quarantine, rows))
+    fresh = fresh.assign(kind=fresh["kind"].map(kind_label).fillna(fresh["kind"]))
 
-    body = []
+    body = [
+        message(t("data.calendar", lang, text=health.calendar.describe()), id="data-calendar"),
+        message(t("data.as_of", lang, day=health.as_of.isoformat()) + " "
+                + (t("data.ok", lang) if health.ok
+                   else t("data.problems", lang, n=int((health.sources["status"] != "ok")
+                                                       .sum()))),
+                "info" if health.ok else "warn", id="data-status"),
+    ]
     if absent:
         body.append(message(t("data.missing_kinds", lang, kinds=", ".join(absent)), "warn",
                             id="data-absent"))
     body += [
-        html.Div([
-            html.Div([html.H2(t("data.counts", lang)), table(counts, lang, id="data-counts")],
-                     className="panel"),
-            html.Div([html.H2(t("data.freshness", lang)),
-                      table(fresh, lang, id="data-freshness") if not fresh.empty
-                      else message(t("no_data", lang))], className="panel"),
-        ], className="grid2"),
+        html.Div([html.H2(t("data.freshness", lang)),
+                  table(fresh, lang, id="data-freshness",
+                        row_class=lambda r: "flagged" if bool(r["stale"]) or r["missing_days"]
+                        else "")
+                  if not fresh.empty else message(t("no_data", lang))],
+                 className="panel"),
         html.Div([html.H2(t("data.missing", lang)),
                   html.Div(table(missing, lang, id="data-missing"), className="table-scroll")
                   if not missing.empty else message(t("data.no_missing", lang),
                                                     id="data-missing")],
+                 className="panel"),
+        html.Div([html.H2(t("data.counts", lang)), table(counts, lang, id="data-counts")],
                  className="panel"),
         html.Div([html.H2(t("data.runs", lang)),
                   html.Div(table(runs, lang, id="data-runs"), className="table-scroll")

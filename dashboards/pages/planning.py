@@ -11,10 +11,11 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import Input, Output, State, callback, dcc, html, register_page
 
+from analytics.i18n import MISSING, fmt_number, fmt_rate, fmt_seconds, t
+from analytics.metrics import format_metric, label
 from dashboards import data
 from dashboards.charts import day_labels
 from dashboards.components import current_lang, message, page_refusal, style_figure
-from dashboards.i18n import fmt_number, fmt_pct, t
 from dashboards.planning_model import (
     REQUIRED,
     missing_modules,
@@ -29,7 +30,6 @@ register_page(__name__, path="/planning", name="Planning", order=3)
 CHANNELS = ("mailing", "email", "sms", "press", "web", "other")
 
 L = {
-    "title": {"fr": "Planification", "en": "Planning"},
     "week": {"fr": "Semaine (ISO)", "en": "Week (ISO)"},
     "whatif": {"fr": "Et si : campagne prévue", "en": "What if: planned campaign"},
     "channel": {"fr": "Canal", "en": "Channel"},
@@ -87,8 +87,6 @@ L = {
                    "en": "Not in the dashboard yet: the shift plan and its coverage come from "
                          "'copil plan --db ... --week 2026-W48 --out plan.csv'."},
     "shifts": {"fr": "Couverture du plan de vacations", "en": "Shift plan coverage"},
-    "axis_req": {"fr": "Conseillers (nombre)", "en": "Advisors (count)"},
-    "axis_time": {"fr": "Demi-heure (heure locale)", "en": "Half hour (local time)"},
     "axis_calls_iv": {"fr": "Appels par demi-heure (nombre)",
                       "en": "Calls per half hour (count)"},
 }
@@ -105,20 +103,20 @@ def layout(**_kwargs):
         return refusal
     missing = missing_modules(REQUIRED)
     if missing:
-        return html.Div([html.H1(lbl("title", lang)),
+        return html.Div([html.H1(t("nav.planning", lang)),
                          message(t("not_available", lang, what=", ".join(missing)), "warn",
                                  id="planning-unavailable"),
                          html.Div(id="planning-content")])
     try:
         weeks = data.current().read(read_plan_weeks)["weeks"]
     except data.WarehouseBusy:
-        return html.Div([html.H1(lbl("title", lang)), message(t("busy", lang), "warn")])
+        return html.Div([html.H1(t("nav.planning", lang)), message(t("busy", lang), "warn")])
     if not weeks:
-        return html.Div([html.H1(lbl("title", lang)),
+        return html.Div([html.H1(t("nav.planning", lang)),
                          message(lbl("no_calls", lang), "warn", id="planning-no-calls")])
     channels = [{"label": c, "value": c} for c in CHANNELS]
     return html.Div([
-        html.H1(lbl("title", lang)),
+        html.H1(t("nav.planning", lang)),
         html.Div([
             html.Div([html.Label(lbl("week", lang), htmlFor="planning-week"),
                       dcc.Dropdown(id="planning-week", options=weeks, value=weeks[0],
@@ -181,7 +179,7 @@ def interval_figure(result: dict, lang: str) -> go.Figure:
         fig.add_trace(go.Scatter(x=x, y=iv["actual"], name=lbl("actual", lang), mode="lines",
                                  line={"color": "#7f8c8d"}, hovertemplate="%{y:,.0f}"))
     fig.update_layout(title=lbl("forecast_iv", lang))
-    style_figure(fig, lang, x_title=lbl("axis_time", lang), y_title=lbl("axis_calls_iv", lang))
+    style_figure(fig, lang, x_title=t("axis.halfhour", lang), y_title=lbl("axis_calls_iv", lang))
     fig.update_xaxes(hoverformat="%d/%m %H:%M", tickformat="%d/%m" if lang != "en" else "%b %d")
     return fig
 
@@ -202,7 +200,7 @@ def requirement_figure(result: dict, lang: str, scenario: dict | None = None) ->
             mode="lines", line={"shape": "hv", "color": "#c0392b", "dash": "dot"},
             hovertemplate="%{y}"))
     fig.update_layout(title=lbl("req", lang))
-    style_figure(fig, lang, x_title=lbl("axis_time", lang), y_title=lbl("axis_req", lang))
+    style_figure(fig, lang, x_title=t("axis.halfhour", lang), y_title=t("axis.advisors", lang))
     fig.update_xaxes(hoverformat="%d/%m %H:%M", tickformat="%d/%m" if lang != "en" else "%b %d")
     return fig
 
@@ -213,15 +211,17 @@ def _model_name(model: str) -> str:
 
 def targets_text(targets: dict, lang: str) -> str:
     """The staffing targets of :func:`analytics.planning.staffing_targets` in words."""
-    parts = [f"{fmt_pct(sl, lang)} {'en' if lang != 'en' else 'within'} {fmt_number(s, lang)} s"
+    parts = [f"{fmt_rate(sl, lang)} {'en' if lang != 'en' else 'within'} {fmt_seconds(s, lang)}"
              for s, sl in targets["service_levels"]]
     if targets["asa_s"] is not None:
-        parts.append(f"ASA ≤ {fmt_number(targets['asa_s'], lang)} s")
+        parts.append(f"{label('asa_s', lang, short=True)} ≤ "
+                     f"{format_metric('asa_s', targets['asa_s'], lang)}")
     if targets["pickup_rate"] is not None:
         word = "décroché" if lang != "en" else "pickup"
-        parts.append(f"{word} ≥ {fmt_pct(targets['pickup_rate'], lang)}")
+        parts.append(f"{word} ≥ {format_metric('pickup_rate', targets['pickup_rate'], lang)}")
     if not parts:  # analytics.planning's default without any usable target
-        parts.append(f"{fmt_pct(0.8, lang)} {'en' if lang != 'en' else 'within'} 20 s")
+        parts.append(f"{fmt_rate(0.8, lang)} {'en' if lang != 'en' else 'within'} "
+                     f"{fmt_seconds(20, lang)}")
     return ", ".join(parts)
 
 
@@ -232,8 +232,8 @@ def basis_text(result: dict, lang: str) -> str:
     def mean(col: str) -> str:
         v = iv[col].to_numpy(float)
         if w.sum() <= 0 or not pd.notna(v).all():
-            return "–"
-        return f"{fmt_number(float((v * w).sum() / w.sum()), lang)} s"
+            return MISSING
+        return fmt_seconds(float((v * w).sum() / w.sum()), lang)
 
     text = lbl("basis", lang).format(targets=targets_text(result["targets"], lang),
                                      aht=mean("aht_s"), pat=mean("patience_s"))
@@ -244,22 +244,17 @@ def basis_text(result: dict, lang: str) -> str:
     return text
 
 
-def _signed(value: float, lang: str) -> str:
-    text = fmt_number(value, lang)
-    return text if text.startswith(("-", "−")) else f"+{text}"
-
-
 def what_if_text(result: dict, what_if, scenario: dict, lang: str) -> str:
     s = scenario["summary"]
     return lbl("whatif_result", lang).format(
         channel=what_if[0], date=day_labels([pd.Timestamp(what_if[1]).date()], lang)[0],
-        week=result["week"], extra=_signed(s["campaign_extra_calls"], lang),
+        week=result["week"], extra=fmt_number(s["campaign_extra_calls"], lang, signed=True),
         calls=fmt_number(s["calls"], lang), calls_campaign=fmt_number(s["calls_campaign"], lang),
         hours=fmt_number(s["extra_advisor_hours"], lang, 1),
         peak=fmt_number(float(s["peak_extra_agents"]), lang),
         model=_model_name(scenario["model"]),
-        sl_unchanged=fmt_pct(s["service_level_unchanged"], lang),
-        sl_staffed=fmt_pct(s["service_level_campaign_staffed"], lang))
+        sl_unchanged=fmt_rate(s["service_level_unchanged"], lang),
+        sl_staffed=fmt_rate(s["service_level_campaign_staffed"], lang))
 
 
 @callback(

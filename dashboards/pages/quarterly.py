@@ -10,28 +10,18 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import Input, Output, callback, dcc, html, no_update, register_page
 
-from analytics import datahealth
+from analytics import series
+from analytics.i18n import fmt_number, fmt_rate, t
+from analytics.metrics import format_metric, label, metric
+from analytics.targets import service_level_threshold
 from dashboards import data
 from dashboards.charts import empty_figure, trend_figure, trim_empty_weeks
 from dashboards.components import current_lang, message, page_refusal, style_figure, table
-from dashboards.i18n import fmt_number, fmt_pct, t
-from dashboards.metrics import (
-    ABANDON,
-    ASA,
-    CALLBACKS,
-    PICKUP,
-    WAIT_P90,
-    contract_sl_threshold,
-    metric_by_name,
-    service_level_metric,
-)
 
 register_page(__name__, path="/quarterly", name="Quarterly", order=2)
 
 
 L = {
-    "title": {"fr": "Revue trimestrielle", "en": "Quarterly review"},
-    "quarter": {"fr": "Trimestre", "en": "Quarter"},
     "queues": {"fr": "Files (toutes si vide)", "en": "Queues (all when empty)"},
     "report": {"fr": "Télécharger le rapport trimestriel (HTML)",
                "en": "Download the quarterly report (HTML)"},
@@ -68,10 +58,6 @@ L = {
                    "en": "The contract sets no weekly target."},
     "no_data": {"fr": "Pas de données d'appels dans l'entrepôt.",
                 "en": "No call data in the warehouse."},
-    "met_weeks": {"fr": "semaines atteintes", "en": "weeks met"},
-    "status.met": {"fr": "atteint", "en": "met"},
-    "status.missed": {"fr": "manqué", "en": "missed"},
-    "status.no_data": {"fr": "sans donnée", "en": "no data"},
     "no_staffing_quarter": {"fr": "Pas de données d'effectifs pour ce trimestre.",
                             "en": "No staffing data for this quarter."},
     "staffed": {"fr": "heures connectées", "en": "hours logged in"},
@@ -85,14 +71,7 @@ L = {
         "en": "Need: Erlang A for the contract's targets at each half hour's offered calls, "
               "observed AHT and patience. Understaffed half hours: advisors logged in < "
               "required. Expected pickup: Erlang A at the advisors logged in."},
-    "col.week": {"fr": "semaine", "en": "week"},
     "iso_week": {"fr": "Semaine (ISO)", "en": "Week (ISO)"},
-    "col.advisor_hours": {"fr": "heures connectées", "en": "hours logged in"},
-    "col.required_advisor_hours": {"fr": "heures requises", "en": "hours required"},
-    "col.understaffed": {"fr": "demi-heures en sous-effectif", "en": "understaffed half hours"},
-    "col.observed_pickup_rate": {"fr": "décroché observé", "en": "observed pickup"},
-    "col.erlang_a_pickup_rate": {"fr": "décroché attendu (Erlang A)",
-                                 "en": "expected pickup (Erlang A)"},
     "staffing_title": {"fr": "Heures-conseiller par semaine : présentes et requises",
                        "en": "Advisor-hours per week: logged in and required"},
     "hours_axis": {"fr": "Heures-conseiller (h)", "en": "Advisor-hours (h)"},
@@ -101,20 +80,13 @@ L = {
                     "en": "Not enough history before this quarter (at least 8 weeks) or no "
                           "calls in the quarter yet."},
     "acc_note": {"fr": "Prévision faite la veille du trimestre, comparée aux appels présentés "
-                       "des jours avec appels.",
+                       "des jours ouverts.",
                  "en": "Forecast made on the eve of the quarter, compared with the calls "
-                       "offered on the days with calls."},
-    "acc_days": {"fr": "jours comparés", "en": "days compared"},
-    "acc_calls": {"fr": "appels réels / prévus", "en": "calls actual / forecast"},
-    "acc_daily_wape": {"fr": "WAPE journalier", "en": "daily WAPE"},
-    "acc_weekly_wape": {"fr": "WAPE hebdomadaire", "en": "weekly WAPE"},
-    "acc_bias": {"fr": "biais (prévu − réel) ÷ réel", "en": "bias (forecast − actual) ÷ actual"},
+                       "offered on open days."},
     "acc_excluded": {"fr": "jours ouverts sans aucun appel (laissés de côté)",
                      "en": "open days without any call (left out)"},
-    "acc_cov80": {"fr": "jours dans la bande 80 %", "en": "days inside the 80 % band"},
-    "acc_cov95": {"fr": "jours dans la bande 95 %", "en": "days inside the 95 % band"},
-    "no_staffing": {"fr": "Pas de données d'effectifs dans l'entrepôt (table staffing vide).",
-                    "en": "No staffing data in the warehouse (staffing table empty)."},
+    "col.model": {"fr": "modèle (bande 95 %)", "en": "model (95 % band)"},
+    "acc_days": {"fr": "jours comparés", "en": "days compared"},
     "col.name": {"fr": "campagne", "en": "campaign"},
     "col.channel": {"fr": "canal", "en": "channel"},
     "col.start_date": {"fr": "début", "en": "start"},
@@ -125,12 +97,12 @@ L = {
     "col.extra_calls": {"fr": "surcroît (appels)", "en": "extra calls"},
     "col.uplift": {"fr": "surcroît (%)", "en": "uplift (%)"},
     "col.calls_per_1000": {"fr": "appels pour 1 000 personnes", "en": "calls per 1,000 people"},
-    "col.model": {"fr": "modèle (bande 95 %)", "en": "model (95 % band)"},
 }
 
 
 def lbl(key: str, lang: str) -> str:
     return L[key]["en" if lang == "en" else "fr"]
+
 
 
 # ------------------------------------------------------------------------------ readers
@@ -143,7 +115,7 @@ def read_quarters(con) -> dict:
     from analytics.periods import quarter_label, quarter_of_week, week_label
 
     rng = data_range(con)
-    queues = datahealth.queues(con)["queue"].tolist()
+    queues = series.queues(con)
     if rng is None:
         return {"quarters": [], "default": None, "queues": queues}
     ws = line_calendar(con).week_start
@@ -200,12 +172,12 @@ def layout(**_kwargs):
     except data.WarehouseBusy:
         return message(t("busy", lang), "warn")
     if not info["quarters"]:
-        return html.Div([html.H1(lbl("title", lang)), message(lbl("no_data", lang), "warn",
+        return html.Div([html.H1(t("nav.quarterly", lang)), message(lbl("no_data", lang), "warn",
                                                               id="quarterly-empty")])
     return html.Div([
-        html.H1(lbl("title", lang)),
+        html.H1(t("nav.quarterly", lang)),
         html.Div([
-            html.Div([html.Label(lbl("quarter", lang), htmlFor="quarterly-quarter"),
+            html.Div([html.Label(t("quarter", lang), htmlFor="quarterly-quarter"),
                       dcc.Dropdown(id="quarterly-quarter", options=info["quarters"],
                                    value=info["default"], clearable=False, persistence=True,
                                    persistence_type="session")], className="control"),
@@ -243,15 +215,14 @@ def compliance_grid(review, lang: str):
     head = [html.Th(t("axis.week", lang))]
     for col in cols:
         name, comparison, threshold = col.split(" ")
-        metric = metric_by_name(name)
-        head.append(html.Th(f"{metric.label(lang) if metric else name} {comparison} "
-                            f"{metric.fmt(float(threshold), lang) if metric else threshold}"))
+        head.append(html.Th(f"{label(name, lang)} {comparison} "
+                            f"{format_metric(name, float(threshold), lang)}"))
     body = [html.Tr([html.Td(row["week"])] + [
-        html.Td(lbl(f"status.{row[c]}", lang), className=f"cell-{row[c]}") for c in cols])
+        html.Td(t(f"status.{row[c]}", lang), className=f"cell-{row[c]}") for c in cols])
         for _, row in grid.iterrows()]
     summary = review.compliance_summary()
     summary = summary[summary["queue"].isna()]
-    body.append(html.Tr([html.Td(lbl("met_weeks", lang))]
+    body.append(html.Tr([html.Td(t("weeks_met", lang))]
                         + [html.Td(f"{r.met} / {r.evaluated}") for r in summary.itertuples()],
                         className="summary"))
     return html.Table([html.Thead(html.Tr(head)), html.Tbody(body)], className="table grid",
@@ -291,7 +262,7 @@ def campaigns_table(review, lang: str):
     labels = {c: lbl(f"col.{c}", lang) for c in cols}
     formats = {"baseline": lambda v, lg: fmt_number(v, lg),
                "extra_calls": lambda v, lg: fmt_number(v, lg),
-               "uplift": lambda v, lg: fmt_pct(v, lg),
+               "uplift": lambda v, lg: fmt_rate(v, lg),
                "calls_per_1000": lambda v, lg: fmt_number(v, lg, 1),
                "audience": lambda v, lg: fmt_number(v, lg),
                "offered": lambda v, lg: fmt_number(v, lg)}
@@ -325,11 +296,12 @@ def update_quarter(quarter, queues):
     contract = review.contract
     weekly = trim_empty_weeks(review.weeks)
     q = list(queues or [])
-    sl = service_level_metric(contract_sl_threshold(contract))
-    rates = trend_figure(weekly, contract, lang, [PICKUP, sl, ABANDON, CALLBACKS],
-                         title=lbl("rates", lang), queues=q)
-    waits = trend_figure(weekly, contract, lang, [ASA, WAIT_P90], title=lbl("waits", lang),
-                         queues=q)
+    sl = f"service_level_{service_level_threshold(contract)}s"
+    rates = trend_figure(weekly, contract, lang, [metric(m) for m in (
+        "pickup_rate", sl, "abandon_rate", "callback_on_time_rate")],
+        title=lbl("rates", lang), queues=q)
+    waits = trend_figure(weekly, contract, lang, [metric(m) for m in ("asa_s", "wait_p90_s")],
+                         title=lbl("waits", lang), queues=q)
     href = f"/download/quarterly-report?quarter={quarter}&lang={lang}"
     return (rates, waits, compliance_grid(review, lang), volume_figure(review, lang),
             campaigns_table(review, lang), staffing_panel(review, lang), href)
@@ -362,11 +334,13 @@ def staffing_panel(review, lang: str):
         "observed_pickup_rate": weeks["observed_pickup_rate"],
         "erlang_a_pickup_rate": weeks["erlang_a_pickup_rate"],
     })
-    labels = {c: lbl(f"col.{c}", lang) for c in rows.columns}
-    formats = {"advisor_hours": lambda v, lg: fmt_number(v, lg),
-               "required_advisor_hours": lambda v, lg: fmt_number(v, lg),
-               "observed_pickup_rate": lambda v, lg: fmt_pct(v, lg),
-               "erlang_a_pickup_rate": lambda v, lg: fmt_pct(v, lg)}
+    measures = {"advisor_hours": "advisor_hours", "required_advisor_hours": "required_advisor_hours",
+                "understaffed": "understaffed_intervals",
+                "observed_pickup_rate": "observed_pickup_rate",
+                "erlang_a_pickup_rate": "erlang_a_pickup_rate"}
+    labels = {"week": t("week", lang), **{c: label(m, lang) for c, m in measures.items()}}
+    formats = {c: (lambda v, lg, _m=m: format_metric(_m, v, lg)) for c, m in measures.items()
+               if c != "understaffed"}
     return html.Div([dcc.Graph(figure=fig, id="quarterly-staffing-graph"),
                      table(rows, lang, labels=labels, formats=formats,
                            id="quarterly-staffing-table"),
@@ -377,14 +351,12 @@ def accuracy_rows(acc, lang: str) -> list[tuple[str, str]]:
     """(label, formatted value) of every measure of the forecast made on the eve."""
     return [
         (lbl("acc_days", lang), fmt_number(acc.n_days, lang)),
-        (lbl("acc_calls", lang), f"{fmt_number(acc.actual, lang)} / "
-                                 f"{fmt_number(acc.forecast, lang)}"),
-        (lbl("acc_daily_wape", lang), fmt_pct(acc.daily_wape, lang)),
-        (lbl("acc_weekly_wape", lang), fmt_pct(acc.weekly_wape, lang)),
-        ("MASE", fmt_number(acc.mase, lang, 2)),
-        (lbl("acc_bias", lang), fmt_pct(acc.bias, lang)),
-        (lbl("acc_cov80", lang), fmt_pct(acc.coverage_80, lang)),
-        (lbl("acc_cov95", lang), fmt_pct(acc.coverage_95, lang)),
+        (t("total_calls", lang), f"{format_metric('offered', acc.actual, lang)} / "
+                                 f"{format_metric('offered', acc.forecast, lang)}"),
+        (t("daily_wape", lang), format_metric("wape", acc.daily_wape, lang)),
+        (t("weekly_wape", lang), format_metric("wape", acc.weekly_wape, lang)),
+        *[(label(m, lang), format_metric(m, getattr(acc, m), lang))
+          for m in ("mase", "bias", "coverage_80", "coverage_95")],
         (lbl("acc_excluded", lang), fmt_number(acc.n_excluded, lang)),
     ]
 

@@ -10,7 +10,10 @@ from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update,
 from dash.exceptions import PreventUpdate
 from flask_login import current_user
 
-from analytics import datahealth
+from analytics import series
+from analytics.i18n import MISSING, t
+from analytics.metrics import Metric, format_metric, label, metric, target_status
+from analytics.targets import line_target, service_level_threshold
 from dashboards import auth, data
 from dashboards.charts import (
     day_labels,
@@ -21,28 +24,11 @@ from dashboards.charts import (
     volume_figure,
 )
 from dashboards.components import current_lang, message, page_refusal, table
-from dashboards.i18n import fmt_number, t
-from dashboards.metrics import (
-    ABANDON,
-    AHT,
-    ASA,
-    CALLBACKS,
-    PICKUP,
-    WAIT_P90,
-    card_metrics,
-    contract_sl_threshold,
-    line_target,
-    metric_by_name,
-    service_level_metric,
-    target_status,
-)
 
 register_page(__name__, path="/weekly", name="Weekly", order=1)
 
 
 L = {
-    "title": {"fr": "Revue hebdomadaire", "en": "Weekly review"},
-    "week": {"fr": "Semaine", "en": "Week"},
     "queues": {"fr": "Files (toutes si vide)", "en": "Queues (all when empty)"},
     "target": {"fr": "objectif", "en": "target"},
     "no_target": {"fr": "pas d'objectif au contrat", "en": "no contract target"},
@@ -57,32 +43,16 @@ L = {
     "gaps": {"fr": "Écarts aux objectifs", "en": "Gaps to targets"},
     "recon": {"fr": "Rapprochement avec l'opérateur", "en": "Operator reconciliation"},
     "agents": {"fr": "Détail par conseiller (prestataire)", "en": "Per advisor (provider)"},
-    "actions": {"fr": "Actions décidées", "en": "Actions agreed"},
     "action_text": {"fr": "Nouvelle action", "en": "New action"},
-    "owner": {"fr": "Porteur", "en": "Owner"},
-    "due": {"fr": "Échéance", "en": "Due"},
     "add": {"fr": "Ajouter", "en": "Add"},
     "report": {"fr": "Rapport de la semaine (HTML)", "en": "Week report (HTML)"},
     "calls": {"fr": "appels", "en": "calls"},
-    "offered": {"fr": "Présentés", "en": "Offered"},
-    "answered": {"fr": "Décrochés", "en": "Answered"},
-    "abandoned": {"fr": "Abandonnés", "en": "Abandoned"},
     "no_week": {"fr": "Pas encore de semaine complète dans l'entrepôt.",
                 "en": "No complete week in the warehouse yet."},
-    "no_operator": {"fr": "Pas de comptages opérateur pour cette semaine : rien à rapprocher.",
-                    "en": "No operator counts for this week: nothing to reconcile."},
     "no_gap": {"fr": "Aucun écart : tous les objectifs mesurés sont atteints.",
                "en": "No gap: every measured target is met."},
-    "no_targets": {"fr": "Le contrat ne fixe aucun objectif.",
-                   "en": "The contract sets no target."},
-    "no_actions": {"fr": "Aucune action pour l'instant.", "en": "No action yet."},
     "no_callbacks": {"fr": "aucun rappel dû", "en": "no callback due"},
     "text_required": {"fr": "Écrivez le texte de l'action.", "en": "Write the action's text."},
-    "status.open": {"fr": "ouverte", "en": "open"},
-    "status.done": {"fr": "faite", "en": "done"},
-    "status.dropped": {"fr": "abandonnée", "en": "dropped"},
-    "owner.client": {"fr": "client", "en": "client"},
-    "owner.provider": {"fr": "prestataire", "en": "provider"},
     "gap.metric": {"fr": "indicateur", "en": "indicator"},
     "gap.target": {"fr": "objectif", "en": "target"},
     "gap.actual": {"fr": "réalisé", "en": "actual"},
@@ -91,17 +61,6 @@ L = {
     "gap.worst_abandoned": {"fr": "pires demi-heures (abandons/présentés)",
                             "en": "worst half hours (abandoned/offered)"},
     "gap.worst_wait": {"fr": "pires demi-heures (attente)", "en": "worst half hours (wait)"},
-    "recon.period_start": {"fr": "jour", "en": "day"},
-    "recon.queue": {"fr": "file", "en": "queue"},
-    "recon.operator_offered": {"fr": "présentés (opérateur)", "en": "offered (operator)"},
-    "recon.offered": {"fr": "présentés (prestataire)", "en": "offered (provider)"},
-    "recon.offered_gap": {"fr": "écart", "en": "gap"},
-    "recon.offered_gap_rate": {"fr": "écart (%)", "en": "gap (%)"},
-    "recon.operator_handled": {"fr": "traités (opérateur)", "en": "handled (operator)"},
-    "recon.answered": {"fr": "décrochés (prestataire)", "en": "answered (provider)"},
-    "recon.handled_gap": {"fr": "écart traités", "en": "handled gap"},
-    "recon.handled_gap_rate": {"fr": "écart traités (%)", "en": "handled gap (%)"},
-    "recon.flagged": {"fr": "hors tolérance", "en": "outside tolerance"},
     "col.text": {"fr": "action", "en": "action"},
 }
 
@@ -117,7 +76,7 @@ def read_weeks(con) -> dict:
     from analytics.kpis import data_range, iso_week, last_complete_week
 
     rng = data_range(con)
-    queues = datahealth.queues(con)["queue"].tolist()
+    queues = series.queues(con)
     if rng is None:
         return {"weeks": [], "default": None, "queues": queues}
     first, last = rng
@@ -192,7 +151,7 @@ def layout(week: str | None = None, **_kwargs):
     except data.WarehouseBusy:
         return message(t("busy", lang), "warn")
     if not info["weeks"]:
-        return html.Div([html.H1(lbl("title", lang)), message(lbl("no_week", lang), "warn",
+        return html.Div([html.H1(t("nav.weekly", lang)), message(lbl("no_week", lang), "warn",
                                                               id="weekly-empty")])
     value = week if week in info["weeks"] else info["default"]
     role = auth.current_role()
@@ -201,11 +160,11 @@ def layout(week: str | None = None, **_kwargs):
         agent_panel = [html.Div([html.H2(lbl("agents", lang)),
                                  html.Div(id="weekly-agent-table", className="table-scroll")],
                                 className="panel")]
-    owners = [{"label": lbl(f"owner.{o}", lang), "value": o} for o in ("client", "provider")]
+    owners = [{"label": t(f"owner.{o}", lang), "value": o} for o in ("client", "provider")]
     return html.Div([
-        html.H1(lbl("title", lang)),
+        html.H1(t("nav.weekly", lang)),
         html.Div([
-            html.Div([html.Label(lbl("week", lang), htmlFor="weekly-week"),
+            html.Div([html.Label(t("week", lang), htmlFor="weekly-week"),
                       dcc.Dropdown(id="weekly-week", options=info["weeks"], value=value,
                                    clearable=False, persistence=True,
                                    persistence_type="session")], className="control"),
@@ -232,13 +191,13 @@ def layout(week: str | None = None, **_kwargs):
                  className="panel"),
         *agent_panel,
         html.Div([
-            html.H2(lbl("actions", lang)),
+            html.H2(t("actions", lang)),
             html.Div([
                 dcc.Input(id="weekly-action-text", type="text", placeholder=lbl("action_text", lang),
                           style={"flex": "1", "minWidth": "300px"}),
                 html.Div(dcc.Dropdown(id="weekly-action-owner", options=owners, value="provider",
                                       clearable=False), style={"width": "160px"}),
-                html.Div(dcc.DatePickerSingle(id="weekly-action-due", placeholder=lbl("due", lang),
+                html.Div(dcc.DatePickerSingle(id="weekly-action-due", placeholder=t("due", lang),
                                               display_format="YYYY-MM-DD"),
                          className="due-picker"),
                 html.Button(lbl("add", lang), id="weekly-action-add"),
@@ -263,54 +222,62 @@ def _value(row, name):
     return None if pd.isna(value) else float(value)
 
 
+def card_metrics(service_level_threshold_s: int) -> list[Metric]:
+    """The weekly KPI cards after the offered-calls card, in display order."""
+    return [metric(name) for name in (
+        "pickup_rate", f"service_level_{service_level_threshold_s}s", "asa_s", "wait_p90_s",
+        "abandon_rate", "aht_s", "callback_on_time_rate")]
+
+
 def kpi_cards(review, lang: str) -> list:
     """The week's cards from its review: value, target and status, change vs the week
     before."""
     contract = review.contract
     this = review.row()
     prev = review.row(review.previous_week)
-    queues = list(review.queues or [])
     cards = []
-    for metric in card_metrics(contract_sl_threshold(contract)):
-        actual = _value(this, metric.name)
-        before = _value(prev, metric.name)
-        target = line_target(contract, metric.name, queues)
-        status = target_status(target, actual)
+    for card in card_metrics(service_level_threshold(contract)):
+        actual = _value(this, card.name)
+        before = _value(prev, card.name)
+        target = line_target(contract, card.name, list(review.queues or []))
+        status = ("none" if target is None
+                  else target_status(actual, target.comparison, target.threshold))
         delta = actual - before if actual is not None and before is not None else None
-        target_text = (f"{lbl('target', lang)} {target.comparison} {metric.fmt(target.threshold, lang)}"
+        target_text = (f"{lbl('target', lang)} {target.comparison} "
+                       f"{card.format(target.threshold, lang)}"
                        if target is not None else lbl("no_target", lang))
-        value_text = metric.fmt(actual, lang)
-        if metric is CALLBACKS and this is not None and int(this["callbacks_due"]) == 0:
-            value_text = "–"
+        value_text = card.format(actual, lang)
+        if (card.name == "callback_on_time_rate" and this is not None
+                and int(this["callbacks_due"]) == 0):
+            value_text = MISSING
             target_text += f" ({lbl('no_callbacks', lang)})"
         cards.append(html.Div([
-            html.Div(metric.label(lang), className="card-title"),
+            html.Div(card.label(lang), className="card-title"),
             html.Div(value_text, className="card-value"),
             html.Div(target_text, className="card-target"),
-            html.Div(f"{metric.fmt_delta(delta, lang)} {lbl('vs_prev', lang)}",
-                     className="card-delta " + _direction(metric, delta)),
-        ], className=f"card {status}", id=f"weekly-card-{metric.name}"))
+            html.Div(f"{card.format_delta(delta, lang)} {lbl('vs_prev', lang)}",
+                     className="card-delta " + _direction(card, delta)),
+        ], className=f"card {status}", id=f"weekly-card-{card.name}"))
     offered = int(this["offered"]) if this is not None else 0
     cards.insert(0, html.Div([
-        html.Div(lbl("offered", lang), className="card-title"),
-        html.Div(fmt_number(offered, lang), className="card-value"),
+        html.Div(label("offered", lang), className="card-title"),
+        html.Div(format_metric("offered", offered, lang), className="card-value"),
         html.Div(lbl("calls", lang), className="card-target"),
         html.Div(f"{_delta_count(this, prev, lang)} {lbl('vs_prev', lang)}", className="card-delta"),
     ], className="card", id="weekly-card-offered"))
     return cards
 
 
-def _direction(metric, delta) -> str:
-    if delta is None or delta == 0:
+def _direction(card: Metric, delta) -> str:
+    if delta is None or delta == 0 or card.direction == "neither":
         return ""
-    return "better" if (delta > 0) == metric.higher_is_better else "worse"
+    return "better" if (delta > 0) == (card.direction == "higher") else "worse"
 
 
 def _delta_count(this, prev, lang):
     if this is None or prev is None:
-        return "–"
-    delta = int(this["offered"]) - int(prev["offered"])
-    return ("+" if delta > 0 else "") + fmt_number(delta, lang)
+        return MISSING
+    return metric("offered").format_delta(int(this["offered"]) - int(prev["offered"]), lang)
 
 
 @callback(
@@ -336,12 +303,13 @@ def update_kpis(week, queues):
     _prefetch_neighbours(week, _queues(queues))
     contract, q = review.contract, list(queues or [])
     weekly = trim_empty_weeks(review.trend)
-    sl = service_level_metric(contract_sl_threshold(contract))
+    sl = f"service_level_{service_level_threshold(contract)}s"
     cards = kpi_cards(review, lang)
-    rates = trend_figure(weekly, contract, lang, [PICKUP, sl, ABANDON, CALLBACKS],
-                         title=lbl("trend_rates", lang), queues=q)
-    waits = trend_figure(weekly, contract, lang, [ASA, WAIT_P90, AHT],
-                         title=lbl("trend_waits", lang), queues=q)
+    rates = trend_figure(weekly, contract, lang, [metric(m) for m in (
+        "pickup_rate", sl, "abandon_rate", "callback_on_time_rate")],
+        title=lbl("trend_rates", lang), queues=q)
+    waits = trend_figure(weekly, contract, lang, [metric(m) for m in (
+        "asa_s", "wait_p90_s", "aht_s")], title=lbl("trend_waits", lang), queues=q)
     return cards, rates, waits, f"/download/weekly-report?week={week}&lang={lang}"
 
 
@@ -404,27 +372,26 @@ def format_gaps(gaps: pd.DataFrame, lang: str) -> pd.DataFrame:
     the days that missed it and the worst half hours (abandons, waiting time)."""
     rows = []
     for gap in gaps.itertuples():
-        metric = metric_by_name(str(gap.metric))
+        gap_metric = metric(str(gap.metric))
 
-        def fmt(value, delta=False, _m=metric):
-            if _m is None:
-                return fmt_number(value, lang, 2)
-            return _m.fmt_delta(value, lang) if delta else _m.fmt(value, lang)
+        def fmt(value, delta=False, _m=gap_metric):
+            return _m.format_delta(value, lang) if delta else _m.format(value, lang)
 
         days = ", ".join(f"{day_labels([d['day']], lang)[0]} ({fmt(d['actual'])})"
                          for d in (gap.days or [])[:4])
         aband = ", ".join(f"{_slot(i['interval'], lang)} ({i['abandoned']}/{i['offered']})"
                           for i in (gap.worst_intervals_abandoned or []))
-        wait = ", ".join(f"{_slot(i['interval'], lang)} ({fmt_number(i['wait_all_mean_s'], lang)} s)"
+        wait = ", ".join(f"{_slot(i['interval'], lang)} "
+                         f"({format_metric('wait_all_mean_s', i['wait_all_mean_s'], lang)})"
                          for i in (gap.worst_intervals_wait or []))
         rows.append({
-            "metric": metric.label(lang) if metric else gap.metric,
+            "metric": gap_metric.label(lang),
             "target": f"{gap.comparison} {fmt(gap.threshold)}",
             "actual": fmt(gap.actual),
             "shortfall": fmt(gap.shortfall, delta=True).lstrip("+"),
-            "days": days or "–",
-            "worst_abandoned": aband or "–",
-            "worst_wait": wait or "–",
+            "days": days or MISSING,
+            "worst_abandoned": aband or MISSING,
+            "worst_wait": wait or MISSING,
         })
     return pd.DataFrame(rows)
 
@@ -441,7 +408,7 @@ def update_gaps(week, queues):
         return message(t("busy", lang), "warn")
     if gaps is None or gaps.empty:
         contract_has_targets = bool(data.current().read(_contract_targets))
-        return message(lbl("no_gap" if contract_has_targets else "no_targets", lang),
+        return message(lbl("no_gap", lang) if contract_has_targets else t("no_targets", lang),
                        id="weekly-gaps-none")
     labels = {k: lbl(f"gap.{k}", lang) for k in ("metric", "target", "actual", "shortfall",
                                                    "days", "worst_abandoned", "worst_wait")}
@@ -464,14 +431,15 @@ def update_reconciliation(week):
     except data.WarehouseBusy:
         return message(t("busy", lang), "warn")
     if recon.empty or "operator_offered" not in recon or recon["operator_offered"].isna().all():
-        return message(lbl("no_operator", lang), id="weekly-recon-none")
-    from dashboards.i18n import fmt_pct
-
-    pct = {c: (lambda v, lg: fmt_pct(v, lg, 2)) for c in ("offered_gap_rate", "handled_gap_rate")}
+        return message(t("no_operator_week", lang), id="weekly-recon-none")
+    pct = {c: (lambda v, lg, _c=c: format_metric(_c, v, lg))
+           for c in ("offered_gap_rate", "handled_gap_rate")}
     cols = [c for c in ("period_start", "queue", "operator_offered", "offered", "offered_gap",
                         "offered_gap_rate", "operator_handled", "answered", "handled_gap",
                         "handled_gap_rate", "flagged") if c in recon.columns]
-    labels = {c: lbl(f"recon.{c}", lang) for c in cols}
+    texts = {"period_start": "day", "queue": "queue", "offered": "prov_offered",
+             "answered": "prov_answered", "flagged": "flagged"}
+    labels = {c: t(texts[c], lang) if c in texts else label(c, lang) for c in cols}
     recon = recon.assign(period_start=day_labels(recon["period_start"], lang))
     return table(recon, lang, columns=cols, formats=pct, labels=labels, id="weekly-recon-table",
                  row_class=lambda r: "flagged" if bool(r.get("flagged")) else "")
@@ -492,36 +460,30 @@ def update_agents(week, queues):
         return message(t("busy", lang), "warn")
     if agents.empty:
         return message(t("no_data", lang))
-    from dashboards.i18n import fmt_pct, fmt_seconds
-
     cols = ["agent", "answered", "aht_s", "talk_mean_s", "transfer_rate", "asa_s"]
-    labels = {"agent": "agent", "answered": lbl("answered", lang), "aht_s": AHT.label(lang),
-              "talk_mean_s": "DMC" if lang != "en" else "Talk mean",
-              "transfer_rate": "transferts" if lang != "en" else "transfers",
-              "asa_s": ASA.label(lang)}
-    formats = {"aht_s": fmt_seconds, "talk_mean_s": fmt_seconds, "asa_s": fmt_seconds,
-               "transfer_rate": fmt_pct, "answered": fmt_number}
+    labels = {"agent": "agent", **{c: label(c, lang, short=True) for c in cols[1:]}}
+    formats = {c: (lambda v, lg, _c=c: format_metric(_c, v, lg)) for c in cols[1:]}
     return table(agents, lang, columns=[c for c in cols if c in agents.columns], labels=labels,
                  formats=formats, id="weekly-agent-rows")
 
 
 def actions_table(actions: pd.DataFrame, lang: str):
     if actions.empty:
-        return message(lbl("no_actions", lang), id="weekly-actions-none")
-    statuses = [{"label": lbl(f"status.{s}", lang), "value": s} for s in ("open", "done", "dropped")]
+        return message(t("no_actions", lang), id="weekly-actions-none")
+    statuses = [{"label": t(f"action.{s}", lang), "value": s} for s in ("open", "done", "dropped")]
     head = html.Thead(html.Tr([html.Th(x) for x in (
-        "n°", lbl("week", lang), lbl("col.text", lang), lbl("owner", lang), lbl("due", lang),
+        "n°", t("week", lang), lbl("col.text", lang), t("owner", lang), t("due", lang),
         t("col.status", lang))]))
     rows = []
     for _, a in actions.iterrows():
         due = a.get("due_date")
         rows.append(html.Tr([
             html.Td(str(a["action_id"])),
-            html.Td(a.get("week") or "–"),
+            html.Td(a.get("week") or MISSING),
             html.Td(a["text"]),
-            html.Td(lbl(f"owner.{a['owner']}", lang) if a["owner"] in ("client", "provider")
+            html.Td(t(f"owner.{a['owner']}", lang) if a["owner"] in ("client", "provider")
                     else a["owner"]),
-            html.Td("–" if due is None or pd.isna(due) else str(pd.Timestamp(due).date())),
+            html.Td(MISSING if due is None or pd.isna(due) else str(pd.Timestamp(due).date())),
             html.Td(dcc.Dropdown(id={"type": "weekly-action-status", "index": int(a["action_id"])},
                                  options=statuses, value=a["status"], clearable=False,
                                  style={"minWidth": "130px"})),

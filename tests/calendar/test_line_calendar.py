@@ -89,3 +89,21 @@ def test_no_calls_no_contract_is_always_open(tmp_path):
     cal = line_calendar(con)
     assert cal.source == "default" and cal.open_weekdays == tuple(range(7))
     assert isinstance(cal, LineCalendar)
+
+
+def test_sparse_calls_on_most_weeks_keep_the_weekday_open(tmp_path):
+    """Three calls a day (09:05, 12:05, 17:35) Monday to Friday for 4 weeks: each busy
+    quarter-hour is a run shorter than an hour, yet every weekday has calls on 4 of its 4
+    weeks: open from the first busy slot (09:00) to the end of the last (17:45). The one
+    Saturday call (1 of 4 Saturdays) stays a stray call."""
+    con = connect(tmp_path / "w.duckdb")
+    rows = []
+    for day in pd.date_range("2026-01-05", "2026-01-30"):
+        if day.weekday() < 5:
+            rows += [(f"{day.date()}-{hm}", f"{day.date()} {hm}:00", "answered")
+                     for hm in ("09:05", "12:05", "17:35")]
+    rows.append(("stray", "2026-01-10 03:00:00", "answered"))
+    _load(con, rows)
+    cal = learn_calendar(con)
+    assert cal.open_weekdays == (0, 1, 2, 3, 4)
+    assert cal.opening_hours[2] == ((dt.time(9, 0), dt.time(17, 45)),)

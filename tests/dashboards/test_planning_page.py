@@ -14,8 +14,8 @@ import pytest
 from dashboards_testkit import build_warehouse, login, make_calls, post_callback
 
 from analytics import planning
+from analytics.i18n import fmt_number
 from analytics.warehouse import connect
-from dashboards.i18n import fmt_number
 from dashboards.planning_model import missing_modules, parse_what_if
 
 PLAN_OUT = [("planning-content", "children")]
@@ -90,7 +90,9 @@ def test_planning_page_matches_analytics_planning(app, expected):
     client = login(app, "planner")
     body = _plan(client)
     # abandon_rate <= 8 % is staffed as pickup >= 92 % (stricter than the 90 % pickup target)
-    assert "Dimensionné pour : 80,0\u00a0% en 20 s, ASA ≤ 40 s, décroché ≥ 92,0\u00a0%" in body
+    # seconds now print as everywhere else (analytics.i18n.fmt_seconds: no-break space before s)
+    assert ("Dimensionné pour : 80,0\u00a0% en 20\u00a0s, ASA ≤ 40\u00a0s, décroché ≥ 92,0\u00a0%"
+            in body)
     assert "/download/planning-requirements.csv?week=2026-W47" in body
     req_a, req_c = expected["a"]["requirements"], expected["c"]["requirements"]
     fig = _figure(body, "planning-requirements")
@@ -151,7 +153,7 @@ def test_planning_what_if_matches_week_what_if(app, expected):
     body = _plan(client, what_if=state)
     text = body
     assert "planning-whatif-result" in text
-    extra = fmt_number(summary["campaign_extra_calls"], "fr")
+    extra = fmt_number(summary["campaign_extra_calls"], "fr", signed=True)
     calls = f"{fmt_number(summary['calls'], 'fr')} → {fmt_number(summary['calls_campaign'], 'fr')}"
     assert f"{calls} appels présentés sur la semaine {WEEK} (écart " in text
     assert f"{extra}) ;" in text
@@ -197,7 +199,7 @@ def test_planning_on_a_calls_only_warehouse_uses_the_default_target(tmp_path, us
     build_warehouse(path, calls_only=True)
     app = create_app(path, users_path=users_file, secret_key_path=tmp_path / "k", lang="en")
     body = _plan(login(app, "planner"))
-    assert "Sized for: 80.0% within 20 s." in body
+    assert "Sized for: 80.0% within 20\u00a0s." in body   # fmt_seconds: no-break space
     con = connect(path, read_only=True)
     try:
         req = planning.week_requirements(con, WEEK)

@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 from dashboards_testkit import SECRET_CALLER_KEY, login, make_calls, post_callback
 
-from dashboards.i18n import fmt_number, fmt_pct
+from analytics.i18n import fmt_number, fmt_rate
 
 WEEKLY_OUT = [("weekly-cards", "children"), ("weekly-trend-rates", "figure"),
               ("weekly-trend-waits", "figure"), ("weekly-report-link", "href")]
@@ -78,9 +78,9 @@ def test_weekly_cards_match_an_independent_computation(app, lang):
     exp = expected_week(dt.date(2026, 11, 9))
     prev = expected_week(dt.date(2026, 11, 2))
     assert cards["offered"]["texts"][1] == fmt_number(exp["offered"], lang)
-    assert cards["pickup_rate"]["texts"][1] == fmt_pct(exp["pickup_rate"], lang)
-    assert cards["service_level_20s"]["texts"][1] == fmt_pct(exp["service_level_20s"], lang)
-    assert cards["abandon_rate"]["texts"][1] == fmt_pct(exp["abandon_rate"], lang)
+    assert cards["pickup_rate"]["texts"][1] == fmt_rate(exp["pickup_rate"], lang)
+    assert cards["service_level_20s"]["texts"][1] == fmt_rate(exp["service_level_20s"], lang)
+    assert cards["abandon_rate"]["texts"][1] == fmt_rate(exp["abandon_rate"], lang)
     assert cards["asa_s"]["texts"][1] == fmt_number(exp["asa_s"], lang) + "\u00a0s"
     assert cards["aht_s"]["texts"][1] == fmt_number(exp["aht_s"], lang) + "\u00a0s"
     # status colours against the fixture contract's targets
@@ -110,7 +110,9 @@ def test_weekly_queue_filter_and_charts(app):
     assert daily["layout"]["yaxis"]["title"]["text"] == "Appels (nombre)"
     rates = body["weekly-trend-rates"]["figure"]
     assert rates["layout"]["yaxis"]["title"]["text"] == "Taux (%)"
-    assert rates["layout"]["separators"] == ", "
+    # the page's plotly separators now match the reports and fmt_number: decimal comma,
+    # narrow no-break space (U+202F) between thousands (was a plain space on the page)
+    assert rates["layout"]["separators"] == ",\u202f"
     heat = body["weekly-intraday"]["figure"]["data"][0]
     assert heat["type"] == "heatmap"
     assert sum(c[0] for row in values(heat["customdata"]) for c in row) == exp["offered"]

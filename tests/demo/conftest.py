@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analytics.demo import generate
+from demo import generate
 
 SPAN = ("2026-01-05", "2026-04-19")
 SEED = 4242

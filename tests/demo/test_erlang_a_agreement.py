@@ -20,7 +20,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from analytics.demo import load_config
+from demo import load_config
 from staffing import erlang_a
 from staffing.simulation import ABANDONED, ANSWERED, simulate_queue
 

@@ -14,10 +14,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analytics.demo import file_digest, generate, load_config, resolve_span
-from analytics.demo_calendar import WorkClock, day_table, iso_strings
-from analytics.demo_campaigns import campaign_calendar, campaign_daily_extra
 from copil.cli import main
+from demo import file_digest, generate, load_config, resolve_span
+from demo.calendar import day_table
+from demo.campaigns import campaign_calendar, campaign_daily_extra
+from demo.clock import WorkClock, iso_strings
 
 REPO = Path(__file__).resolve().parents[2]
 TZ = "Europe/Paris"

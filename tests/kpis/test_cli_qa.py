@@ -130,7 +130,7 @@ def test_quarterly_forecast_coverage_counts_days_with_calls_only(con, load):
     import datetime as dt
 
     from analytics.contract import parse_contract
-    from analytics.formatting import fmt_rate
+    from analytics.metrics import format_metric
     from analytics.reports import quarterly_report
     from analytics.review import forecast_accuracy, quarter_review
     from forecasting import coverage
@@ -150,7 +150,7 @@ def test_quarterly_forecast_coverage_counts_days_with_calls_only(con, load):
     assert review.forecast_accuracy.coverage_80 == acc.coverage_80
     html = quarterly_report(con, "2026-Q2", lang="en", review=review)
     row = re.search(r"Open days inside the 80 % interval</td>\s*<td[^>]*>([^<]+)<", html)
-    assert row and row.group(1).strip() == fmt_rate(acc.coverage_80, "en")
+    assert row and row.group(1).strip() == format_metric("coverage_80", acc.coverage_80, "en")
     assert "with no calls at all" not in html
 
 
@@ -159,7 +159,7 @@ def test_quarterly_forecast_accuracy_leaves_out_days_without_data(con, load):
     import datetime as dt
 
     from analytics.contract import parse_contract
-    from analytics.formatting import fmt_rate
+    from analytics.metrics import format_metric
     from analytics.reports import quarterly_report
     from analytics.review import forecast_accuracy
     from forecasting import wape
@@ -174,7 +174,7 @@ def test_quarterly_forecast_accuracy_leaves_out_days_without_data(con, load):
     assert acc.daily_wape == wape(kept.actual, kept.forecast)
     html = quarterly_report(con, "2026-Q2", lang="en", contract=contract)
     row = re.search(r"Daily WAPE</td>\s*<td[^>]*>([^<]+)<", html)
-    assert row.group(1).strip() == fmt_rate(acc.daily_wape, "en")
+    assert row.group(1).strip() == format_metric("wape", acc.daily_wape, "en")
     assert wape(days.actual, days.forecast) - acc.daily_wape > 0.1
     assert "10 day(s) with no calls at all although the line was expected open" in html
 
@@ -262,14 +262,14 @@ def test_targets_for_a_period_the_contract_does_not_set(db_no_operator, capsys):
 
 
 def test_report_wait_axis_names_the_plotted_measure_and_has_round_ticks():
+    from analytics.metrics import axis_title, label
     from analytics.reports import charts
-    from analytics.reports.i18n import label, metric_label
 
     fig = charts.daily_profile(["lun.", "mar."], [1000, 1500], [900, 1400], [100, 100],
                                [5.4, 13.2], "fr")
     # the line is wait_all_mean_s (answered + abandoned), not the ASA of the table beside it
-    assert fig.data[-1].name.startswith(metric_label("wait_all_mean_s", "fr"))
-    assert label("wait", "en").startswith(metric_label("wait_all_mean_s", "en"))
+    assert fig.data[-1].name.startswith(label("wait_all_mean_s", "fr"))
+    assert axis_title("wait_all_mean_s", "en") == "Mean wait experienced (s)"
     # ticks of their own: synced to the calls axis they read 0, 6, 11 for 0, 5.5, 11
     assert fig.layout.yaxis2.tickmode == "auto" and fig.layout.yaxis2.tickformat is None
 

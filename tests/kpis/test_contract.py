@@ -14,7 +14,8 @@ from analytics.contract import (
     store_contract,
     warehouse_contract,
 )
-from analytics.formatting import fmt_int, fmt_metric, fmt_rate, fmt_seconds
+from analytics.i18n import fmt_int, fmt_rate, fmt_seconds
+from analytics.metrics import format_metric
 from analytics.warehouse import line_timezone
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "data" / "contract.example.yaml"
@@ -84,5 +85,5 @@ def test_number_formats():
     assert fmt_int(231456, "en") == "231,456"
     assert fmt_int(231456, "fr") == "231\u202f456"
     assert fmt_seconds(42.4, "fr") == "42\u00a0s"
-    assert fmt_metric("asa_s", None, "en") == "–"
-    assert fmt_metric("service_level_20s", 0.5, "en") == "50.0%"
+    assert format_metric("asa_s", None, "en") == "–"
+    assert format_metric("service_level_20s", 0.5, "en") == "50.0%"

@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 
 from analytics.contract import store_contract
-from analytics.demo import generate
-from analytics.demo_warehouse import DEMO_FILES, EXAMPLE_CONTRACT
 from analytics.ingest import ingest_file
 from analytics.warehouse import connect
+from demo import generate
+from demo.warehouse import DEMO_FILES, contract_text
 
 START, END = "2026-08-03", "2026-11-22"
 
@@ -21,7 +21,7 @@ def small_db(tmp_path_factory):
     db = root / "small.duckdb"
     con = connect(db)
     try:
-        store_contract(con, EXAMPLE_CONTRACT.read_text(encoding="utf-8"))
+        store_contract(con, contract_text())
         for name, kind in DEMO_FILES.items():
             ingest_file(con, kind, gen["files"][name])
     finally:

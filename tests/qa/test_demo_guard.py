@@ -1,13 +1,14 @@
-"""copil demo never deletes or mixes into a warehouse that holds someone's own data."""
+"""copil demo never deletes, mixes into or adds demo accounts to a warehouse that holds
+someone's own data."""
 
 from __future__ import annotations
 
 import gzip
 
-from analytics.demo_warehouse import foreign_files
 from analytics.ingest import ingest_file
 from analytics.warehouse import connect
 from copil.cli import main
+from demo.warehouse import foreign_files
 
 CSV = ("call_id,queue,arrived_at,outcome,wait_s,talk_s\n"
        "1,Q1,2026-03-02T09:00:00+01:00,answered,5,60\n")
@@ -21,13 +22,14 @@ def test_rebuild_and_seed_refuse_a_warehouse_with_other_data(tmp_path, capsys):
     ingest_file(con, "calls", own)
     con.close()
     assert foreign_files(db) == [str(own)]
-    for extra in (["--rebuild"], ["--seed", "7"]):
+    for extra in ([], ["--rebuild"], ["--seed", "7"]):
         code = main(["demo", "--no-serve", "--db", str(db), "--files", str(tmp_path / "demo"),
                      *extra])
         err = capsys.readouterr().err
         assert code == 2 and "holds data that copil demo did not load (" in err
         assert "acd-export.csv" in err and db.exists()        # nothing deleted
     assert not (tmp_path / "demo").exists()                   # nothing generated either
+    assert not (tmp_path / "line.users.json").exists()        # no demo accounts beside it
 
 
 def test_seed_on_a_demo_warehouse_needs_rebuild(tmp_path, capsys):

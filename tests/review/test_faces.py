@@ -14,11 +14,11 @@ from html import unescape
 
 import pytest
 
-from analytics.formatting import fmt_int, fmt_metric, fmt_number, fmt_rate
+from analytics import i18n, metrics
+from analytics.i18n import fmt_int, fmt_number, fmt_rate
+from analytics.metrics import format_metric
 from analytics.review import review_dict
 from copil.cli import main
-from dashboards.i18n import fmt_number as page_number
-from dashboards.i18n import fmt_pct as page_pct
 
 QUARTERS = ["2026-Q1", "2026-Q2"]
 WEEKS = ["2026-W10", "2026-W20"]
@@ -38,17 +38,20 @@ def cells(html: str, table_id: str) -> list[list[str]]:
             for row in re.findall(r"<tr>(.*?)</tr>", body, re.S) if "<td" in row]
 
 
+def forecast_values(acc: dict) -> dict[str, str]:
+    """Every forecast measure of the JSON, labelled and formatted as every face shows it."""
+    return {i18n.t("daily_wape", "en"): format_metric("wape", acc["daily_wape"], "en"),
+            i18n.t("weekly_wape", "en"): format_metric("wape", acc["weekly_wape"], "en"),
+            **{metrics.label(m, "en"): format_metric(m, acc[m], "en")
+               for m in ("mase", "bias", "coverage_80", "coverage_95")}}
+
+
 def report_forecast(acc: dict) -> list[list[str]]:
     """The report's forecast table, from the JSON's measures (English)."""
-    return [["Daily WAPE", fmt_rate(acc["daily_wape"], "en")],
-            ["Weekly WAPE", fmt_rate(acc["weekly_wape"], "en")],
-            ["MASE (error ÷ seasonal-naive error)", fmt_number(acc["mase"], "en", 2)],
-            ["Bias (forecast − actual) ÷ actual", fmt_rate(acc["bias"], "en")],
-            ["Open days inside the 80 % interval", fmt_rate(acc["coverage_80"], "en")],
-            ["Open days inside the 95 % interval", fmt_rate(acc["coverage_95"], "en")],
-            ["Days compared", fmt_int(acc["n_days"], "en")],
-            ["Calls actual / forecast",
-             f"{fmt_int(acc['actual'], 'en')} / {fmt_int(acc['forecast'], 'en')}"]]
+    return [[k, v] for k, v in forecast_values(acc).items()] + [
+        ["Days compared", fmt_int(acc["n_days"], "en")],
+        ["Calls actual / forecast",
+         f"{fmt_int(acc['actual'], 'en')} / {fmt_int(acc['forecast'], 'en')}"]]
 
 
 def report_campaigns(rows: list[dict]) -> list[list[str]]:
@@ -57,10 +60,11 @@ def report_campaigns(rows: list[dict]) -> list[list[str]]:
 
 
 def report_staffing(rows: list[dict]) -> list[list[str]]:
-    return [[r["week"], fmt_number(r["advisor_hours"], "en", 0),
-             fmt_number(r["required_advisor_hours"], "en", 0),
+    return [[r["week"], format_metric("advisor_hours", r["advisor_hours"], "en"),
+             format_metric("required_advisor_hours", r["required_advisor_hours"], "en"),
              f"{fmt_int(r['understaffed_intervals'], 'en')} / {fmt_int(r['intervals'], 'en')}",
-             fmt_rate(r["observed_pickup_rate"], "en"), fmt_rate(r["erlang_a_pickup_rate"], "en")]
+             format_metric("observed_pickup_rate", r["observed_pickup_rate"], "en"),
+             format_metric("erlang_a_pickup_rate", r["erlang_a_pickup_rate"], "en")]
             for r in rows]
 
 
@@ -84,7 +88,7 @@ def test_quarter_page_report_and_cli_agree(capsys, app, demo_db, con, quarter):
     assert json.loads(json.dumps(review_dict(review))) == data
     # ... and what the page draws and writes is the JSON's figures
     rates = page.trend_figure(page.trim_empty_weeks(review.weeks), review.contract, "en",
-                              [page.PICKUP], title="")
+                              [metrics.metric("pickup_rate")], title="")
     assert list(rates.data[0].y) == [w["pickup_rate"] for w in data["weeks"]]
     vol = page.volume_figure(review, "en")
     assert list(vol.data[0].y) == [float(r["offered"]) for r in data["volume"]["rows"]]
@@ -93,23 +97,14 @@ def test_quarter_page_report_and_cli_agree(capsys, app, demo_db, con, quarter):
     summary_row = grid.children[1].children[-1].children[1:]
     line = [s for s in data["compliance"]["summary"] if s["queue"] is None]
     assert [c.children for c in summary_row] == [f"{s['met']} / {s['evaluated']}" for s in line]
-    camps = page.campaigns_table(review, "en").children[1].children
-    assert [[c.children for c in row.children][5:10] for row in camps] == [
-        [page_number(r["observed"], "en"), page_number(r["baseline"], "en"),
-         page_number(r["extra_calls"], "en"), page_pct(r["uplift"], "en"),
-         page_number(r["calls_per_1000"], "en", 1)] for r in data["campaigns"]]
+    page_camps = [[c.children for c in row.children]
+                  for row in page.campaigns_table(review, "en").children[1].children]
+    assert [r[5:9] for r in page_camps] == report_campaigns(data["campaigns"])
     acc = data["forecast_accuracy"]
-    assert dict(page.accuracy_rows(review.forecast_accuracy, "en")) == {
-        "days compared": page_number(acc["n_days"], "en"),
-        "calls actual / forecast": f"{page_number(acc['actual'], 'en')} / "
-                                   f"{page_number(acc['forecast'], 'en')}",
-        "daily WAPE": page_pct(acc["daily_wape"], "en"),
-        "weekly WAPE": page_pct(acc["weekly_wape"], "en"),
-        "MASE": page_number(acc["mase"], "en", 2),
-        "bias (forecast − actual) ÷ actual": page_pct(acc["bias"], "en"),
-        "days inside the 80 % band": page_pct(acc["coverage_80"], "en"),
-        "days inside the 95 % band": page_pct(acc["coverage_95"], "en"),
-        "open days without any call (left out)": page_number(acc["n_excluded"], "en")}
+    page_acc = dict(page.accuracy_rows(review.forecast_accuracy, "en"))
+    for name, value in forecast_values(acc).items():
+        assert page_acc[name] == value, name
+    assert page_acc[page.lbl("acc_excluded", "en")] == fmt_number(acc["n_excluded"], "en")
     staff = page.staffing_panel(review, "en").children[1].children[1].children
     assert [row.children[0].children for row in staff] == [r["week"] for r in data["staffing"]]
 
@@ -139,25 +134,30 @@ def test_week_page_report_and_cli_agree(capsys, app, demo_db, con, week):
     # the page's cards: the JSON's week
     cards = {c.id.removeprefix("weekly-card-"): c.children[1].children
              for c in page.kpi_cards(review, "en")}
-    assert cards["offered"] == page_number(row["offered"], "en")
-    metrics = {m.name: m for m in page.card_metrics(page.contract_sl_threshold(review.contract))}
-    for name, metric in metrics.items():
+    assert len(cards) == 8
+    for name, text in cards.items():
         if name != "callback_on_time_rate" or row["callbacks_due"]:
-            assert cards[name] == metric.fmt(row[name], "en"), name
+            assert text == format_metric(name, row[name], "en"), name
     # the report's headline (indicators without a target) and its review sections
     html = weekly_report(con, week, lang="en")
-    from analytics.reports.i18n import metric_label
-
     kpis = {c[0]: c[1] for c in cells(html, "review-week-kpis")}
     assert len(kpis) >= 10
     for metric in row:
-        if metric_label(metric, "en") in kpis:
-            assert kpis[metric_label(metric, "en")] == fmt_metric(metric, row[metric], "en")
+        if metrics.label(metric, "en") in kpis:
+            assert kpis[metrics.label(metric, "en")] == format_metric(metric, row[metric], "en")
     targets = cells(html, "review-week-targets")
     line = [c for c in data["compliance"]["rows"] if c["queue"] is None]
     assert [(t[0], t[2], t[4]) for t in targets] == [
-        (metric_label(c["metric"], "en"), fmt_metric(c["metric"], c["actual"], "en"),
-         c["status"].replace("_", " ")) for c in line]
+        (metrics.label(c["metric"], "en"), format_metric(c["metric"], c["actual"], "en"),
+         i18n.t(f"status.{c['status']}", "en")) for c in line]
+    # the page's cards and the report write the same text for the same figure
+    shared = 0
+    for t in targets:
+        for name, text in cards.items():
+            if name != "offered" and metrics.label(name, "en") == t[0] and text != i18n.MISSING:
+                assert text == t[2], name
+                shared += 1
+    assert shared >= 3
     assert cells(html, "review-forecast") == report_forecast(data["forecast_accuracy"])
     if data["campaigns"]:
         assert [r[4:8] for r in cells(html, "review-campaigns")] == report_campaigns(

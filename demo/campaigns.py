@@ -1,4 +1,4 @@
-"""Campaign calendar of the demo generator and the extra calls each campaign brings.
+"""Campaign calendar of the demo line and the extra calls each campaign brings.
 
 A campaign reaching ``audience`` people through a channel brings
 ``audience x response`` expected extra calls, spread over the open days that follow
@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-import holidays
 import numpy as np
 import pandas as pd
+
+from demo.calendar import calendar_days
 
 __all__ = ["campaign_calendar", "campaign_daily_extra"]
 
@@ -45,10 +46,9 @@ def _generated(year: int, cfg: dict, queues: list[str], seed: int) -> list[dict]
     n = int(rng.integers(lo, hi + 1))
     channels = list(c["channels"])
     weights = np.array([c["channels"][ch]["weight"] for ch in channels], dtype=float)
-    public = holidays.France(years=year)
-    candidates = [d for d in (dt.date(year, 1, 1) + dt.timedelta(days=i) for i in range(366))
-                  if d.year == year and d.weekday() <= 3 and d not in public
-                  and not _in_quiet(d, c["quiet_periods"])]
+    year_days = calendar_days(dt.date(year, 1, 1), dt.date(year, 12, 31), cfg)
+    candidates = [d for d, holiday in zip(year_days.index, year_days["holiday"], strict=True)
+                  if d.weekday() <= 3 and not holiday and not _in_quiet(d, c["quiet_periods"])]
     starts: list[dt.date] = []
     for _ in range(200 * n):
         if len(starts) == n or not candidates:
