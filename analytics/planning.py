@@ -1,8 +1,8 @@
-"""Planning from the warehouse: interval forecasts, staffing requirements, staffing checks.
+"""Planning rules on the warehouse: handling-time and patience profile, contract targets as
+staffing targets, advisors required, and "did staffing match need".
 
-The glue between the warehouse (offered calls, handling times, caller patience, staffing on
-shift), :mod:`forecasting` (daily model + intraday split) and :mod:`staffing` (Erlang A / C).
-Every function takes a DuckDB connection and returns a DataFrame; nothing is written.
+The week's forecast and requirements, from one fit, are :func:`analytics.week_plan.plan_week`
+(:class:`~analytics.week_plan.WeekPlan`), built on the functions here. Nothing is written.
 
 Units: calls are counts per interval, durations seconds, rates fractions in [0, 1],
 advisors counts (productive, on the phones unless the column says ``scheduled``). Intervals
@@ -38,15 +38,14 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from analytics import series
 from analytics.contract import Contract
 from analytics.kpis import iso_week, last_complete_week, resolve_contract, week_start
 from analytics.warehouse import line_timezone, sql_text
 
 __all__ = [
-    "interval_profile", "staffing_targets", "week_forecast", "week_requirements",
-    "week_what_if", "week_plan", "staffing_vs_requirement", "staffing_vs_requirement_weekly",
-    "evaluate_fractional", "holidays_for",
+    "interval_profile", "staffing_targets", "required_advisors", "attach_profile",
+    "check_interval_minutes", "check_patience", "staffing_vs_requirement",
+    "staffing_vs_requirement_weekly", "evaluate_fractional",
 ]
 
 PROFILE_COLUMNS = ["weekday", "slot", "offered", "answered", "abandoned", "slot_aht_s",
@@ -61,14 +60,10 @@ def _tz(con, contract: Contract) -> str:
     return contract.timezone or line_timezone(con)
 
 
-def _check_minutes(minutes: int) -> None:
+def check_interval_minutes(minutes: int) -> None:
+    """Refuse an interval length (minutes) that does not divide a day."""
     if minutes <= 0 or 1440 % minutes:
         raise ValueError(f"interval_minutes {minutes} must divide a day (e.g. 15, 30 or 60)")
-
-
-def holidays_for(tz: str) -> str | None:
-    """Public-holiday calendar for the forecasting model: ``'FR'`` for Europe/Paris, else None."""
-    return "FR" if tz == "Europe/Paris" else None
 
 
 def _localize(naive: pd.Series, tz: str) -> pd.Series:
@@ -124,7 +119,7 @@ def interval_profile(con: duckdb.DuckDBPyConnection, *, weeks: int = 8,
     (exponential patience, answered waits censored). Short abandons (contract
     ``short_abandon_s``) are left out of both, as in the KPIs.
     """
-    _check_minutes(interval_minutes)
+    check_interval_minutes(interval_minutes)
     if weeks < 1:
         raise ValueError("weeks must be >= 1")
     contract = resolve_contract(con, contract)
@@ -168,7 +163,7 @@ def interval_profile(con: duckdb.DuckDBPyConnection, *, weeks: int = 8,
     return out
 
 
-def _attach_profile(frame: pd.DataFrame, profile: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+def attach_profile(frame: pd.DataFrame, profile: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """AHT and patience (s) from ``profile`` for each ``period_start`` of ``frame``."""
     wd, slot = _slot_keys(frame["period_start"])
     minutes = int(profile.attrs.get("interval_minutes", 30))
@@ -176,167 +171,6 @@ def _attach_profile(frame: pd.DataFrame, profile: pd.DataFrame) -> tuple[np.ndar
     prof = profile.set_index(["weekday", "slot"])
     return (prof["aht_s"].reindex(key).to_numpy(float),
             prof["patience_mean_s"].reindex(key).to_numpy(float))
-
-
-# ------------------------------------------------------------------------------ forecast
-def _offered(con, queues: list[str] | None, minutes: int) -> tuple[pd.Series, pd.DataFrame]:
-    """Daily offered series (calls per local day) and interval offered (naive local)."""
-    daily = series.daily_offered(con)
-    iv = series.interval_offered(con, minutes)
-    if queues:
-        daily = daily[daily["queue"].isin(queues)]
-        iv = iv[iv["queue"].isin(queues)]
-    if daily.empty:
-        raise ValueError("no offered calls in the warehouse" + (f" for queues {queues}" if queues
-                         else "") + "; load a call log with 'copil ingest calls FILE'")
-    d = daily.groupby("date")["offered"].sum().astype(float).rename("calls")
-    i = iv.groupby("period_start", as_index=False)["offered"].sum()
-    i["period_start"] = pd.to_datetime(i["period_start"])
-    return d, i
-
-
-def _campaigns_for(con, queues: list[str] | None) -> pd.DataFrame:
-    """The campaign calendar, restricted to campaigns concerning ``queues`` (empty
-    ``queues`` field = the whole line)."""
-    camps = series.campaigns(con)
-    if not queues or camps.empty:
-        return camps
-    q = camps["queues"].fillna("").astype(str)
-    keep = [s.strip() == "" or bool(set(x.strip() for x in s.split(",")) & set(queues))
-            for s in q]
-    return camps[keep].reset_index(drop=True)
-
-
-def _fit_week(con, week: str, *, interval_minutes: int, queues: list[str] | None,
-              contract: Contract, profile_weeks: int = 8) -> dict:
-    """Fit the daily model for ``week`` and everything needed to split it into intervals."""
-    import warnings
-
-    from forecasting import DailyVolumeModel, as_interval_series, learn_shares
-
-    _check_minutes(interval_minutes)
-    tz = _tz(con, contract)
-    monday = week_start(week)
-    sunday = monday + dt.timedelta(days=6)
-    daily, iv = _offered(con, queues, interval_minutes)
-    last_day = daily.index.max().date()
-    past = monday <= last_day
-    hist = daily[daily.index < pd.Timestamp(monday)] if past else daily
-    if hist.empty:
-        raise ValueError(f"no offered calls before {week}; pick a later week")
-    horizon = (sunday - hist.index.max().date()).days
-    if horizon > 366:
-        raise ValueError(f"{week} is more than a year after the data (last day {last_day}); "
-                         "pick a nearer week")
-    holidays = holidays_for(tz)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        res = DailyVolumeModel(hist, campaigns=_campaigns_for(con, queues), holidays=holidays,
-                               school_zones=("A", "B", "C") if holidays == "FR" else None).fit()
-    iv_hist = iv[iv["period_start"] < pd.Timestamp(monday)]
-    shares = learn_shares(as_interval_series(
-        iv_hist.rename(columns={"offered": "calls"}), tz=tz), weeks=8)
-    profile = interval_profile(con, weeks=profile_weeks, interval_minutes=interval_minutes,
-                               queues=queues, until=monday, contract=contract)
-    return {"res": res, "monday": monday, "sunday": sunday, "horizon": horizon, "tz": tz,
-            "shares": shares, "profile": profile, "past": past, "last_day": last_day,
-            "intervals": iv, "warnings": [str(w.message) for w in caught]}
-
-
-def _split_week(ctx: dict, daily_fc: pd.DataFrame, minutes: int) -> pd.DataFrame:
-    from forecasting import split_daily
-
-    days = daily_fc[(daily_fc.index >= pd.Timestamp(ctx["monday"]))
-                    & (daily_fc.index <= pd.Timestamp(ctx["sunday"]))]
-    out = split_daily(days, ctx["shares"], minutes=minutes, tz=ctx["tz"])
-    return out.rename(columns={"forecast": "calls"})
-
-
-def week_daily_forecast(con: duckdb.DuckDBPyConnection, week: str, *,
-                        queues: list[str] | None = None,
-                        contract: Contract | None = None) -> pd.DataFrame:
-    """Daily forecast of offered calls for the seven days of ISO week ``week``.
-
-    The same fit as :func:`week_forecast` (ex ante for a week already in the data), kept at
-    the daily level, whose 80 %/95 % bands are not the sum of the intervals' bands.
-
-    Returns
-    -------
-    DataFrame with ``date`` (local day) and ``forecast, lo80, hi80, lo95, hi95`` (calls).
-    """
-    contract = contract or resolve_contract(con, None)
-    ctx = _fit_week(con, week, interval_minutes=30, queues=queues, contract=contract)
-    days = ctx["res"].forecast(ctx["horizon"])
-    days = days[(days.index >= pd.Timestamp(ctx["monday"]))
-                & (days.index <= pd.Timestamp(ctx["sunday"]))]
-    return days[["forecast", "lo80", "hi80", "lo95", "hi95"]].rename_axis("date").reset_index()
-
-
-def week_forecast(con: duckdb.DuckDBPyConnection, week: str, *, interval_minutes: int = 30,
-                  queues: list[str] | None = None,
-                  planned_campaigns: pd.DataFrame | None = None,
-                  contract: Contract | None = None) -> pd.DataFrame:
-    """Interval forecast of offered calls for ISO week ``week``, with AHT and patience.
-
-    Parameters
-    ----------
-    con : DuckDB connection to the warehouse.
-    week : str
-        ISO week, e.g. ``'2026-W48'``.
-    interval_minutes : int
-        Interval length (minutes).
-    queues : list of str, optional
-        Forecast these queues together (default: the whole line).
-    planned_campaigns : DataFrame, optional
-        Extra campaigns (``campaign_id, channel, start_date``, optional ``audience``) on top
-        of the warehouse's calendar.
-    contract : Contract, optional
-        Time zone and short abandons (default: the warehouse's contract).
-
-    Returns
-    -------
-    DataFrame, one row per real local interval of the week (46 or 50 half-hours on DST
-    days): ``period_start`` (tz-aware local), ``calls`` (expected offered calls),
-    ``lo80, hi80, lo95, hi95`` (prediction-interval bounds, calls), ``aht_s``,
-    ``patience_s`` (s, from :func:`interval_profile` over the 8 complete weeks before the
-    week), and for a week already in the data ``actual`` (offered calls as
-    :mod:`analytics.series` counts them, answered + abandoned + overflow, the series the
-    model is fitted on; null after the last day with data; the repeated autumn hour's calls
-    are all on its first occurrence, as in the KPIs' single wall-clock bucket). ``attrs``: ``ex_ante`` (True for a past week), ``history_end``,
-    ``warnings`` (model warnings).
-
-    Notes
-    -----
-    The daily model (:class:`forecasting.DailyVolumeModel`) is fitted on the warehouse's
-    daily offered series with its campaign calendar, public holidays ``'FR'`` (and French
-    school zones A, B, C) when the line is in Europe/Paris, none otherwise. For a week
-    already in the data it is fitted on the days strictly before the week's Monday: a true
-    ex-ante forecast (the campaign calendar, planned in advance, is known). Days are split
-    with shares learned from the 8 weeks before the week (:func:`forecasting.learn_shares`).
-    """
-    contract = resolve_contract(con, contract)
-    ctx = _fit_week(con, week, interval_minutes=interval_minutes, queues=queues,
-                    contract=contract)
-    return _week_frame(ctx, interval_minutes, planned_campaigns)
-
-
-def _week_frame(ctx: dict, minutes: int, planned: pd.DataFrame | None) -> pd.DataFrame:
-    res = ctx["res"]
-    fc = res.forecast(ctx["horizon"], planned=planned)
-    out = _split_week(ctx, fc, minutes)
-    out["aht_s"], out["patience_s"] = _attach_profile(out, ctx["profile"])
-    out = out[FORECAST_COLUMNS]
-    if ctx["past"]:
-        wall = out["period_start"].dt.tz_localize(None)
-        iv = ctx["intervals"].set_index("period_start")["offered"]
-        actual = wall.map(iv).fillna(0.0).astype(float)
-        # the repeated autumn hour is one wall-clock bucket (KPI convention): count it once
-        actual[wall.duplicated(keep="first")] = 0.0
-        actual[wall.dt.normalize() > pd.Timestamp(ctx["last_day"])] = np.nan
-        out["actual"] = actual.to_numpy()
-    out.attrs.update(ex_ante=ctx["past"], history_end=res.model.calls.index.max().date(),
-                     warnings=ctx["warnings"] + list(res.warnings), timezone=ctx["tz"])
-    return out
 
 
 # ------------------------------------------------------------------------------ requirements
@@ -368,8 +202,8 @@ def staffing_targets(contract: Contract, *, queues: list[str] | None = None,
     return {"pickup_rate": pickup, "asa_s": asa, "service_levels": sorted(sls.items())}
 
 
-def _required(frame: pd.DataFrame, targets: dict, *, model: str, shrinkage: float,
-              staff_to: str | None = None) -> pd.DataFrame:
+def required_advisors(frame: pd.DataFrame, targets: dict, *, model: str, shrinkage: float,
+                      staff_to: str | None = None) -> pd.DataFrame:
     """:func:`staffing.requirements.requirements` for every service-level target; per row
     the run needing the most advisors (its ``answer_s`` is kept)."""
     from staffing.requirements import requirements
@@ -395,122 +229,15 @@ def _required(frame: pd.DataFrame, targets: dict, *, model: str, shrinkage: floa
     return out
 
 
-def week_requirements(con: duckdb.DuckDBPyConnection, week: str, *,
-                      interval_minutes: int = 30, contract: Contract | None = None,
-                      model: str = "erlang_a", staff_to: str | None = None,
-                      shrinkage: float = 0.3, planned_campaigns: pd.DataFrame | None = None,
-                      queues: list[str] | None = None) -> pd.DataFrame:
-    """Advisors required per interval of ``week`` to meet the contract's targets.
-
-    Parameters
-    ----------
-    con, week, interval_minutes, planned_campaigns, queues
-        As for :func:`week_forecast`.
-    contract : Contract, optional
-        Targets (default: the warehouse's contract); mapped by :func:`staffing_targets`.
-        Without any usable target: 80 % answered within 20 s.
-    model : {"erlang_a", "erlang_c"}
-        Erlang A uses the profile's patience; Erlang C ignores abandonment.
-    staff_to : str, optional
-        Staff to a bound instead of the expected calls, e.g. ``'hi80'``.
-    shrinkage : float
-        Share of paid time off the phones (fraction) for ``scheduled``.
-
-    Returns
-    -------
-    DataFrame: the :func:`week_forecast` columns, then those of
-    :func:`staffing.requirements.requirements` (``interval_s, calls_staffed,
-    traffic_erlangs, agents, scheduled`` and the measures at the expected volume:
-    ``service_level`` is answered within ``answer_s`` / offered, the glossary default) and
-    ``answer_s`` (s). ``attrs['targets']`` holds the staffing targets used.
-    """
-    return week_plan(con, week, interval_minutes=interval_minutes, contract=contract,
-                     model=model, staff_to=staff_to, shrinkage=shrinkage, queues=queues,
-                     planned_campaigns=planned_campaigns)["requirements"]
-
-
-def _check_patience(frame: pd.DataFrame, model: str) -> None:
+def check_patience(frame: pd.DataFrame, model: str) -> None:
+    """Refuse (ValueError, with the fix) a frame whose AHT, or patience for Erlang A, is
+    unknown somewhere."""
     if model == "erlang_a" and not np.isfinite(frame["patience_s"]).all():
         raise ValueError("no abandoned call in the profile window, so caller patience cannot "
                          "be estimated; plan with model='erlang_c' (--model erlang_c)")
     if not np.isfinite(frame["aht_s"]).all():
         raise ValueError("no answered call in the profile window, so the handling time is "
                          "unknown; load more call history")
-
-
-def week_what_if(con: duckdb.DuckDBPyConnection, week: str, channel: str, start_date, *,
-                 audience: float | None = None, interval_minutes: int = 30,
-                 contract: Contract | None = None, model: str = "erlang_a",
-                 shrinkage: float = 0.3, queues: list[str] | None = None
-                 ) -> tuple[pd.DataFrame, dict]:
-    """The week with a planned campaign: extra calls, extra advisors, service if unchanged.
-
-    The planned campaign's expected extra calls per day (the fitted model's
-    :meth:`~forecasting.DailyVolumeResults.planned_uplift`, by ``channel`` and ``audience``,
-    people reached) become a per-day volume multiplier ``1 + extra / forecast`` for
-    :func:`staffing.requirements.campaign_what_if` (targets from the contract; with several
-    service-level targets, the first).
-
-    Returns
-    -------
-    (DataFrame, dict)
-        :func:`~staffing.requirements.campaign_what_if`'s table and summary; the summary
-        adds ``campaign_extra_calls`` (calls the campaign adds to the week's open days).
-    """
-    plan = week_plan(con, week, campaign=(channel, start_date, audience),
-                     interval_minutes=interval_minutes, contract=contract, model=model,
-                     shrinkage=shrinkage, queues=queues, requirements=False)
-    return plan["what_if"], plan["what_if_summary"]
-
-
-def week_plan(con: duckdb.DuckDBPyConnection, week: str, *,
-              campaign: tuple[str, object, float | None] | None = None,
-              interval_minutes: int = 30, contract: Contract | None = None,
-              model: str = "erlang_a", staff_to: str | None = None, shrinkage: float = 0.3,
-              queues: list[str] | None = None, requirements: bool = True,
-              planned_campaigns: pd.DataFrame | None = None) -> dict:
-    """:func:`week_requirements` and, with ``campaign = (channel, start_date, audience)``,
-    :func:`week_what_if`, from one model fit. Returns a dict with ``forecast``,
-    ``requirements`` (when asked), ``what_if`` and ``what_if_summary`` (with a campaign)."""
-    from staffing.requirements import campaign_what_if
-
-    contract = resolve_contract(con, contract)
-    ctx = _fit_week(con, week, interval_minutes=interval_minutes, queues=queues,
-                    contract=contract)
-    fc = _week_frame(ctx, interval_minutes, planned_campaigns)
-    _check_patience(fc, model)
-    targets = staffing_targets(contract, queues=queues, model=model)
-    out: dict = {"forecast": fc, "targets": targets}
-    if requirements:
-        req = _required(fc, targets, model=model, shrinkage=shrinkage, staff_to=staff_to)
-        req.attrs.update(fc.attrs, targets=targets)
-        out["requirements"] = req
-    if campaign is None:
-        return out
-    channel, start_date, audience = campaign
-    start = pd.Timestamp(start_date).date()
-    if start > ctx["sunday"]:
-        raise ValueError(f"the campaign starts on {start}, after {week}; give a start date "
-                         "in or before the week")
-    days = ctx["res"].forecast(ctx["horizon"])["forecast"]
-    up = ctx["res"].planned_uplift(channel, start, audience=audience,
-                                   days=(ctx["sunday"] - start).days + 1)
-    up = up.set_index("date")["extra_calls"]
-    up = up[(up.index >= pd.Timestamp(ctx["monday"])) & (up.index <= pd.Timestamp(ctx["sunday"]))]
-    factor = {d.strftime("%Y-%m-%d"): 1.0 + x / days[d] for d, x in up.items()
-              if days.get(d, 0.0) > 0}
-    kw = {"model": model, "shrinkage": shrinkage, "asa_s": targets["asa_s"]}
-    if model == "erlang_a":
-        kw["pickup_rate"] = targets["pickup_rate"]
-    if targets["service_levels"]:
-        kw["answer_s"], kw["service_level"] = targets["service_levels"][0]
-    elif kw["asa_s"] is not None or kw.get("pickup_rate") is not None:
-        kw["service_level"] = None
-    table, summary = campaign_what_if(fc, factor or 1.0, **kw)
-    summary["campaign_extra_calls"] = float(sum(x for d, x in up.items()
-                                                if days.get(d, 0.0) > 0))
-    out["what_if"], out["what_if_summary"] = table, summary
-    return out
 
 
 # ------------------------------------------------------------------------- did staffing match need
@@ -564,7 +291,7 @@ def staffing_vs_requirement(con: duckdb.DuckDBPyConnection, start, end, *,
     transfer) are unanswered calls to it, so ``erlang_a_abandon_rate`` compares with
     ``1 - observed_pickup_rate`` (abandoned + overflow) as much as with the abandon rate.
     """
-    _check_minutes(interval_minutes)
+    check_interval_minutes(interval_minutes)
     contract = resolve_contract(con, contract)
     tz = _tz(con, contract)
     first, last = pd.Timestamp(start).date(), pd.Timestamp(end).date()
@@ -586,13 +313,13 @@ def staffing_vs_requirement(con: duckdb.DuckDBPyConnection, start, end, *,
     weeks = math.ceil((after - first).days / 7)
     profile = interval_profile(con, weeks=weeks, interval_minutes=interval_minutes,
                                until=after, contract=contract)
-    prof_aht, prof_pat = _attach_profile(df, profile)
+    prof_aht, prof_pat = attach_profile(df, profile)
     df["aht_s"] = df["aht_s"].fillna(pd.Series(prof_aht, index=df.index)).astype(float)
     df["patience_s"] = prof_pat
     frame = df[["period_start"]].assign(calls=df["offered"].astype(float),
                                         aht_s=df["aht_s"], patience_s=df["patience_s"])
-    _check_patience(frame, "erlang_a")
-    req = _required(frame, targets, model="erlang_a", shrinkage=0.0)
+    check_patience(frame, "erlang_a")
+    req = required_advisors(frame, targets, model="erlang_a", shrinkage=0.0)
     interval_s = interval_minutes * 60.0
     m = evaluate_fractional(df["offered"].to_numpy(float), df["aht_s"].to_numpy(float),
                             interval_s, df["advisors"].to_numpy(float), prof_pat, answer_s)

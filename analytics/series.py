@@ -67,11 +67,28 @@ def interval_offered_series(con: duckdb.DuckDBPyConnection, minutes: int = 30,
     return s
 
 
-def campaigns(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """The client's campaign calendar, one row per campaign (canonical columns)."""
+def campaigns(con: duckdb.DuckDBPyConnection,
+              queues: list[str] | str | None = None) -> pd.DataFrame:
+    """The client's campaign calendar, one row per campaign (canonical columns).
+
+    With ``queues`` (a queue or a list), only the campaigns concerning one of them: those
+    whose ``queues`` field names one, and those with an empty field (the whole line).
+    """
     df = con.execute(
         "select campaign_id, name, channel, start_date, end_date, audience, queues "
         "from campaigns order by start_date, campaign_id").df()
     for c in ("start_date", "end_date"):
         df[c] = pd.to_datetime(df[c])
-    return df
+    return for_queues(df, queues)
+
+
+def for_queues(campaigns: pd.DataFrame | None,
+               queues: list[str] | str | None) -> pd.DataFrame | None:
+    """The campaigns of a calendar that concern ``queues`` (see :func:`campaigns`); the
+    calendar unchanged without ``queues`` or without a ``queues`` column."""
+    if not queues or campaigns is None or "queues" not in campaigns or campaigns.empty:
+        return campaigns
+    wanted = {queues} if isinstance(queues, str) else set(queues)
+    field_ = campaigns["queues"].fillna("").astype(str)
+    keep = [s.strip() == "" or bool({x.strip() for x in s.split(",")} & wanted) for s in field_]
+    return campaigns[keep].reset_index(drop=True)

@@ -28,6 +28,7 @@ import numpy as np  # noqa: E402
 from analytics import planning  # noqa: E402
 from analytics.kpis import last_complete_week, week_start  # noqa: E402
 from analytics.warehouse import connect  # noqa: E402
+from analytics.week_plan import plan_week  # noqa: E402
 from staffing import erlang_c  # noqa: E402
 
 
@@ -89,18 +90,18 @@ def main() -> None:
     con.close()
     t0 = time.perf_counter()
     with connect(args.db, read_only=True) as c2:
-        planning.week_requirements(c2, week)
+        plan_week(c2, week).requirements()
     t_req = time.perf_counter() - t0
     t0 = time.perf_counter()
     with connect(args.db, read_only=True) as c2:
-        planning.week_requirements(c2, week)
+        plan_week(c2, week).requirements()
     t_req2 = time.perf_counter() - t0
     copil = Path(sys.executable).with_name("copil")
     t0 = time.perf_counter()
     subprocess.run([str(copil), "plan", "--db", args.db, "--week", week, "--format", "json"],
                    check=True, capture_output=True)
     t_cli = time.perf_counter() - t0
-    print(f"week_requirements({week}): {t_req:.2f} s first call (imports included), "
+    print(f"plan_week({week}).requirements(): {t_req:.2f} s first call (imports included), "
           f"{t_req2:.2f} s second call; 'copil plan --db --week {week}' (forecast, "
           f"requirements, shifts with a 10 s solver limit): {t_cli:.1f} s wall clock")
 

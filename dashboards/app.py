@@ -255,7 +255,7 @@ def prefetch(app: dash.Dash, weeks: int = 13) -> int:
     try:
         weekly = sys.modules.get("dashboards.pages.weekly")
         quarterly = sys.modules.get("dashboards.pages.quarterly")
-        if weekly is not None and not missing_modules_quiet("analytics.kpis"):
+        if weekly is not None:
             info = wh.read(weekly.read_weeks)
             for week in info["weeks"][info["weeks"].index(info["default"]):][:weeks]:
                 for reader in (weekly.read_week_trend, weekly.read_week_detail,
@@ -264,22 +264,18 @@ def prefetch(app: dash.Dash, weeks: int = 13) -> int:
                     done += 1
                 wh.read(weekly.read_reconciliation, week)
                 done += 1
-        if quarterly is not None and not missing_modules_quiet("analytics.kpis"):
+        if quarterly is not None:
             info = wh.read(quarterly.read_quarters)
             if info["default"]:
                 wh.read(quarterly.read_quarter, info["default"], None)
                 done += 1
-        from dashboards.planning_model import missing_modules, week_plan_view
+        from dashboards.planning_model import week_plan_view
 
-        if not missing_modules():
-            week_plan_view(wh)  # the first week to plan: forecast and requirements
+        plan = week_plan_view(wh)  # the first week to plan: one fit, then its requirements
+        if plan is not None:
+            plan.agents()
             done += 1
     except Exception as exc:  # a page will show the same problem when opened
         app.server.logger.warning("prefetch stopped: %s", exc)
     return done
 
-
-def missing_modules_quiet(name: str) -> bool:
-    from dashboards.planning_model import missing_modules
-
-    return bool(missing_modules((name,)))

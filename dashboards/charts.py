@@ -114,3 +114,18 @@ def empty_figure(text: str, lang: str) -> go.Figure:
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
     return style_figure(fig, lang, x_title="", y_title="", height=200)
+
+
+def coverage_figure(coverage: pd.DataFrame, title: str) -> go.Figure:
+    """Required vs planned advisors per interval, and the under-coverage (advisors), from
+    :func:`staffing.shifts.plan_shifts`'s ``coverage``."""
+    fig = go.Figure()
+    fig.add_scatter(x=coverage["period_start"], y=coverage["required"], name="required advisors",
+                    line={"shape": "hv", "color": "#d62728"})
+    fig.add_scatter(x=coverage["period_start"], y=coverage["planned"], name="planned advisors",
+                    line={"shape": "hv", "color": "#1f77b4"})
+    fig.add_bar(x=coverage["period_start"], y=-coverage["under"], name="under-coverage",
+                marker_color="#ff7f0e")
+    fig.update_layout(title=title, yaxis_title="advisors",
+                      xaxis_title="interval start (local time)", barmode="overlay")
+    return fig

@@ -1,42 +1,28 @@
-"""Thin adapters from the dashboard to :mod:`analytics.planning` (the planning code shared
-with ``copil plan --db`` and the quarterly report), with results cached per warehouse
-version so that no callback refits the model for a view already computed.
+"""Thin adapters from the dashboard to the planning library, with results cached per
+warehouse version so that no callback refits the model for a view already computed.
 
-Planning page: :func:`week_plan_view` (one ISO week: daily and half-hour forecast with
-bands, Erlang C and Erlang A requirements for the contract's targets) and
-:func:`what_if_view` (a planned campaign's extra calls and advisors). Quarterly page:
-:func:`quarter_staffing` (advisor-hours logged in vs needed by Erlang A, per week); the
-quarter's forecast accuracy lives in :mod:`analytics.review`.
+Planning page: :func:`week_plan_view` (one week's :class:`analytics.week_plan.WeekPlan`,
+the object ``copil plan --db`` uses: one fit gives the daily and half-hour forecasts,
+Erlang C and Erlang A requirements and the what-if) and :func:`plan_weeks_view` (the weeks
+offered). Quarterly page: :func:`quarter_staffing` (advisor-hours logged in vs needed by
+Erlang A, per week); the quarter's forecast accuracy lives in :mod:`analytics.review`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
-import re
 import threading
+from typing import TYPE_CHECKING
 
-import numpy as np
 import pandas as pd
 
-REQUIRED = ("analytics.planning", "forecasting", "staffing.erlang_c", "staffing.erlang_a")
+if TYPE_CHECKING:
+    from analytics.week_plan import WeekPlan, WhatIf
+
 INTERVAL_MINUTES = 30
 WEEKS_AHEAD = 8          # weeks offered on the Planning page, from the first one after the data
 HISTORY_DAYS = 8 * 7     # daily history drawn before the planned week
-WEEK_RE = re.compile(r"^\d{4}-W\d{2}$")
 _fit_lock = threading.Lock()
-
-
-def _has(name: str) -> bool:
-    try:
-        return importlib.util.find_spec(name) is not None
-    except ModuleNotFoundError:
-        return False
-
-
-def missing_modules(names=REQUIRED) -> list[str]:
-    """The modules the planner needs that are not installed yet."""
-    return [name for name in names if not _has(name)]
 
 
 def parse_what_if(channel, date, audience) -> tuple[str, str, float | None] | None:
@@ -54,103 +40,72 @@ def parse_what_if(channel, date, audience) -> tuple[str, str, float | None] | No
 
 # ------------------------------------------------------------------------------ readers
 def read_plan_weeks(con) -> dict:
-    """The ISO weeks to plan: the week of the day after the last day with calls and the
+    """The weeks to plan, in the line's weeks (:func:`analytics.line_calendar.line_calendar`'s
+    ``week_start``): the week of the day after the last day with calls and the
     ``WEEKS_AHEAD - 1`` after it (a week partly in the data is forecast ex ante)."""
-    from analytics.kpis import data_range, iso_week, week_start
+    from analytics.kpis import data_range
+    from analytics.line_calendar import line_calendar
+    from analytics.periods import week_first_day, week_label
 
     rng = data_range(con)
     if rng is None:
         return {"weeks": [], "last_day": None}
-    monday = week_start(iso_week(rng[1] + dt.timedelta(days=1)))
-    return {"weeks": [iso_week(monday + dt.timedelta(weeks=k)) for k in range(WEEKS_AHEAD)],
-            "last_day": rng[1]}
+    week_start = line_calendar(con).week_start
+    first = week_first_day(rng[1] + dt.timedelta(days=1), week_start)
+    return {"weeks": [week_label(first + dt.timedelta(weeks=k), week_start)
+                      for k in range(WEEKS_AHEAD)], "last_day": rng[1]}
 
 
-def read_week_plan(con, week: str) -> dict:
-    """Forecast and requirements of ``week`` from :mod:`analytics.planning`.
+def read_week_plan(con, week: str) -> WeekPlan:
+    """:func:`analytics.week_plan.plan_week` for ``week`` (half hours, the warehouse's
+    contract and calendar): the one fit every figure of the Planning page comes from."""
+    from analytics.week_plan import plan_week
 
-    Returns a dict: ``intervals`` (the :func:`~analytics.planning.week_forecast` columns,
-    then ``agents_c`` (Erlang C) and ``agents_a`` (Erlang A, null when the profile has no
-    abandoned call to estimate patience from), ``answer_s``), ``daily`` (date, forecast
-    and 80 % / 95 % bands of the daily model, calls), ``history`` (date, calls offered per
-    local day before the week), ``targets`` (Erlang A's staffing targets, else Erlang C's),
-    ``model_a`` (bool), ``ex_ante``, ``warnings``.
-    """
-    from analytics import planning, series
-    from analytics.kpis import resolve_contract, week_start
-
-    minutes = INTERVAL_MINUTES
-    plan_c = planning.week_plan(con, week, interval_minutes=minutes, model="erlang_c")
-    iv = plan_c["requirements"]
-    model_a = bool(np.isfinite(iv["patience_s"]).all())
-    out = iv[[c for c in planning.FORECAST_COLUMNS + ["actual"] if c in iv.columns]].copy()
-    out["agents_c"] = iv["agents"].to_numpy()
-    targets = plan_c["targets"]
-    if model_a:
-        plan_a = planning.week_plan(con, week, interval_minutes=minutes, model="erlang_a")
-        out["agents_a"] = plan_a["requirements"]["agents"].to_numpy()
-        out["answer_s"] = plan_a["requirements"]["answer_s"].to_numpy()
-        targets = plan_a["targets"]
-    else:
-        out["agents_a"] = np.nan
-        out["answer_s"] = iv["answer_s"].to_numpy()
-    # daily bands come from the daily model (half-hour bands do not add up to daily ones)
-    daily = planning.week_daily_forecast(con, week, contract=resolve_contract(con, None))
-    monday = week_start(week)
-    hist = series.daily_offered(con).groupby("date")["offered"].sum()
-    hist.index = pd.to_datetime(hist.index)
-    hist = hist[(hist.index >= pd.Timestamp(monday - dt.timedelta(days=HISTORY_DAYS)))]
-    return {"week": week, "intervals": out, "daily": daily,
-            "history": hist.rename("calls").rename_axis("date").reset_index(),
-            "targets": targets, "model_a": model_a,
-            "ex_ante": bool(iv.attrs.get("ex_ante")), "warnings": iv.attrs.get("warnings", [])}
+    return plan_week(con, week, interval_minutes=INTERVAL_MINUTES)
 
 
-def read_what_if(con, week: str, what_if: tuple[str, str, float | None], model: str) -> dict:
-    """:func:`analytics.planning.week_what_if` for ``week``: (table, summary)."""
-    from analytics import planning
-
-    channel, start, audience = what_if
-    table, summary = planning.week_what_if(con, week, channel, start, audience=audience,
-                                           interval_minutes=INTERVAL_MINUTES, model=model)
-    return {"table": table, "summary": summary, "model": model}
+def week_model(plan: WeekPlan) -> str:
+    """The model the what-if is sized with: Erlang A when patience is known, else Erlang C."""
+    return "erlang_a" if plan.has_patience else "erlang_c"
 
 
-def _read_locked(wh, fn, *args):
-    with _fit_lock:  # one fit at a time: concurrent callbacks wait, then hit the cache
-        return wh.read(fn, *args)
+def plan_weeks_view(wh) -> dict:
+    """:func:`read_plan_weeks`, cached per warehouse version."""
+    return wh.read(read_plan_weeks)
 
 
-def week_plan_view(wh, week: str | None = None) -> dict | None:
-    """:func:`read_week_plan` for ``week`` (default: the first week to plan), cached per
-    warehouse version. None when the warehouse has no calls. ValueError (plain words) when
-    the week cannot be planned (bad week, too little history)."""
-    weeks = wh.read(read_plan_weeks)
+def week_plan_view(wh, week: str | None = None) -> WeekPlan | None:
+    """The :class:`~analytics.week_plan.WeekPlan` of ``week`` (default: the first week to
+    plan), cached per warehouse version and week: one fit per week, whatever the number of
+    callbacks and downloads. None when the warehouse has no calls. ValueError (plain words)
+    when the week cannot be planned (bad week, too little history)."""
+    from analytics.periods import parse_week
+
+    weeks = plan_weeks_view(wh)
     if not weeks["weeks"]:
         return None
-    week = week or weeks["weeks"][0]
-    if not WEEK_RE.match(str(week)):
-        raise ValueError(f"week {week!r} must look like 2026-W48")
-    return _read_locked(wh, read_week_plan, week)
+    week = parse_week(week or weeks["weeks"][0])
+    with _fit_lock:  # one fit at a time: concurrent callbacks wait, then hit the cache
+        return wh.read(read_week_plan, week)
 
 
-def what_if_view(wh, week: str, what_if: tuple[str, str, float | None], model: str) -> dict:
-    """:func:`read_what_if`, cached per warehouse version."""
-    return _read_locked(wh, read_what_if, week, what_if, model)
+def what_if_view(plan: WeekPlan, what_if: tuple[str, str, float | None]) -> WhatIf:
+    """The plan's what-if for ``(channel, start date, audience)`` (same fit, memoised)."""
+    channel, start, audience = what_if
+    return plan.what_if(channel, start, audience, model=week_model(plan))
 
 
-def requirements_csv(result: dict, what_if: dict | None = None) -> str:
+def requirements_csv(plan: WeekPlan, what_if: WhatIf | None = None) -> str:
     """Half-hour requirements as CSV: local start (ISO 8601 with offset), calls forecast
     with 80 % and 95 % bands, AHT and patience (s), advisors required by Erlang C and by
     Erlang A; with a what-if, the calls and advisors with the campaign (same model as
     ``agents_a``, or Erlang C without patience)."""
-    iv = result["intervals"].copy()
+    iv = plan.agents()
     cols = ["period_start", "calls", "lo80", "hi80", "lo95", "hi95", "aht_s", "patience_s",
             "agents_c", "agents_a"]
     if what_if is not None:
-        tab = what_if["table"]
-        iv["calls_campaign"] = tab["calls_campaign"].to_numpy()
-        iv["agents_campaign"] = tab["agents_campaign"].to_numpy()
+        iv["calls_campaign"] = what_if.table["calls_campaign"].to_numpy()
+        iv["agents_campaign"] = what_if.table["agents_campaign"].to_numpy()
         cols += ["calls_campaign", "agents_campaign"]
     iv["period_start"] = iv["period_start"].map(lambda ts: ts.isoformat())
     for c in ("calls", "lo80", "hi80", "lo95", "hi95", "calls_campaign"):
@@ -169,19 +124,12 @@ def planning_csv(what: str, args) -> tuple[str, str]:
     if what == "shifts":
         raise ImportError("shift plans in the dashboard; 'copil plan --db ... --week ... "
                           "--out plan.csv' builds them")
-    missing = missing_modules(REQUIRED)
-    if missing:
-        raise ImportError(", ".join(missing))
-    wh = data.current()
-    result = week_plan_view(wh, args.get("week") or None)
-    if result is None:
+    plan = week_plan_view(data.current(), args.get("week") or None)
+    if plan is None:
         raise ValueError("the warehouse has no calls to forecast from")
     what_if = parse_what_if(args.get("channel"), args.get("date"), args.get("audience"))
-    scenario = None
-    if what_if is not None:
-        scenario = what_if_view(wh, result["week"], what_if,
-                                "erlang_a" if result["model_a"] else "erlang_c")
-    return requirements_csv(result, scenario), f"copil-requirements-{result['week']}.csv"
+    scenario = None if what_if is None else what_if_view(plan, what_if)
+    return requirements_csv(plan, scenario), f"copil-requirements-{plan.week}.csv"
 
 
 # ------------------------------------------------------------------------------ quarterly

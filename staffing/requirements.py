@@ -16,7 +16,7 @@ import pandas as pd
 from staffing import erlang_a, erlang_c
 from staffing.headcount import scheduled_headcount
 
-__all__ = ["campaign_what_if", "infer_interval_s", "requirements"]
+__all__ = ["campaign_what_if", "infer_interval_s", "requirements", "targets_requirements"]
 
 
 def infer_interval_s(period_start: pd.Series) -> float:
@@ -234,3 +234,40 @@ def campaign_what_if(forecast: pd.DataFrame, uplift, **kwargs) -> tuple[pd.DataF
         summary["pickup_rate_unchanged"] = weighted("pickup_rate_unchanged")
         summary["pickup_rate_campaign_staffed"] = weighted("pickup_rate_campaign_staffed")
     return out, summary
+
+
+def targets_requirements(forecast: pd.DataFrame, *, patience_s: float | None = None,
+                         service_level: float | None = None, answer_s: float | None = None,
+                         pickup_rate: float | None = None, asa_s: float | None = None,
+                         max_occupancy: float | None = None, aht_s: float | None = None,
+                         shrinkage: float | None = None, staff_to: str | None = None,
+                         staff_to_when: str | None = None,
+                         uplift: float | Mapping | None = None) -> dict:
+    """Requirements of a forecast for explicit targets, and the volume what-if.
+
+    Erlang A when a patience is known (``patience_s``, or a ``patience_s`` column), else
+    Erlang C. Defaults: 80 % answered within 20 s, no shrinkage. Units as for
+    :func:`requirements`; ``uplift`` as for :func:`campaign_what_if`.
+
+    Returns
+    -------
+    dict
+        ``model`` ('erlang_a' or 'erlang_c'), ``requirements`` (:func:`requirements`), and
+        with ``uplift`` ``what_if`` and ``what_if_summary`` (:func:`campaign_what_if`).
+    """
+    erlang = patience_s is not None or "patience_s" in forecast.columns
+    if pickup_rate is not None and not erlang:
+        raise ValueError("a pickup-rate target needs a caller patience (--patience-s): "
+                         "Erlang A")
+    kw = {"model": "erlang_a" if erlang else "erlang_c", "aht_s": aht_s,
+          "service_level": 0.8 if service_level is None else service_level,
+          "answer_s": 20.0 if answer_s is None else answer_s,
+          "asa_s": asa_s, "max_occupancy": max_occupancy,
+          "shrinkage": 0.0 if shrinkage is None else shrinkage,
+          "staff_to": staff_to, "staff_to_when": staff_to_when}
+    if erlang:
+        kw.update(patience_s=patience_s, pickup_rate=pickup_rate)
+    out = {"model": kw["model"], "requirements": requirements(forecast, **kw)}
+    if uplift is not None:
+        out["what_if"], out["what_if_summary"] = campaign_what_if(forecast, uplift, **kw)
+    return out

@@ -7,7 +7,7 @@ boolean per advisor, day and shift pattern, so French working-time rules can be 
 
 * at most ``max_hours_day`` (10 h) of work a day, ``max_hours_week`` (48 h) a week,
   ``min_rest_hours`` (11 h) between the end of one day's shift and the next day's start;
-* contracts (full time, part time) with their own patterns, weekly hours and working days;
+* employment terms (full time, part time) with their own patterns, weekly hours and working days;
 * a lunch break inside the shift, placed by the solver within a window;
 * at most ``sum(contract counts)`` advisors (the available headcount).
 
@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-__all__ = ["Contract", "ShiftPattern", "ShiftRules", "default_rules", "plan_shifts",
-           "rules_from_dict"]
+__all__ = ["EmploymentTerms", "ShiftPattern", "ShiftRules", "cover_requirements",
+           "coverage_per_day", "default_rules", "plan_shifts", "rules_from_dict"]
 
 
 @dataclass(frozen=True)
@@ -42,8 +42,9 @@ class ShiftPattern:
 
 
 @dataclass(frozen=True)
-class Contract:
-    """``count`` advisors on the same terms (weekly hours, working days, allowed patterns)."""
+class EmploymentTerms:
+    """``count`` advisors on the same employment terms (weekly hours, working days, allowed
+    patterns): full time, part time... Not the service contract (:mod:`analytics.contract`)."""
 
     name: str
     count: int
@@ -55,7 +56,7 @@ class Contract:
 @dataclass(frozen=True)
 class ShiftRules:
     patterns: tuple[ShiftPattern, ...]
-    contracts: tuple[Contract, ...]
+    terms: tuple[EmploymentTerms, ...]
     max_hours_day: float = 10.0
     max_hours_week: float = 48.0
     min_rest_hours: float = 11.0
@@ -63,7 +64,7 @@ class ShiftRules:
 
     @property
     def headcount(self) -> int:
-        return sum(c.count for c in self.contracts)
+        return sum(c.count for c in self.terms)
 
 
 def _hhmm(text: str) -> int:
@@ -92,15 +93,16 @@ def default_rules(max_advisors: int = 25, *, open_time: str = "08:00",
                       (3.0, 4.5))
     pt = ShiftPattern("PT4", tuple(_fmt(m) for m in range(o, c - 4 * 60 + 1, 30)), 4.0)
     n_pt = max_advisors // 5
-    contracts = (Contract("full_time", max_advisors - n_pt, ("FT7",), 39.0, 5),
-                 Contract("part_time", n_pt, ("PT4",), 24.0, 5))
-    return ShiftRules((ft, pt), tuple(c for c in contracts if c.count > 0))
+    terms = (EmploymentTerms("full_time", max_advisors - n_pt, ("FT7",), 39.0, 5),
+             EmploymentTerms("part_time", n_pt, ("PT4",), 24.0, 5))
+    return ShiftRules((ft, pt), tuple(c for c in terms if c.count > 0))
 
 
 def rules_from_dict(cfg: dict, *, max_advisors: int | None = None) -> ShiftRules:
-    """Rules from a JSON/YAML mapping (``patterns``, ``contracts`` and the legal limits).
+    """Rules from a JSON/YAML mapping (``patterns``, the employment terms under ``terms`` or
+    ``contracts``, and the legal limits).
 
-    ``max_advisors`` scales the contract counts down proportionally when they exceed it.
+    ``max_advisors`` scales the advisor counts down proportionally when they exceed it.
     """
     try:
         patterns = tuple(
@@ -108,26 +110,28 @@ def rules_from_dict(cfg: dict, *, max_advisors: int | None = None) -> ShiftRules
                          int(p.get("lunch_minutes", 0)),
                          tuple(p.get("lunch_after_h", (3.0, 5.0))))
             for p in cfg["patterns"])
-        contracts = [Contract(c["name"], int(c["count"]), tuple(c["patterns"]),
-                              float(c.get("max_hours_week", 48.0)),
-                              int(c.get("max_days_week", 5)))
-                     for c in cfg["contracts"]]
+        given = cfg["terms"] if "terms" in cfg else cfg["contracts"]
+        terms = [EmploymentTerms(c["name"], int(c["count"]), tuple(c["patterns"]),
+                                 float(c.get("max_hours_week", 48.0)),
+                                 int(c.get("max_days_week", 5)))
+                 for c in given]
     except KeyError as exc:
         raise ValueError(f"shift rules: missing key {exc}; see 'copil plan --help'") from exc
-    total = sum(c.count for c in contracts)
+    total = sum(c.count for c in terms)
     if max_advisors is not None and total > max_advisors:
-        counts = np.floor(np.array([c.count for c in contracts]) * max_advisors / total)
+        counts = np.floor(np.array([c.count for c in terms]) * max_advisors / total)
         counts[0] += max_advisors - counts.sum()
-        contracts = [Contract(c.name, int(k), c.patterns, c.max_hours_week, c.max_days_week)
-                     for c, k in zip(contracts, counts, strict=True)]
-    rules = ShiftRules(patterns, tuple(contracts), float(cfg.get("max_hours_day", 10.0)),
+        terms = [EmploymentTerms(c.name, int(k), c.patterns, c.max_hours_week, c.max_days_week)
+                 for c, k in zip(terms, counts, strict=True)]
+    rules = ShiftRules(patterns, tuple(terms), float(cfg.get("max_hours_day", 10.0)),
                        float(cfg.get("max_hours_week", 48.0)),
                        float(cfg.get("min_rest_hours", 11.0)))
     names = {p.name for p in patterns}
-    for c in rules.contracts:
+    for c in rules.terms:
         unknown = set(c.patterns) - names
         if unknown:
-            raise ValueError(f"contract {c.name!r} uses unknown patterns {sorted(unknown)}")
+            raise ValueError(f"employment terms {c.name!r} use unknown patterns "
+                             f"{sorted(unknown)}")
     return rules
 
 
@@ -181,7 +185,7 @@ def plan_shifts(required: pd.DataFrame, rules: ShiftRules | None = None, *,
         ``period_start`` (tz-aware local time) and the advisors needed per interval in
         ``column`` (e.g. :func:`staffing.requirements` output: ``scheduled`` or ``agents``).
     rules : ShiftRules, optional
-        Patterns, contracts and legal limits (default: :func:`default_rules`).
+        Patterns, employment terms and legal limits (default: :func:`default_rules`).
     column : str
         Requirement column (advisors, count).
     time_limit_s : float
@@ -222,9 +226,9 @@ def plan_shifts(required: pd.DataFrame, rules: ShiftRules | None = None, *,
         pattern_ix.setdefault(s.pattern, []).append(k)
 
     m = cp_model.CpModel()
-    advisors = []  # (contract, index within contract)
+    advisors = []  # (terms, index within them)
     x = {}  # (advisor, day, shift) -> bool
-    for c in rules.contracts:
+    for c in rules.terms:
         allowed = [k for name in c.patterns for k in pattern_ix.get(name, [])]
         for i in range(c.count):
             a = len(advisors)
@@ -281,7 +285,7 @@ def plan_shifts(required: pd.DataFrame, rules: ShiftRules | None = None, *,
                 under[d, p] = u
     cost = sum(shifts[k].work_slots * var for (_a, _d, k), var in x.items())
     max_cost = sum(int(np.floor(c.max_hours_week * 60 / slot_min)) * c.count
-                   for c in rules.contracts) + 1
+                   for c in rules.terms) + 1
     m.Minimize(max_cost * sum(under.values()) + cost)
 
     solver = cp_model.CpSolver()
@@ -352,3 +356,51 @@ def _localise(day: pd.Timestamp, minutes: int, tz) -> pd.Timestamp:
     if tz is not None:
         ts = ts.tz_localize(tz, nonexistent="shift_forward", ambiguous=False)
     return ts
+
+
+def cover_requirements(requirements: pd.DataFrame, rules: ShiftRules | None = None, *,
+                       column: str = "scheduled", time_limit_s: float = 10.0) -> dict:
+    """Shifts for a week of interval requirements, with the coverage beside each interval.
+
+    Parameters
+    ----------
+    requirements : DataFrame
+        :func:`staffing.requirements.requirements` rows (``period_start``, ``column``;
+        with a ``queue`` column the queues' advisors are summed per interval).
+    rules : ShiftRules, optional
+        As for :func:`plan_shifts`.
+    column : str
+        Requirement column (advisors, count).
+    time_limit_s : float
+        Solver time limit (s).
+
+    Returns
+    -------
+    dict
+        :func:`plan_shifts`'s result, plus ``intervals``: the requirements with the
+        coverage columns (``scheduled_required``, ``planned``, ``under``, ``over``; not
+        joined when the rows are per queue).
+    """
+    if "queue" in requirements.columns:
+        total = requirements.groupby("period_start", as_index=False)[column].sum()
+    else:
+        total = requirements[["period_start", column]]
+    result = plan_shifts(total, rules, column=column, time_limit_s=time_limit_s)
+    cov = result["coverage"].rename(columns={"required": f"{column}_required"})
+    intervals = (requirements if "queue" in requirements.columns
+                 else requirements.merge(cov, on="period_start", how="left"))
+    return {**result, "intervals": intervals}
+
+
+def coverage_per_day(coverage: pd.DataFrame, shifts: pd.DataFrame,
+                     interval_minutes: float) -> pd.DataFrame:
+    """Per local day: ``required_h``, ``planned_h``, ``under_h``, ``over_h`` (advisor-hours,
+    from :func:`plan_shifts`'s coverage), ``shifts`` (count) and ``paid_hours`` (h)."""
+    cov = coverage.copy()
+    hours = interval_minutes / 60.0
+    cov["date"] = cov["period_start"].dt.date
+    day = cov.groupby("date").agg(required_h=("required", "sum"), planned_h=("planned", "sum"),
+                                  under_h=("under", "sum"), over_h=("over", "sum")) * hours
+    sh = shifts.groupby("date").agg(shifts=("advisor", "size"),
+                                    paid_hours=("paid_hours", "sum"))
+    return day.join(sh, how="left").fillna(0).reset_index()

@@ -1,7 +1,7 @@
 """``copil forecast``, ``copil backtest`` and ``copil campaigns uplift``.
 
-Wiring only: series come from the warehouse (:mod:`analytics.series`) or a plain CSV,
-the maths from :mod:`forecasting`.
+Wiring only: the inputs come from :mod:`analytics.forecast_inputs` (the warehouse's offered
+series, campaigns and line calendar, or plain CSV files), the maths from :mod:`forecasting`.
 """
 
 from __future__ import annotations
@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import sys
 import warnings
-from pathlib import Path
 
 from copil.common import add_format_option, db_path, print_frame
 
@@ -21,7 +20,12 @@ FORECAST_EPILOG = """example:
 Rows: date (or period_start with --interval-minutes), forecast, lo80, hi80, lo95, hi95, in
 offered calls (answered + abandoned + overflow). lo80-hi80 holds the actual volume 8 times
 in 10 (checked by 'copil backtest'); closed days are exactly 0. --input takes a CSV of
-date,calls (daily) or period_start,calls (local wall-clock intervals)."""
+date,calls (daily) or period_start,calls (local wall-clock intervals).
+
+Holidays and open days: from the warehouse, the line's calendar (its contract's opening
+hours, holidays and school zones, else learned from the calls; 'copil contract show');
+with --input, French public holidays and school zones A, B, C unless --holidays and
+--school-zones say otherwise."""
 
 BACKTEST_EPILOG = """example:
   copil backtest
@@ -55,12 +59,13 @@ def _add_source_options(p: argparse.ArgumentParser, *, campaigns_help: str) -> N
     p.add_argument("--queue", metavar="Q",
                    help="forecast one queue (warehouse only; default: the whole line)")
     p.add_argument("--campaigns", metavar="FILE", help=campaigns_help)
-    p.add_argument("--holidays", default="FR", metavar="CAL",
-                   help="public holidays: a country code (default: FR), 'none', or a file with "
-                   "one date (YYYY-MM-DD) per line")
-    p.add_argument("--school-zones", default="A,B,C", metavar="ZONES",
-                   help="French school-holiday zones used as a regressor, comma-separated "
-                   "(default: A,B,C; 'none' to leave out)")
+    p.add_argument("--holidays", metavar="CAL",
+                   help="public holidays: a country code, 'none', or (with --input) a file with "
+                   "one date (YYYY-MM-DD) per line (default: the warehouse line's calendar; "
+                   "FR with --input)")
+    p.add_argument("--school-zones", metavar="ZONES",
+                   help="French school-holiday zones used as a regressor, comma-separated, "
+                   "'none' to leave out (default: the line's calendar; A,B,C with --input)")
 
 
 def register(subparsers) -> None:
@@ -108,123 +113,29 @@ def register(subparsers) -> None:
 
 
 # ---------------------------------------------------------------------- loading
-def _read_input(path: str):
-    import pandas as pd
+def load(args):
+    """:class:`analytics.forecast_inputs.ForecastInputs` from the arguments."""
+    from analytics import forecast_inputs
 
-    p = Path(path)
-    if not p.exists():
-        raise FileNotFoundError(f"{path}: no such file; give a CSV of date,calls or "
-                                "period_start,calls")
-    df = pd.read_csv(p)
-    df.columns = [str(c).strip().lower() for c in df.columns]
-    if "calls" in df.columns:
-        calls = pd.to_numeric(df["calls"], errors="coerce")
-        bad = calls.isna() & df["calls"].notna()
-        if bad.any():
-            i = int(bad.to_numpy().argmax())
-            raise ValueError(f"{path}: line {i + 2}: calls {df['calls'].iloc[i]!r} is not a "
-                             "number of calls; fix the row or remove it")
-        df["calls"] = calls
-    if {"date", "calls"} <= set(df.columns):
-        return df[["date", "calls"]], None
-    if {"period_start", "calls"} <= set(df.columns):
-        iv = df[["period_start", "calls"]]
-        ts = pd.to_datetime(iv["period_start"])
-        if ts.dt.tz is not None:
-            raise ValueError(f"{path}: period_start must be local wall-clock times without an "
-                             "offset (e.g. 2026-03-02 09:30)")
-        daily = iv.groupby(ts.dt.normalize())["calls"].sum().rename_axis("date").reset_index()
-        return daily, iv
-    raise ValueError(f"{path}: expected columns date,calls (daily) or period_start,calls "
-                     f"(intervals); found {', '.join(df.columns)}")
-
-
-def _read_campaigns(path: str):
-    import pandas as pd
-
-    if not Path(path).exists():
-        raise FileNotFoundError(f"{path}: no such campaign file")
-    df = pd.read_csv(path)
-    df.columns = [str(c).strip().lower() for c in df.columns]
-    return df
-
-
-def _holidays(value: str):
-    if value.lower() == "none":
-        return None
-    p = Path(value)
-    if p.exists():
-        import pandas as pd
-
-        lines = [ln.strip() for ln in p.read_text(encoding="utf-8").splitlines() if ln.strip()]
-        dates = [ln.split(",")[0] for ln in lines if ln[:1].isdigit()]
-        return list(pd.to_datetime(dates))
-    if len(value) in (2, 3) and value.isalpha():
-        return value.upper()
-    raise ValueError(f"--holidays {value!r}: give a country code (FR), 'none' or a file of dates")
-
-
-def _zones(value: str, holidays) -> tuple[str, ...] | None:
-    if value.lower() == "none" or holidays != "FR":
-        return None
-    return tuple(z.strip().upper() for z in value.split(",") if z.strip())
-
-
-def _for_queue(campaigns, queue: str | None):
-    """Campaigns that concern ``queue`` (no ``queues`` value = the whole line)."""
-    if queue is None or campaigns is None or "queues" not in campaigns:
-        return campaigns
-    q = campaigns["queues"].fillna("").astype(str)
-    keep = [(s.strip() == "") or (queue in [x.strip() for x in s.split(",")]) for s in q]
-    return campaigns[keep]
-
-
-def load(args) -> dict:
-    """Series, intervals, campaigns, time zone and model options from the arguments."""
-    holidays = _holidays(args.holidays)
-    opts = {"holidays": holidays, "school_zones": _zones(args.school_zones, holidays)}
-    out = {"options": opts, "intervals": None, "tz": "Europe/Paris"}
     if args.input:
         if args.queue:
             raise ValueError("--queue works with the warehouse; with --input, give one "
                              "queue's series in the file")
-        out["daily"], out["intervals"] = _read_input(args.input)
-        out["campaigns"] = _read_campaigns(args.campaigns) if args.campaigns else None
-        return out
-    from analytics import series
-    from analytics.warehouse import connection, line_timezone
+        return forecast_inputs.from_files(args.input, campaigns=args.campaigns,
+                                          holidays=args.holidays,
+                                          school_zones=args.school_zones)
+    from analytics.warehouse import connection
 
     with connection(db_path(args), read_only=True) as con:
-        if args.queue and args.queue not in series.queues(con):
-            raise ValueError(f"--queue {args.queue!r}: no such queue; the warehouse has "
-                             f"{', '.join(series.queues(con))}")
-        out["daily"] = series.daily_offered_series(con, args.queue)
-        out["tz"] = line_timezone(con)
-        out["campaigns"] = (_read_campaigns(args.campaigns) if args.campaigns
-                            else series.campaigns(con))
-        if getattr(args, "interval_minutes", None):
-            out["intervals"] = series.interval_offered_series(con, args.interval_minutes,
-                                                              args.queue)
-    out["campaigns"] = _for_queue(out["campaigns"], args.queue)
-    return out
+        return forecast_inputs.from_warehouse(
+            con, queue=args.queue, interval_minutes=getattr(args, "interval_minutes", None),
+            campaigns=args.campaigns, holidays=args.holidays, school_zones=args.school_zones)
 
 
-def _fit(data: dict):
-    from forecasting import DailyVolumeModel
-
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        res = DailyVolumeModel(data["daily"], campaigns=data["campaigns"],
-                               **data["options"]).fit()
-    for w in caught:
-        print(f"copil: warning: {w.message}", file=sys.stderr)
-    y = res.model.calls
-    gaps = y.index[res.open & y.isna().to_numpy()]
-    if len(gaps):
-        shown = ", ".join(str(d.date()) for d in gaps[:10])
-        more = f" and {len(gaps) - 10} more" if len(gaps) > 10 else ""
-        print(f"copil: warning: {len(gaps)} open day(s) have no data and are treated as gaps "
-              f"(not zeros): {shown}{more}", file=sys.stderr)
+def _fit(data):
+    res, notes = data.fit()
+    for msg in notes:
+        print(f"copil: warning: {msg}", file=sys.stderr)
     return res
 
 
@@ -252,20 +163,10 @@ def run_forecast(args) -> int:
     for msg in res.warnings:
         print(f"copil: warning: {msg}", file=sys.stderr)
     if args.interval_minutes:
-        from forecasting.intraday import (
-            as_interval_series,
-            learn_shares,
-            resample_intervals,
-            split_daily,
-        )
-
-        if data["intervals"] is None:
+        if data.intervals is None:
             raise ValueError("--interval-minutes needs interval data: use the warehouse or an "
                              "--input file with period_start,calls")
-        iv = resample_intervals(as_interval_series(data["intervals"], tz=data["tz"]),
-                                args.interval_minutes)
-        shares = learn_shares(iv)
-        out = split_daily(fc, shares, minutes=args.interval_minutes, tz=data["tz"])
+        out = data.interval_forecast(fc, args.interval_minutes)
     else:
         out = fc.reset_index()
     out = _table(out, args.format)
@@ -286,8 +187,8 @@ def run_backtest(args) -> int:
     data = load(args)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        table = backtest(data["daily"], campaigns=data["campaigns"], n_origins=args.origins,
-                         **data["options"])
+        table = backtest(data.daily, campaigns=data.campaigns, n_origins=args.origins,
+                         **data.model_options())
     print_frame(_table(table, args.format), args.format)
     return 0
 
@@ -297,7 +198,7 @@ def run_uplift(args) -> int:
         raise ValueError("campaigns uplift with --input needs --campaigns FILE (campaign_id, "
                          "channel, start_date, audience)")
     data = load(args)
-    if data["campaigns"] is None or len(data["campaigns"]) == 0:
+    if data.campaigns is None or len(data.campaigns) == 0:
         raise ValueError("no campaigns to measure: load a calendar with 'copil ingest "
                          "campaigns FILE' or give --campaigns FILE")
     res = _fit(data)

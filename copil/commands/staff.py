@@ -81,50 +81,15 @@ def register(subparsers) -> None:
 
 def staff_table(args) -> pd.DataFrame:
     """One row per staffing level (required for the targets, and/or the given --agents)."""
-    import pandas as pd
+    from staffing.interval import interval_table
 
-    from staffing import erlang_a, erlang_c, scheduled_headcount
-
-    interval_s = args.interval_minutes * 60.0
-    answer_s = 20.0 if args.answer_s is None else args.answer_s
-    targets = {"service_level": args.service_level, "asa_s": args.asa_s,
-               "max_occupancy": args.max_occupancy}
-    if args.erlang_a:
-        targets["pickup_rate"] = args.pickup_rate
-    if all(v is None for v in targets.values()) and args.agents is None:
-        targets["service_level"] = 0.8
-    given = {k: v for k, v in targets.items() if v is not None}
-    rows = []
-    levels = []
-    if given:
-        if "service_level" in given:
-            given["answer_s"] = answer_s
-        elif args.answer_s is not None:
-            raise ValueError("--answer-s needs --service-level")
-        if args.erlang_a:
-            n = erlang_a.required_agents(args.calls, args.aht_s, interval_s, args.patience_s,
-                                         service_level_basis=args.service_level_basis, **given)
-        else:
-            n = erlang_c.required_agents(args.calls, args.aht_s, interval_s, **given)
-        levels.append(("required", n))
-    if args.agents is not None:
-        levels.append(("given", args.agents))
-    for basis, n in levels:
-        if args.erlang_a:
-            m = erlang_a.evaluate(args.calls, args.aht_s, interval_s, n, args.patience_s,
-                                  answer_s)
-        else:
-            m = erlang_c.evaluate(args.calls, args.aht_s, interval_s, n, answer_s)
-        row = {"model": "erlang_a" if args.erlang_a else "erlang_c", "agents_basis": basis,
-               "calls": args.calls, "interval_s": interval_s, "aht_s": args.aht_s}
-        if args.erlang_a:
-            row["patience_s"] = args.patience_s
-        row.update(answer_s=answer_s, traffic_erlangs=m.pop("traffic_erlangs"), agents=int(n),
-                   shrinkage=args.shrinkage,
-                   scheduled_headcount=scheduled_headcount(n, args.shrinkage))
-        row.update(m)
-        rows.append(row)
-    return pd.DataFrame(rows)
+    return interval_table(
+        args.calls, args.aht_s, args.interval_minutes * 60.0,
+        patience_s=args.patience_s if args.erlang_a else None, agents=args.agents,
+        service_level=args.service_level, answer_s=args.answer_s,
+        service_level_basis=getattr(args, "service_level_basis", "offered"),
+        pickup_rate=getattr(args, "pickup_rate", None), asa_s=args.asa_s,
+        max_occupancy=args.max_occupancy, shrinkage=args.shrinkage)
 
 
 def _clean(value):
@@ -238,190 +203,72 @@ def _register_plan(subparsers) -> None:
     p.set_defaults(func=run_plan)
 
 
-def _read_forecast(path: str, tz: str) -> pd.DataFrame:
-    from pathlib import Path
-
-    import pandas as pd
-
-    if not Path(path).exists():
-        raise FileNotFoundError(f"forecast file not found: {path}")
-    df = pd.read_csv(path)
-    if "period_start" not in df.columns:
-        raise ValueError(f"{path}: no 'period_start' column (start of each interval)")
-    text = df["period_start"].astype(str).str.strip()
-    if text.str.contains(r"(?:[+-]\d\d:?\d\d|Z)$").all():
-        ts = pd.to_datetime(text, utc=True, format="ISO8601").dt.tz_convert(tz)
-    else:
-        ts = pd.to_datetime(text, format="ISO8601").dt.tz_localize(
-            tz, nonexistent="shift_forward", ambiguous="NaT")
-    df["period_start"] = ts
-    return df
+FORECAST_ONLY = ("service_level", "answer_s", "pickup_rate", "asa_s", "max_occupancy",
+                 "patience_s", "aht_s", "staff_to_when", "uplift")
 
 
-def _week_bounds(week: str, tz: str) -> tuple[pd.Timestamp, pd.Timestamp]:
-    import datetime as dt
-    import re
+def _requirements(args) -> dict:
+    """``model``, ``requirements`` and the what-if, from the warehouse or the forecast file."""
+    from analytics.plan_inputs import (
+        forecast_week,
+        parse_campaign,
+        parse_uplift,
+        read_forecast_file,
+    )
 
-    import pandas as pd
+    if not args.db:
+        if args.campaign:
+            raise ValueError("--campaign needs --db (the campaign's effect is learned from the "
+                             "warehouse); with --forecast, use --uplift")
+        for opt in ("model", "interval_minutes"):
+            if getattr(args, opt) is not None:
+                raise ValueError(f"--{opt.replace('_', '-')} works with --db; with --forecast "
+                                 "the file's intervals and --patience-s decide")
+        from staffing.requirements import targets_requirements
 
-    m = re.fullmatch(r"(\d{4})-?W(\d{1,2})", week.strip())
-    if not m:
-        raise ValueError(f"--week must look like 2026-W10, got {week!r}")
-    monday = dt.date.fromisocalendar(int(m.group(1)), int(m.group(2)), 1)
-    start = pd.Timestamp(monday).tz_localize(tz)
-    return start, (pd.Timestamp(monday) + pd.Timedelta(days=7)).tz_localize(tz)
-
-
-def _uplift(text: str | None):
-    import pandas as pd
-    if text is None:
-        return None
-    if "=" not in text:
-        return float(text)
-    out = {}
-    for part in text.split(","):
-        day, val = part.split("=")
-        out[pd.Timestamp(day.strip()).strftime("%Y-%m-%d")] = float(val)
-    return out
-
-
-def _read_rules(path: str | None, max_advisors: int):
-    from staffing.shifts import default_rules, rules_from_dict
-
-    if path is None:
-        return default_rules(max_advisors)
-    import yaml
-
-    with open(path, encoding="utf-8") as fh:
-        cfg = yaml.safe_load(fh)  # JSON is YAML
-    return rules_from_dict(cfg, max_advisors=max_advisors)
-
-
-def _forecast_requirements(args) -> dict:
-    """Requirements (and the --uplift what-if) from a forecast file and explicit targets."""
-    from staffing.requirements import campaign_what_if, requirements
-
-    if args.campaign:
-        raise ValueError("--campaign needs --db (the campaign's effect is learned from the "
-                         "warehouse); with --forecast, use --uplift")
-    for opt in ("model", "interval_minutes"):
-        if getattr(args, opt) is not None:
-            raise ValueError(f"--{opt.replace('_', '-')} works with --db; with --forecast the "
-                             "file's intervals and --patience-s decide")
-    fc = _read_forecast(args.forecast, args.timezone)
-    start, end = _week_bounds(args.week, args.timezone)
-    fc = fc[(fc["period_start"] >= start) & (fc["period_start"] < end)].reset_index(drop=True)
-    if fc.empty:
-        raise ValueError(f"the forecast has no interval in {args.week}; check --week and the "
-                         "file's period_start")
-    erlang_a = args.patience_s is not None or "patience_s" in fc.columns
-    if args.pickup_rate is not None and not erlang_a:
-        raise ValueError("--pickup-rate needs --patience-s (Erlang A)")
-    kw = {"model": "erlang_a" if erlang_a else "erlang_c", "aht_s": args.aht_s,
-          "service_level": 0.8 if args.service_level is None else args.service_level,
-          "answer_s": 20.0 if args.answer_s is None else args.answer_s,
-          "asa_s": args.asa_s, "max_occupancy": args.max_occupancy,
-          "shrinkage": 0.0 if args.shrinkage is None else args.shrinkage,
-          "staff_to": args.staff_to, "staff_to_when": args.staff_to_when}
-    if erlang_a:
-        kw.update(patience_s=args.patience_s, pickup_rate=args.pickup_rate)
-    out = {"model": kw["model"], "requirements": requirements(fc, **kw)}
-    uplift = _uplift(args.uplift)
-    if uplift is not None:
-        out["what_if"], out["what_if_summary"] = campaign_what_if(fc, uplift, **kw)
-    return out
-
-
-def _campaign(text: str | None) -> tuple[str, str, float | None] | None:
-    import pandas as pd
-    if text is None:
-        return None
-    parts = text.split(":")
-    try:
-        if len(parts) not in (2, 3):
-            raise ValueError
-        day = pd.Timestamp(parts[1]).strftime("%Y-%m-%d")
-        audience = float(parts[2]) if len(parts) == 3 else None
-    except ValueError:
-        raise ValueError(f"--campaign {text!r}: write CHANNEL:YYYY-MM-DD[:AUDIENCE], e.g. "
-                         "mailing:2026-11-24:150000") from None
-    return parts[0], day, audience
-
-
-def _db_requirements(args) -> dict:
-    """Requirements (and the --campaign what-if) from the warehouse and its contract."""
-    from analytics.planning import week_plan
-    from analytics.warehouse import connection
-
-    given = [f"--{k.replace('_', '-')}" for k in ("service_level", "answer_s", "pickup_rate",
-                                                   "asa_s", "max_occupancy", "patience_s",
-                                                   "aht_s", "staff_to_when", "uplift")
-             if getattr(args, k) is not None]
+        fc = forecast_week(read_forecast_file(args.forecast, args.timezone), args.week)
+        return targets_requirements(
+            fc, patience_s=args.patience_s, service_level=args.service_level,
+            answer_s=args.answer_s, pickup_rate=args.pickup_rate, asa_s=args.asa_s,
+            max_occupancy=args.max_occupancy, aht_s=args.aht_s, shrinkage=args.shrinkage,
+            staff_to=args.staff_to, staff_to_when=args.staff_to_when,
+            uplift=parse_uplift(args.uplift))
+    given = [f"--{k.replace('_', '-')}" for k in FORECAST_ONLY if getattr(args, k) is not None]
     if given:
         raise ValueError(f"{', '.join(given)} only work with --forecast: with --db the targets "
                          "come from the warehouse contract ('copil contract set FILE'), AHT "
                          "and patience from the calls; use --campaign for a what-if")
+    from analytics.warehouse import connection
+    from analytics.week_plan import plan_week
+
+    campaign = parse_campaign(args.campaign)
+    model = args.model or "erlang_a"
+    shrinkage = 0.3 if args.shrinkage is None else args.shrinkage
     path = db_path(args)
     if not path.exists():
         raise FileNotFoundError(f"{path}: no warehouse here; build one with 'copil demo "
                                 "--no-serve' or 'copil ingest'")
     with connection(path, read_only=True) as con:
-        plan = week_plan(con, args.week, campaign=_campaign(args.campaign),
-                         interval_minutes=args.interval_minutes or 30,
-                         model=args.model or "erlang_a",
-                         staff_to=args.staff_to,
-                         shrinkage=0.3 if args.shrinkage is None else args.shrinkage)
-    for msg in plan["forecast"].attrs.get("warnings", []):
+        plan = plan_week(con, args.week, interval_minutes=args.interval_minutes or 30)
+    req = plan.requirements(model, shrinkage=shrinkage, staff_to=args.staff_to)
+    for msg in req.attrs.get("warnings", []):
         print(f"copil: warning: {msg}", file=sys.stderr)
-    out = {"model": args.model or "erlang_a", "requirements": plan["requirements"]}
-    if "what_if" in plan:
-        out["what_if"], out["what_if_summary"] = plan["what_if"], plan["what_if_summary"]
+    out = {"model": model, "requirements": req, "daily": plan.daily_forecast()}
+    if campaign is not None:
+        what_if = plan.what_if(*campaign, model=model, shrinkage=shrinkage)
+        out["what_if"], out["what_if_summary"] = what_if.table, what_if.summary
     return out
 
 
 def plan_week(args) -> dict:
     """Requirements, shifts and the what-if (--uplift / --campaign) for one week."""
-    from staffing.shifts import plan_shifts
+    from analytics.plan_inputs import read_shift_rules
+    from staffing.shifts import cover_requirements
 
-    out = _db_requirements(args) if args.db else _forecast_requirements(args)
-    req = out["requirements"]
-    if "queue" in req.columns:
-        total = req.groupby("period_start", as_index=False)["scheduled"].sum()
-    else:
-        total = req[["period_start", "scheduled"]]
-    rules = _read_rules(args.shifts, args.max_advisors)
-    result = plan_shifts(total, rules, column="scheduled", time_limit_s=args.time_limit_s)
-    cov = result["coverage"].rename(columns={"required": "scheduled_required"})
-    intervals = req.merge(cov, on="period_start", how="left") if "queue" not in req else req
-    return {"week": args.week, "intervals": intervals, **out, **result}
-
-
-def _coverage_chart(plan: dict, path: str) -> None:
-    import plotly.graph_objects as go
-
-    cov = plan["coverage"]
-    fig = go.Figure()
-    fig.add_scatter(x=cov["period_start"], y=cov["required"], name="required advisors",
-                    line={"shape": "hv", "color": "#d62728"})
-    fig.add_scatter(x=cov["period_start"], y=cov["planned"], name="planned advisors",
-                    line={"shape": "hv", "color": "#1f77b4"})
-    fig.add_bar(x=cov["period_start"], y=-cov["under"], name="under-coverage",
-                marker_color="#ff7f0e")
-    fig.update_layout(title=f"Coverage {plan['week']} - {plan['summary']['plan']} "
-                      f"(solver {plan['status']})", yaxis_title="advisors",
-                      xaxis_title="interval start (local time)", barmode="overlay")
-    fig.write_html(path, include_plotlyjs=True)
-
-
-def _per_day(plan: dict) -> pd.DataFrame:
-    cov = plan["coverage"].copy()
-    hours = plan["summary"]["interval_minutes"] / 60.0
-    cov["date"] = cov["period_start"].dt.date
-    day = cov.groupby("date").agg(required_h=("required", "sum"), planned_h=("planned", "sum"),
-                                  under_h=("under", "sum"), over_h=("over", "sum")) * hours
-    sh = plan["shifts"].groupby("date").agg(shifts=("advisor", "size"),
-                                            paid_hours=("paid_hours", "sum"))
-    return day.join(sh, how="left").fillna(0).reset_index()
+    out = _requirements(args)
+    rules = read_shift_rules(args.shifts, args.max_advisors)
+    result = cover_requirements(out["requirements"], rules, time_limit_s=args.time_limit_s)
+    return {"week": args.week, **out, **result}
 
 
 def _records(df: pd.DataFrame) -> list:
@@ -431,16 +278,22 @@ def _records(df: pd.DataFrame) -> list:
 def run_plan(args) -> int:
     from pathlib import Path
 
+    from staffing.shifts import coverage_per_day
+
     for target in (args.out, args.chart):
         if target:  # create output folders before the (slow) planning, not after
             Path(target).parent.mkdir(parents=True, exist_ok=True)
     plan = plan_week(args)
     summary = dict(plan["summary"], week=plan["week"], model=plan["model"])
+    per_day = coverage_per_day(plan["coverage"], plan["shifts"],
+                               plan["summary"]["interval_minutes"])
     if args.out:
         out = Path(args.out)
         if out.suffix.lower() == ".json":
             doc = {"summary": summary, "intervals": _records(plan["intervals"]),
                    "shifts": _records(plan["shifts"])}
+            if "daily" in plan:
+                doc["daily"] = _records(plan["daily"])
             if "what_if" in plan:
                 doc["what_if_summary"] = plan["what_if_summary"]
                 doc["what_if"] = _records(plan["what_if"])
@@ -452,9 +305,14 @@ def run_plan(args) -> int:
                 plan["what_if"].to_csv(out.with_name(out.stem + "-what-if.csv"), index=False)
     chart = args.chart or (str(Path(args.out).with_suffix(".html")) if args.out else None)
     if chart:
-        _coverage_chart(plan, chart)
+        from dashboards.charts import coverage_figure
+
+        coverage_figure(plan["coverage"], f"Coverage {plan['week']} - {summary['plan']} "
+                        f"(solver {plan['status']})").write_html(chart, include_plotlyjs=True)
     if args.format == "json":
-        doc = {"summary": summary, "per_day": _records(_per_day(plan))}
+        doc = {"summary": summary, "per_day": _records(per_day)}
+        if "daily" in plan:
+            doc["daily"] = _records(plan["daily"])
         if "what_if_summary" in plan:
             doc["what_if_summary"] = plan["what_if_summary"]
         json.dump(doc, sys.stdout, indent=1)
@@ -466,7 +324,7 @@ def run_plan(args) -> int:
           f"{summary['paid_hours']:g} h, under {summary['under_advisor_hours']} h, over "
           f"{summary['over_advisor_hours']} h, {summary['advisors_used']} of "
           f"{summary['advisors_available']} advisors, {summary['solve_seconds']} s")
-    print_frame(_per_day(plan), "table")
+    print_frame(per_day, "table")
     if "what_if_summary" in plan:
         print("what-if (campaign):")
         for key, val in plan["what_if_summary"].items():

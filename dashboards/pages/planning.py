@@ -1,7 +1,8 @@
-"""Planning (provider planners): for one ISO week, the daily and half-hour forecast with
-prediction bands, the advisors required per half hour by Erlang C and Erlang A for the
-contract's targets, a campaign what-if and the requirements CSV. Every figure comes from
-:mod:`analytics.planning`, as for ``copil plan --db`` and the quarterly report."""
+"""Planning (provider planners): for one week of the line, the daily and half-hour forecast
+with prediction bands and the actual calls, the advisors required per half hour by Erlang C
+and Erlang A for the contract's targets, a campaign what-if and the requirements CSV. Every
+figure comes from one :class:`analytics.week_plan.WeekPlan` (one fit), as for
+``copil plan --db``."""
 
 from __future__ import annotations
 
@@ -17,10 +18,10 @@ from dashboards import data
 from dashboards.charts import day_labels
 from dashboards.components import current_lang, message, page_refusal, style_figure
 from dashboards.planning_model import (
-    REQUIRED,
-    missing_modules,
+    HISTORY_DAYS,
     parse_what_if,
-    read_plan_weeks,
+    plan_weeks_view,
+    week_model,
     week_plan_view,
     what_if_view,
 )
@@ -30,7 +31,7 @@ register_page(__name__, path="/planning", name="Planning", order=3)
 CHANNELS = ("mailing", "email", "sms", "press", "web", "other")
 
 L = {
-    "week": {"fr": "Semaine (ISO)", "en": "Week (ISO)"},
+    "week": {"fr": "Semaine", "en": "Week"},
     "whatif": {"fr": "Et si : campagne prévue", "en": "What if: planned campaign"},
     "channel": {"fr": "Canal", "en": "Channel"},
     "date": {"fr": "Date de début", "en": "Start date"},
@@ -82,10 +83,10 @@ L = {
     "cannot_plan": {"fr": "Planification impossible pour cette semaine : {why}",
                     "en": "This week cannot be planned: {why}"},
     "shifts_cli": {"fr": "Pas encore dans le tableau de bord : le plan de vacations et sa "
-                         "couverture se calculent avec 'copil plan --db ... --week 2026-W48 "
+                         "couverture se calculent avec 'copil plan --db ... --week {week} "
                          "--out plan.csv'.",
                    "en": "Not in the dashboard yet: the shift plan and its coverage come from "
-                         "'copil plan --db ... --week 2026-W48 --out plan.csv'."},
+                         "'copil plan --db ... --week {week} --out plan.csv'."},
     "shifts": {"fr": "Couverture du plan de vacations", "en": "Shift plan coverage"},
     "axis_calls_iv": {"fr": "Appels par demi-heure (nombre)",
                       "en": "Calls per half hour (count)"},
@@ -101,14 +102,8 @@ def layout(**_kwargs):
     refusal = page_refusal("planning", lang)
     if refusal is not None:
         return refusal
-    missing = missing_modules(REQUIRED)
-    if missing:
-        return html.Div([html.H1(t("nav.planning", lang)),
-                         message(t("not_available", lang, what=", ".join(missing)), "warn",
-                                 id="planning-unavailable"),
-                         html.Div(id="planning-content")])
     try:
-        weeks = data.current().read(read_plan_weeks)["weeks"]
+        weeks = plan_weeks_view(data.current())["weeks"]
     except data.WarehouseBusy:
         return html.Div([html.H1(t("nav.planning", lang)), message(t("busy", lang), "warn")])
     if not weeks:
@@ -148,9 +143,10 @@ def _bands(fig: go.Figure, x, frame: pd.DataFrame, lang: str) -> None:
                                  name=lbl(name, lang), hovertemplate="%{y:,.1f}"))
 
 
-def forecast_figure(result: dict, lang: str) -> go.Figure:
-    """Daily history (8 weeks before the week) and the week's daily forecast with bands."""
-    hist, daily = result["history"], result["daily"]
+def forecast_figure(plan, lang: str) -> go.Figure:
+    """Daily history (8 weeks before the week) and the week's daily forecast with bands
+    (and the actual calls of a week already begun)."""
+    hist, daily = plan.history(HISTORY_DAYS), plan.daily_forecast()
     x = pd.to_datetime(daily["date"])
     fig = go.Figure()
     fig.add_trace(go.Scatter(x=pd.to_datetime(hist["date"]), y=hist["calls"],
@@ -161,15 +157,19 @@ def forecast_figure(result: dict, lang: str) -> go.Figure:
     fig.add_trace(go.Scatter(x=x, y=daily["forecast"], name=lbl("fc", lang),
                              mode="lines+markers", line={"color": "#1f5fa8"},
                              hovertemplate="%{y:,.1f}"))
+    if daily["actual"].notna().any():
+        fig.add_trace(go.Scatter(x=x, y=daily["actual"], name=lbl("actual", lang),
+                                 mode="lines+markers", line={"color": "#7f8c8d"},
+                                 hovertemplate="%{y:,.0f}"))
     fig.update_layout(title=lbl("forecast", lang))
     style_figure(fig, lang, x_title=t("axis.day", lang), y_title=t("axis.calls", lang))
     fig.update_xaxes(tickformat="%d/%m" if lang != "en" else "%b %d")
     return fig
 
 
-def interval_figure(result: dict, lang: str) -> go.Figure:
+def interval_figure(plan, lang: str) -> go.Figure:
     """The week's half-hour forecast with bands (and actual calls for a week begun)."""
-    iv = result["intervals"]
+    iv = plan.forecast()
     x = iv["period_start"].dt.tz_localize(None)
     fig = go.Figure()
     _bands(fig, x, iv, lang)
@@ -184,8 +184,9 @@ def interval_figure(result: dict, lang: str) -> go.Figure:
     return fig
 
 
-def requirement_figure(result: dict, lang: str, scenario: dict | None = None) -> go.Figure:
-    iv = result["intervals"]
+def requirement_figure(plan, lang: str, scenario=None) -> go.Figure:
+    """Advisors required per half hour by Erlang C and Erlang A (and with the campaign)."""
+    iv = plan.agents()
     x = iv["period_start"].dt.tz_localize(None)
     fig = go.Figure()
     fig.add_trace(go.Scatter(x=x, y=iv["agents_c"], name=lbl("erlang_c", lang), mode="lines",
@@ -195,8 +196,8 @@ def requirement_figure(result: dict, lang: str, scenario: dict | None = None) ->
                                  line={"shape": "hv", "color": "#e67e22"}, hovertemplate="%{y}"))
     if scenario is not None:
         fig.add_trace(go.Scatter(
-            x=x, y=scenario["table"]["agents_campaign"],
-            name=lbl("with_campaign", lang).format(model=_model_name(scenario["model"])),
+            x=x, y=scenario.table["agents_campaign"],
+            name=lbl("with_campaign", lang).format(model=_model_name(scenario.model)),
             mode="lines", line={"shape": "hv", "color": "#c0392b", "dash": "dot"},
             hovertemplate="%{y}"))
     fig.update_layout(title=lbl("req", lang))
@@ -225,8 +226,8 @@ def targets_text(targets: dict, lang: str) -> str:
     return ", ".join(parts)
 
 
-def basis_text(result: dict, lang: str) -> str:
-    iv = result["intervals"]
+def basis_text(plan, lang: str) -> str:
+    iv = plan.forecast()
     w = iv["calls"].to_numpy(float)
 
     def mean(col: str) -> str:
@@ -235,24 +236,24 @@ def basis_text(result: dict, lang: str) -> str:
             return MISSING
         return fmt_seconds(float((v * w).sum() / w.sum()), lang)
 
-    text = lbl("basis", lang).format(targets=targets_text(result["targets"], lang),
+    text = lbl("basis", lang).format(targets=targets_text(plan.targets(week_model(plan)), lang),
                                      aht=mean("aht_s"), pat=mean("patience_s"))
-    if not result["model_a"]:
+    if not plan.has_patience:
         text += lbl("no_patience", lang)
-    if result["ex_ante"]:
+    if plan.ex_ante:
         text += " " + lbl("ex_ante", lang)
     return text
 
 
-def what_if_text(result: dict, what_if, scenario: dict, lang: str) -> str:
-    s = scenario["summary"]
+def what_if_text(plan, what_if, scenario, lang: str) -> str:
+    s = scenario.summary
     return lbl("whatif_result", lang).format(
         channel=what_if[0], date=day_labels([pd.Timestamp(what_if[1]).date()], lang)[0],
-        week=result["week"], extra=fmt_number(s["campaign_extra_calls"], lang, signed=True),
+        week=plan.week, extra=fmt_number(s["campaign_extra_calls"], lang, signed=True),
         calls=fmt_number(s["calls"], lang), calls_campaign=fmt_number(s["calls_campaign"], lang),
         hours=fmt_number(s["extra_advisor_hours"], lang, 1),
         peak=fmt_number(float(s["peak_extra_agents"]), lang),
-        model=_model_name(scenario["model"]),
+        model=_model_name(scenario.model),
         sl_unchanged=fmt_rate(s["service_level_unchanged"], lang),
         sl_staffed=fmt_rate(s["service_level_campaign_staffed"], lang))
 
@@ -267,48 +268,42 @@ def what_if_text(result: dict, what_if, scenario: dict, lang: str) -> str:
 )
 def update_planning(week, _apply, channel, date, audience):
     lang = current_lang()
-    missing = missing_modules(REQUIRED)
-    if missing:
-        return message(t("not_available", lang, what=", ".join(missing)), "warn",
-                       id="planning-unavailable")
     wh = data.current()
     try:
-        result = week_plan_view(wh, week)
+        plan = week_plan_view(wh, week)
     except data.WarehouseBusy:
         return message(t("busy", lang), "warn")
     except ValueError as exc:  # too little history, no handling time, week too far...
         return message(lbl("cannot_plan", lang).format(why=str(exc)), "warn",
                        id="planning-error")
-    if result is None:
+    if plan is None:
         return message(lbl("no_calls", lang), "warn", id="planning-no-calls")
     scenario, what_if, whatif_panel = None, None, None
     try:
         what_if = parse_what_if(channel, date, audience)
         if what_if is not None:
-            scenario = what_if_view(wh, result["week"], what_if,
-                                    "erlang_a" if result["model_a"] else "erlang_c")
-    except data.WarehouseBusy:
-        whatif_panel = message(t("busy", lang), "warn")
+            scenario = what_if_view(plan, what_if)
     except ValueError as exc:  # e.g. no past campaign of that channel, bad audience
         whatif_panel = message(str(exc), "warn", id="planning-error")
     if whatif_panel is None:
-        whatif_panel = (html.P(what_if_text(result, what_if, scenario, lang),
+        whatif_panel = (html.P(what_if_text(plan, what_if, scenario, lang),
                                id="planning-whatif-result") if scenario is not None
                         else html.P(lbl("whatif_help", lang), id="planning-whatif-help"))
-    query = {"week": result["week"]}
+    query = {"week": plan.week}
     if scenario is not None:
         query.update({"channel": what_if[0], "date": what_if[1]})
         if what_if[2]:
             query["audience"] = int(what_if[2])
-    shifts = message(lbl("shifts_cli", lang), "warn", id="planning-shifts-unavailable")
+    shifts = message(lbl("shifts_cli", lang).format(week=plan.week), "warn",
+                     id="planning-shifts-unavailable")
     return [
-        html.Div(dcc.Graph(id="planning-forecast", figure=forecast_figure(result, lang)),
+        html.Div(dcc.Graph(id="planning-forecast", figure=forecast_figure(plan, lang)),
                  className="panel"),
         html.Div(dcc.Graph(id="planning-forecast-intervals",
-                           figure=interval_figure(result, lang)), className="panel"),
+                           figure=interval_figure(plan, lang)), className="panel"),
         html.Div([dcc.Graph(id="planning-requirements",
-                            figure=requirement_figure(result, lang, scenario)),
-                  html.P(basis_text(result, lang), id="planning-basis"),
+                            figure=requirement_figure(plan, lang, scenario)),
+                  html.P(basis_text(plan, lang), id="planning-basis"),
                   html.A(lbl("csv_req", lang),
                          href=f"/download/planning-requirements.csv?{urlencode(query)}",
                          className="button", id="planning-requirements-link")],

@@ -1,6 +1,7 @@
 """Planning page and the Quarterly staffing section: every figure checked against
-:mod:`analytics.planning` (and :mod:`staffing.erlang_a` / :mod:`staffing.erlang_c`) computed
-independently in the test on the same warehouse, plus empty and too-short warehouses."""
+:func:`analytics.week_plan.plan_week` and :mod:`analytics.planning` (and
+:mod:`staffing.erlang_a` / :mod:`staffing.erlang_c`) computed independently in the test on
+the same warehouse, plus empty and too-short warehouses, and one fit per planned week."""
 
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ from dashboards_testkit import build_warehouse, login, make_calls, post_callback
 from analytics import planning
 from analytics.i18n import fmt_number
 from analytics.warehouse import connect
-from dashboards.planning_model import missing_modules, parse_what_if
+from analytics.week_plan import plan_week
+from dashboards.planning_model import parse_what_if
 
 PLAN_OUT = [("planning-content", "children")]
 NO_WHAT_IF = [("planning-channel", "value", None), ("planning-date", "date", None),
@@ -64,15 +66,16 @@ def _values(y) -> np.ndarray:
 
 @pytest.fixture(scope="module")
 def expected(warehouse):
-    """analytics.planning run directly on the fixture warehouse (Erlang A and Erlang C)."""
+    """plan_week run directly on the fixture warehouse (Erlang A and Erlang C)."""
     con = connect(warehouse[0], read_only=True)
     try:
-        a = planning.week_plan(con, WEEK, model="erlang_a")
-        c = planning.week_plan(con, WEEK, model="erlang_c")
-        what_if = planning.week_what_if(con, WEEK, "mailing", "2026-11-16", audience=50000.0)
+        plan = plan_week(con, WEEK)
     finally:
         con.close()
-    return {"a": a, "c": c, "what_if": what_if}
+    w = plan.what_if("mailing", "2026-11-16", 50000.0)
+    return {"a": {"requirements": plan.requirements("erlang_a"), "forecast": plan.forecast()},
+            "c": {"requirements": plan.requirements("erlang_c")},
+            "what_if": (w.table, w.summary), "plan": plan}
 
 
 def test_parse_what_if():
@@ -86,7 +89,6 @@ def test_parse_what_if():
 
 
 def test_planning_page_matches_analytics_planning(app, expected):
-    assert missing_modules() == []
     client = login(app, "planner")
     body = _plan(client)
     # abandon_rate <= 8 % is staffed as pickup >= 92 % (stricter than the 90 % pickup target)
@@ -202,7 +204,7 @@ def test_planning_on_a_calls_only_warehouse_uses_the_default_target(tmp_path, us
     assert "Sized for: 80.0% within 20\u00a0s." in body   # fmt_seconds: no-break space
     con = connect(path, read_only=True)
     try:
-        req = planning.week_requirements(con, WEEK)
+        req = plan_week(con, WEEK).requirements()
     finally:
         con.close()
     fig = _figure(body, "planning-requirements")
@@ -298,3 +300,47 @@ def test_the_plan_is_computed_once_per_warehouse_version(app):
     misses = wh.stats["misses"]
     _plan(client, week="2026-W49")
     assert wh.stats["misses"] == misses
+
+
+def test_building_the_planning_page_fits_the_daily_model_once(app, monkeypatch):
+    """The page (forecast, requirements by Erlang C and A), a what-if, the CSV download and a
+    second visit: one fit of the daily model for the week."""
+    from forecasting.daily import DailyVolumeModel
+
+    fits = []
+    real_fit = DailyVolumeModel.fit
+
+    def counting_fit(self):
+        fits.append(self.calls.index.max())
+        return real_fit(self)
+
+    monkeypatch.setattr(DailyVolumeModel, "fit", counting_fit)
+    client = login(app, "planner")
+    body = _plan(client, week="2026-W48")
+    assert "planning-requirements" in body and "planning-error" not in body
+    state = [("planning-channel", "value", "mailing"), ("planning-date", "date", "2026-11-24"),
+             ("planning-audience", "value", 50000)]
+    assert "planning-whatif-result" in _plan(client, week="2026-W48", what_if=state)
+    csv = client.get("/download/planning-requirements.csv?week=2026-W48&channel=mailing"
+                     "&date=2026-11-24&audience=50000")
+    assert csv.status_code == 200
+    _plan(client, week="2026-W48")
+    assert len(fits) == 1
+    _plan(client, week="2026-W49")   # another week: its own fit
+    assert len(fits) == 2
+
+
+def test_planning_weeks_follow_the_line_calendar(warehouse):
+    """The weeks offered start on the calendar's week start (Monday for this line) and the
+    first one holds the day after the data (Sunday 15 November 2026 -> 2026-W47)."""
+    from analytics.line_calendar import line_calendar
+    from dashboards.planning_model import WEEKS_AHEAD, read_plan_weeks
+
+    con = connect(warehouse[0], read_only=True)
+    try:
+        got = read_plan_weeks(con)
+        assert line_calendar(con).week_start == 0
+    finally:
+        con.close()
+    assert got["weeks"][:3] == ["2026-W47", "2026-W48", "2026-W49"]
+    assert len(got["weeks"]) == WEEKS_AHEAD

@@ -37,24 +37,33 @@ def con(small_db):
 
 
 @pytest.fixture(scope="session")
-def w43(small_db):
-    """Ex-ante forecast of 2026-W43 (Monday 19 October; DST ends Sunday 25 October)."""
-    from analytics.planning import week_forecast
+def w43_plan(small_db):
+    """The plan of 2026-W43 (Monday 19 October; DST ends Sunday 25 October), ex ante."""
+    from analytics.week_plan import plan_week
 
     c = connect(small_db, read_only=True)
     try:
-        return week_forecast(c, "2026-W43")
+        return plan_week(c, "2026-W43")
     finally:
         c.close()
 
 
 @pytest.fixture(scope="session")
+def w43(w43_plan):
+    """Ex-ante interval forecast of 2026-W43."""
+    return w43_plan.forecast()
+
+
+@pytest.fixture(scope="session")
 def w48_plan(small_db):
-    """Requirements for 2026-W48 (after the data) with a planned press campaign."""
-    from analytics.planning import week_plan
+    """Requirements for 2026-W48 (after the data) with a planned press campaign: one fit."""
+    from analytics.week_plan import plan_week
 
     c = connect(small_db, read_only=True)
     try:
-        return week_plan(c, "2026-W48", campaign=("press", "2026-11-24", None))
+        plan = plan_week(c, "2026-W48")
     finally:
         c.close()
+    what_if = plan.what_if("press", "2026-11-24")
+    return {"plan": plan, "forecast": plan.forecast(), "requirements": plan.requirements(),
+            "what_if": what_if.table, "what_if_summary": what_if.summary}

@@ -19,7 +19,11 @@ def test_plan_db_writes_the_requirements_and_shifts(small_db, w48_plan, tmp_path
     doc = json.loads(capsys.readouterr().out)
     assert doc["summary"]["week"] == "2026-W48" and doc["summary"]["model"] == "erlang_a"
     assert doc["summary"]["status"] in ("OPTIMAL", "FEASIBLE")
-    assert len(doc["per_day"]) == 5  # Monday to Friday open
+    # the days of the line's calendar (the example contract: Monday-Friday and Saturday
+    # morning; it used to be Monday-Friday, learned from the calls, before issue 9)
+    cal = w48_plan["plan"].calendar
+    assert [d["date"][:10] for d in doc["per_day"]] == [
+        str(d) for d in cal.open_days("2026-11-23", "2026-11-29")]
     got = pd.read_csv(out)
     req = w48_plan["requirements"]
     assert len(got) == len(req) == 336

@@ -11,6 +11,7 @@ import pytest
 from analytics import planning
 from analytics.contract import parse_contract, warehouse_contract
 from analytics.kpis import kpis
+from analytics.week_plan import plan_week
 from forecasting import DailyVolumeModel
 from staffing import erlang_a, erlang_c
 from staffing.headcount import scheduled_headcount
@@ -85,9 +86,11 @@ def test_past_week_is_ex_ante_with_dst_and_actuals(con, w43):
                         "where outcome <> 'ivr' group by d order by d", [TZ]).df()
     s = pd.Series(daily["n"].to_numpy(float), index=pd.to_datetime(daily["d"]))
     s = s[s.index < "2026-10-19"]
+    from analytics.line_calendar import line_calendar
     from analytics.series import campaigns
-    res = DailyVolumeModel(s, campaigns=campaigns(con), holidays="FR",
-                           school_zones=("A", "B", "C")).fit()
+    # the line's calendar (the example contract's hours, FR holidays, its school zones)
+    # replaces the old "FR with zones A, B, C for Europe/Paris" rule (issue 9: one calendar)
+    res = DailyVolumeModel(s, campaigns=campaigns(con), calendar=line_calendar(con)).fit()
     want = res.forecast((dt.date(2026, 10, 25) - s.index[-1].date()).days)["forecast"]
     got = fc.groupby(fc["period_start"].dt.tz_localize(None).dt.normalize())["calls"].sum()
     np.testing.assert_allclose(got.to_numpy(), want.loc["2026-10-19":].to_numpy(), rtol=1e-9,
@@ -138,7 +141,7 @@ def test_several_service_level_targets_take_the_most_advisors(w48_plan):
         "  - {metric: service_level_60s, comparison: '>=', threshold: 0.95}\n")
     targets = planning.staffing_targets(contract)
     assert targets["service_levels"] == [(20.0, 0.8), (60.0, 0.95)]
-    out = planning._required(fc, targets, model="erlang_a", shrinkage=0.0)
+    out = planning.required_advisors(fc, targets, model="erlang_a", shrinkage=0.0)
     args = (fc["calls"].to_numpy(), fc["aht_s"].to_numpy(), 1800.0, fc["patience_s"].to_numpy())
     a20 = erlang_a.required_agents(*args, service_level=0.8, answer_s=20.0)
     a60 = erlang_a.required_agents(*args, service_level=0.95, answer_s=60.0)
@@ -219,7 +222,7 @@ def test_staffing_vs_requirement(con):
 
 def test_errors(con):
     with pytest.raises(ValueError, match="ISO week"):
-        planning.week_forecast(con, "48")
+        plan_week(con, "48")
     with pytest.raises(ValueError, match="divide a day"):
         planning.interval_profile(con, interval_minutes=7)
     with pytest.raises(ValueError, match="no staffing data"):
@@ -229,7 +232,7 @@ def test_errors(con):
 
 
 def test_spring_dst_day_has_46_half_hours(con):
-    fc = planning.week_forecast(con, "2027-W12")  # Sunday 28 March 2027: clocks go forward
+    fc = plan_week(con, "2027-W12").forecast()  # Sunday 28 March 2027: clocks go forward
     per_day = fc.groupby(fc["period_start"].dt.tz_localize(None).dt.date).size()
     assert per_day.tolist() == [48] * 6 + [46]
     assert not fc.attrs["ex_ante"] and "actual" not in fc
@@ -239,7 +242,7 @@ def test_spring_dst_day_has_46_half_hours(con):
 def test_erlang_c_and_staff_to_bound(con, w48_plan):
     fc = w48_plan["forecast"]
     targets = planning.staffing_targets(warehouse_contract(con), model="erlang_c")
-    out = planning._required(fc, targets, model="erlang_c", shrinkage=0.3, staff_to="hi80")
+    out = planning.required_advisors(fc, targets, model="erlang_c", shrinkage=0.3, staff_to="hi80")
     want = erlang_c.required_agents(fc["hi80"].to_numpy(), fc["aht_s"].to_numpy(), 1800.0,
                                     service_level=0.8, answer_s=30.0, asa_s=60.0)
     np.testing.assert_array_equal(out["agents"], want)
@@ -248,8 +251,8 @@ def test_erlang_c_and_staff_to_bound(con, w48_plan):
     np.testing.assert_allclose(out["service_level"], m["service_level"], rtol=1e-12)
 
 
-def test_week_daily_forecast_is_the_daily_total_of_the_interval_split(con, w43):
-    daily = planning.week_daily_forecast(con, "2026-W43")
+def test_week_daily_forecast_is_the_daily_total_of_the_interval_split(w43_plan, w43):
+    daily = w43_plan.daily_forecast()
     assert list(daily["date"].dt.date) == [dt.date(2026, 10, 19) + dt.timedelta(days=i) for i in range(7)]
     per_day = w43.groupby(w43["period_start"].dt.date)["calls"].sum()
     assert per_day.reindex(daily["date"].dt.date, fill_value=0.0).to_numpy() == pytest.approx(

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from pyworkforce.scheduling import MinRequiredResources
 
-from staffing.shifts import Contract, ShiftPattern, ShiftRules, default_rules, plan_shifts
+from staffing.shifts import EmploymentTerms, ShiftPattern, ShiftRules, default_rules, plan_shifts
 
 TZ = "Europe/Paris"
 
@@ -26,7 +26,7 @@ def need(days: list[str], spans: list[tuple[str, str, int]], minutes: int = 30) 
 
 def rules(patterns, count, *, max_hours_week=48.0, max_days=5, min_rest=11.0):
     names = tuple(p.name for p in patterns)
-    return ShiftRules(tuple(patterns), (Contract("team", count, names, max_hours_week,
+    return ShiftRules(tuple(patterns), (EmploymentTerms("team", count, names, max_hours_week,
                                                  max_days),), min_rest_hours=min_rest)
 
 
@@ -34,7 +34,7 @@ def check_rules(result, rules_: ShiftRules, req: pd.DataFrame):
     sh = result["shifts"]
     assert not sh.duplicated(["advisor", "date"]).any()  # one shift a day
     for _, g in sh.groupby("advisor"):
-        c = next(c for c in rules_.contracts if g["contract"].iloc[0] == c.name)
+        c = next(c for c in rules_.terms if g["contract"].iloc[0] == c.name)
         assert g["paid_hours"].sum() <= min(c.max_hours_week, rules_.max_hours_week) + 1e-9
         assert len(g) <= c.max_days_week
         g = g.sort_values("start")
