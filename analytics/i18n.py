@@ -176,6 +176,16 @@ TEXTS: dict[str, dict[str, str]] = {
     "login.submit": {"fr": "Se connecter", "en": "Log in"},
     "login.failed": {"fr": "Utilisateur ou mot de passe incorrect.",
                      "en": "Wrong user name or password."},
+    "login.throttled_user": {
+        "fr": "Trop d'essais manqués pour ce compte ; réessayez dans {minutes} min.",
+        "en": "Too many failed log-ins for this account; try again in {minutes} min."},
+    "login.throttled_address": {
+        "fr": "Trop d'essais manqués depuis cette adresse ; réessayez dans {minutes} min.",
+        "en": "Too many failed log-ins from this address; try again in {minutes} min."},
+    "login.busy": {"fr": "Trop de connexions en même temps ; réessayez dans un instant.",
+                   "en": "Too many log-ins at once; try again in a moment."},
+    "logout.confirm": {"fr": "Se déconnecter de copil ? Toutes vos sessions seront fermées.",
+                       "en": "Log out of copil? All your sessions will end."},
     "forbidden": {"fr": "Cette page n'est pas ouverte à votre rôle ({role}).",
                   "en": "This page is not open to your role ({role})."},
     "busy": {"fr": "L'entrepôt est en cours de mise à jour ; réessayez dans un instant.",

@@ -1,6 +1,6 @@
 """The Dash app shell: log-in, role guard, language, navigation and the page container.
 
-``create_app(db_path)`` builds the app; ``serve(db_path)`` runs it on 127.0.0.1:8050.
+``create_app(db_path)`` builds the app; ``serve(db_path)`` runs it with waitress on 127.0.0.1:8050.
 Pages live in :mod:`dashboards.pages` (one module per page, callbacks beside layout).
 Every request except the log-in page and static files needs a signed-in user, and
 every callback request is checked against the user's role *in the server* (see
@@ -9,16 +9,22 @@ every callback request is checked against the user's role *in the server* (see
 
 from __future__ import annotations
 
+import datetime as dt
+import hmac
+import json
+import math
 import os
+import secrets
 import threading
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import dash
 import flask
 from dash import dcc, html
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 from markupsafe import escape
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from analytics.i18n import DEFAULT_LANG, LANGS, t
 from dashboards import auth
@@ -29,6 +35,7 @@ HERE = Path(__file__).resolve().parent
 DEFAULT_USERS_PATH = Path(".copil") / "users.json"
 DEFAULT_SECRET_KEY_PATH = Path(".copil") / "secret_key"
 PAGE_ORDER = ("weekly", "quarterly", "planning", "data")
+MAX_BODY_BYTES = 1024 * 1024  # largest request body (callback requests are a few kB)
 
 
 class User(UserMixin):
@@ -63,33 +70,76 @@ def _component_ids(outputs) -> list[str]:
     return []
 
 
+def _output_string_ids(output) -> list[str]:
+    """Component ids in a callback request's ``output`` string (which picks the function run):
+    ``"a.children"`` or ``"..a.children...b.figure.."``; pattern ids by their type."""
+    if not isinstance(output, str):
+        return ["<none>"]
+    ids = []
+    for part in output.strip(".").split("..."):
+        cid = part.rsplit(".", 1)[0]
+        if cid.startswith("{"):
+            try:
+                cid = str(json.loads(cid).get("type", ""))
+            except (ValueError, AttributeError):
+                cid = "<bad>"
+        ids.append(cid)
+    return ids
+
+
 def _refused_outputs(body: dict, role: str | None) -> list[str]:
-    """Output ids in a ``/_dash-update-component`` request that ``role`` may not update."""
+    """Output ids in a callback request that ``role`` may not update (both the ``outputs``
+    list and the ``output`` string Dash picks the function by are checked)."""
+    if not isinstance(body, dict):
+        return ["<none>"]
     ids = _component_ids(body.get("outputs"))
     if not ids:  # malformed or empty request: refuse rather than guess
         return ["<none>"]
+    ids += _output_string_ids(body.get("output"))
     return [cid for cid in ids if not auth.role_allowed_for_id(role, cid)]
 
 
-def _login_page(lang: str, error: bool = False, next_url: str = "/") -> str:
-    message = f'<p class="login-error">{escape(t("login.failed", lang))}</p>' if error else ""
-    switch = " · ".join(
-        f'<a href="/lang/{code}?next=/login">{code.upper()}</a>' for code in LANGS)
+def _page(lang: str, body: str) -> str:
     return f"""<!doctype html>
 <html lang="{lang}"><head><meta charset="utf-8"><title>{escape(t("app.title", lang))}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <link rel="stylesheet" href="/assets/style.css"></head>
-<body class="login-body"><form class="login-box" method="post" action="/login">
+<body class="login-body">{body}</body></html>"""
+
+
+def _login_page(lang: str, error: str | None = None, next_url: str = "/") -> str:
+    message = f'<p class="login-error">{escape(error)}</p>' if error else ""
+    switch = " · ".join(
+        f'<a href="/lang/{code}?next=/login">{code.upper()}</a>' for code in LANGS)
+    return _page(lang, f"""<form class="login-box" method="post" action="/login">
 <h1>copil</h1><h2>{escape(t("login.title", lang))}</h2>{message}
-<label>{escape(t("login.user", lang))}<input name="username" id="login-username" autocomplete="username" required></label>
-<label>{escape(t("login.password", lang))}<input name="password" id="login-password" type="password" autocomplete="current-password" required></label>
+<label>{escape(t("login.user", lang))}<input name="username" id="login-username" autocomplete="username" required maxlength="200"></label>
+<label>{escape(t("login.password", lang))}<input name="password" id="login-password" type="password" autocomplete="current-password" required maxlength="1000"></label>
 <input type="hidden" name="next" value="{escape(next_url)}">
 <button type="submit" id="login-submit">{escape(t("login.submit", lang))}</button>
-<p class="login-lang">{switch}</p></form></body></html>"""
+<p class="login-lang">{switch}</p></form>""")
 
 
-def _safe_next(value: str | None) -> str:
-    if not value or not value.startswith("/") or value.startswith("//") or "\\" in value:
+def _logout_page(lang: str, token: str) -> str:
+    return _page(lang, f"""<form class="login-box" method="post" action="/logout">
+<h1>copil</h1><p>{escape(t("logout.confirm", lang))}</p>
+<input type="hidden" name="csrf_token" value="{escape(token)}">
+<button type="submit" id="logout-submit">{escape(t("nav.logout", lang))}</button></form>""")
+
+
+def safe_next(value: str | None) -> str:
+    """``value`` when it is a path on this site, else ``/`` (no open redirect).
+
+    Refused: absolute and scheme-relative URLs, backslashes, and any space or control
+    character (browsers drop a tab or newline, turning ``/\t/evil.example`` into
+    ``//evil.example``).
+    """
+    if not value or not value.startswith("/") or "\\" in value:
+        return "/"
+    if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in value):
+        return "/"
+    parts = urlsplit(value)
+    if value.startswith("//") or parts.scheme or parts.netloc:
         return "/"
     return value
 
@@ -122,9 +172,28 @@ def _shell():
     ], lang=lang)
 
 
+def _secret_key(secret_key_path: Path) -> bytes:
+    env_key = os.environ.get("COPIL_SECRET_KEY")
+    if env_key is not None:
+        return auth.parse_secret_key(env_key, "COPIL_SECRET_KEY")
+    return auth.load_secret_key(secret_key_path)
+
+
+def _content_security_policy(app: dash.Dash) -> str:
+    """The CSP of every response: this site only; inline scripts only Dash's own (by hash)."""
+    scripts = " ".join(["'self'", *app.csp_hashes()])
+    return ("default-src 'self'; "
+            f"script-src {scripts}; "
+            "style-src 'self' 'unsafe-inline'; "  # Dash and Plotly set style attributes
+            "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; "
+            "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+
+
 def create_app(db_path: str | Path, *, users_path: str | Path | None = None,
                secret_key_path: str | Path | None = None, lang: str | None = None,
-               cache_size: int = 512) -> dash.Dash:
+               cache_size: int = 512, idle_timeout_s: float | None = None,
+               behind_proxy: bool = False, max_body_bytes: int = MAX_BODY_BYTES,
+               throttle: auth.LoginThrottle | None = None) -> dash.Dash:
     """Build the dashboard on the warehouse ``db_path``.
 
     Parameters
@@ -133,57 +202,108 @@ def create_app(db_path: str | Path, *, users_path: str | Path | None = None,
     users_path : users file (default ``$COPIL_USERS``, else ``.copil/users.json``).
     secret_key_path : session-signing key file, created with mode 0600 when absent
         (default ``$COPIL_SECRET_KEY_FILE``, else ``.copil/secret_key``). ``$COPIL_SECRET_KEY``
-        (hex) overrides the file.
+        (hex, at least 32 bytes) overrides the file.
     lang : default language ``fr`` or ``en`` (default: the contract's, else ``fr``).
     cache_size : query results kept in memory.
+    idle_timeout_s : a session unused this long (seconds) is over (default
+        ``$COPIL_IDLE_TIMEOUT_MIN`` minutes, else 30 minutes).
+    behind_proxy : served behind a TLS reverse proxy: cookies marked ``Secure``, the
+        proxy's ``X-Forwarded-For/Proto/Host/Prefix`` headers honoured (one proxy).
+    max_body_bytes : largest request body accepted (HTTP 413 beyond).
+    throttle : log-in throttling (default: 5 failures per user name, 20 per address, 15 min).
     """
     warehouse = Warehouse(db_path, cache_size=cache_size)
     users_path = Path(users_path or os.environ.get("COPIL_USERS") or DEFAULT_USERS_PATH)
     secret_key_path = Path(secret_key_path or os.environ.get("COPIL_SECRET_KEY_FILE")
                            or DEFAULT_SECRET_KEY_PATH)
-    env_key = os.environ.get("COPIL_SECRET_KEY")
-    secret_key = bytes.fromhex(env_key) if env_key else auth.load_secret_key(secret_key_path)
+    secret_key = _secret_key(secret_key_path)
+    if idle_timeout_s is None:
+        idle_timeout_s = 60 * float(os.environ.get("COPIL_IDLE_TIMEOUT_MIN") or 30)
+    if idle_timeout_s <= 0:
+        raise ValueError(f"the idle timeout must be positive (got {idle_timeout_s} s)")
     if lang is not None and lang not in LANGS:
         raise ValueError(f"lang must be one of {', '.join(LANGS)} (got {lang!r})")
+    throttle = throttle or auth.LoginThrottle()
 
-    server = flask.Flask("dashboards")
+    server = flask.Flask("dashboards", static_folder=None)
     server.config.update(
         SECRET_KEY=secret_key,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_NAME="copil_session",
+        SESSION_COOKIE_SECURE=behind_proxy,
+        SESSION_REFRESH_EACH_REQUEST=True,
+        # Flask refuses a session cookie signed longer ago than this: the idle timeout.
+        PERMANENT_SESSION_LIFETIME=dt.timedelta(seconds=idle_timeout_s),
         REMEMBER_COOKIE_HTTPONLY=True,
         REMEMBER_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_SECURE=behind_proxy,
+        MAX_CONTENT_LENGTH=max_body_bytes,
+        MAX_FORM_MEMORY_SIZE=min(max_body_bytes, 64 * 1024),
         COPIL_WAREHOUSE=warehouse,
         COPIL_USERS=users_path,
+        COPIL_BEHIND_PROXY=behind_proxy,
         COPIL_DEFAULT_LANG=lang or _contract_language(warehouse) or DEFAULT_LANG,
     )
+    if behind_proxy:
+        server.wsgi_app = ProxyFix(server.wsgi_app, x_for=1, x_proto=1, x_host=1, x_prefix=1)
     login_manager = LoginManager()
     login_manager.init_app(server)
+    login_manager.session_protection = None  # the session epoch below does this job
 
     @login_manager.user_loader
     def _load_user(name: str) -> User | None:
         user = auth.load_users(users_path).get(name)
-        return User(name, user["role"]) if user else None
+        if user is None or flask.session.get("_epoch") != auth.session_epoch(user):
+            return None  # removed, logged out or password changed since this session began
+        return User(name, user["role"])
 
     @server.route("/login", methods=["GET", "POST"])
     def login():
         lang_now = current_lang()
         if flask.request.method == "POST":
-            name = flask.request.form.get("username", "")
-            role = auth.check_user(users_path, name, flask.request.form.get("password", ""))
-            next_url = _safe_next(flask.request.form.get("next"))
+            name = flask.request.form.get("username", "")[:200]
+            password = flask.request.form.get("password", "")[:1000]
+            next_url = safe_next(flask.request.form.get("next"))
+            address = flask.request.remote_addr or "-"
+            wait, which = throttle.retry_after(name, address)
+            if wait > 0:
+                minutes = max(1, math.ceil(wait / 60))
+                page = _login_page(lang_now, t(f"login.throttled_{which}", lang_now,
+                                               minutes=minutes), next_url)
+                return page, 429, {"Retry-After": str(math.ceil(wait))}
+            try:
+                role = auth.check_user(users_path, name, password)
+            except auth.LoginBusy:
+                return _login_page(lang_now, t("login.busy", lang_now), next_url), 503, {
+                    "Retry-After": "5"}
             if role is None:
-                return _login_page(lang_now, error=True, next_url=next_url), 401
+                throttle.failed(name, address)
+                return _login_page(lang_now, t("login.failed", lang_now), next_url), 401
+            throttle.succeeded(name)
+            epoch = auth.session_epoch(auth.load_users(users_path).get(name, {}))
             flask.session.clear()
+            flask.session.permanent = True
             flask.session["lang"] = lang_now
+            flask.session["_epoch"] = epoch
+            flask.session["_csrf"] = secrets.token_urlsafe(24)
             login_user(User(name, role))
             return flask.redirect(next_url)
-        return _login_page(lang_now, next_url=_safe_next(flask.request.args.get("next")))
+        return _login_page(lang_now, next_url=safe_next(flask.request.args.get("next")))
 
-    @server.route("/logout")
+    @server.route("/logout", methods=["GET", "POST"])
     def logout():
+        if auth.current_role() is None:
+            return flask.redirect("/login")
+        token = flask.session.get("_csrf") or ""
+        if flask.request.method == "GET":  # a link: ask, the form posts with the token
+            return _logout_page(current_lang(), token)
+        sent = flask.request.form.get("csrf_token", "")
+        if not token or not hmac.compare_digest(sent.encode(), token.encode()):
+            flask.abort(403)
+        auth.end_sessions(users_path, current_user.name)
         logout_user()
+        flask.session.clear()
         return flask.redirect("/login")
 
     @server.route("/lang/<code>")
@@ -194,27 +314,46 @@ def create_app(db_path: str | Path, *, users_path: str | Path | None = None,
         referrer = flask.request.args.get("next") or flask.request.referrer or "/"
         if referrer.startswith(flask.request.host_url):
             referrer = "/" + referrer[len(flask.request.host_url):]
-        return flask.redirect(_safe_next(referrer))
+        return flask.redirect(safe_next(referrer))
+
+    routes: dict[str, object] = {}
 
     @server.before_request
     def _guard():
-        path = flask.request.path
-        if path == "/login" or path.startswith(("/lang/", "/assets/", "/_dash-component-suites/",
-                                                "/_favicon.ico", "/favicon.ico")):
+        endpoint = flask.request.endpoint
+        if endpoint is None:  # no route: Flask answers 404 / 405
+            return None
+        if endpoint not in routes["known"]:  # added after start-up (plugins, setup_apis)
+            flask.abort(404)
+        if endpoint in routes["public"]:
             return None
         role = auth.current_role()
         if role is None:
-            if path.startswith(("/_dash-", "/download/", "/_reload-hash")):
-                flask.abort(401)
-            return flask.redirect("/login?next=" + quote(path))
-        if path == "/_dash-update-component":
+            if endpoint in routes["pages"]:
+                return flask.redirect("/login?next=" + quote(flask.request.path))
+            flask.abort(401)
+        if endpoint == routes["callback"]:
             body = flask.request.get_json(silent=True) or {}
             if _refused_outputs(body, role):
                 flask.abort(403)
-        if path == "/":
+        if endpoint == routes["index"]:
             pages = [p for p in PAGE_ORDER if p in auth.allowed_pages(role)]
-            return flask.redirect(f"/{pages[0]}")
+            return flask.redirect(flask.request.script_root + routes["prefix"] + pages[0])
         return None
+
+    @server.after_request
+    def _headers(response: flask.Response) -> flask.Response:
+        if "csp" not in routes:
+            routes["csp"] = _content_security_policy(app)
+        response.headers["Content-Security-Policy"] = routes["csp"]
+        response.headers["X-Frame-Options"] = "DENY"
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "same-origin"
+        response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
+        if behind_proxy:
+            response.headers["Strict-Transport-Security"] = "max-age=31536000"
+        response.headers.pop("Server", None)
+        return response
 
     from dashboards.downloads import register_downloads
 
@@ -229,18 +368,50 @@ def create_app(db_path: str | Path, *, users_path: str | Path | None = None,
         title="copil",
         suppress_callback_exceptions=True,
         update_title=None,
+        enable_mcp=False,  # Dash's MCP endpoint runs callbacks past the guard: never on
     )
     app.layout = _shell
+    prefix = app.config.routes_pathname_prefix
+    rules = {rule.endpoint: rule.rule for rule in server.url_map.iter_rules()}
+    public_rules = {prefix + "assets/<path:filename>", prefix + "_favicon.ico",
+                    prefix + "_dash-component-suites/<string:package_name>/"
+                    "<path:fingerprinted_path>"}
+    routes.update(
+        known=frozenset(rules),
+        public=frozenset({"login", "set_lang", "logout"}
+                         | {e for e, r in rules.items() if r in public_rules}),
+        pages=frozenset(e for e, r in rules.items() if r in (prefix, prefix + "<path:path>")),
+        index=next(e for e, r in rules.items() if r == prefix),
+        callback=next(e for e, r in rules.items() if r == prefix + "_dash-update-component"),
+        prefix=prefix,
+    )
     return app
+
+
+def waitress_options(app: dash.Dash, threads: int = 8) -> dict:
+    """Options of waitress for ``app``: ``threads`` workers, no ``Server`` banner, request
+    bodies bounded, idle connections closed after 60 s; ``X-Forwarded-*`` headers passed
+    to the app only when it runs behind a proxy (where ProxyFix trusts one hop)."""
+    config = app.server.config
+    return {"threads": threads, "ident": "", "connection_limit": max(100, 4 * threads),
+            "channel_timeout": 60, "max_request_body_size": config["MAX_CONTENT_LENGTH"],
+            "clear_untrusted_proxy_headers": not config["COPIL_BEHIND_PROXY"]}
 
 
 def serve(db_path: str | Path, host: str = "127.0.0.1", port: int = 8050, *,
           users_path: str | Path | None = None, secret_key_path: str | Path | None = None,
-          lang: str | None = None, debug: bool = False) -> None:
-    """Serve the dashboard (blocking) on ``host:port``; 127.0.0.1 keeps it on this machine."""
-    app = create_app(db_path, users_path=users_path, secret_key_path=secret_key_path, lang=lang)
+          lang: str | None = None, behind_proxy: bool = False, threads: int = 8,
+          idle_timeout_s: float | None = None) -> None:
+    """Serve the dashboard (blocking) on ``host:port`` with waitress, a production WSGI
+    server (:func:`waitress_options`: ``threads`` workers, requests beyond wait in its
+    queue). 127.0.0.1 keeps it on this machine; behind a TLS reverse proxy pass
+    ``behind_proxy=True``."""
+    from waitress import serve as waitress_serve
+
+    app = create_app(db_path, users_path=users_path, secret_key_path=secret_key_path,
+                     lang=lang, behind_proxy=behind_proxy, idle_timeout_s=idle_timeout_s)
     threading.Thread(target=prefetch, args=(app,), daemon=True).start()
-    app.run(host=host, port=port, debug=debug)
+    waitress_serve(app.server, host=host, port=port, **waitress_options(app, threads))
 
 
 def prefetch(app: dash.Dash, weeks: int = 13) -> int:

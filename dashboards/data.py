@@ -5,13 +5,15 @@ file open read-only and read-write at once. So every request opens a read-only
 connection, reads and closes it (``copil ingest`` in another process can then take
 the file between two requests); writes from the app (the actions log) take a
 short read-write connection while no read runs in this process. Results are cached
-per (function, arguments) and tagged with the warehouse file's modification time:
+per (function, arguments; a ``week`` argument in its canonical form) and tagged with the warehouse file's modification time:
 a changed file is read again, and when the warehouse is busy (an ingestion holds it)
 the last result is served instead of failing.
 """
 
 from __future__ import annotations
 
+import functools
+import inspect
 import queue
 import threading
 import time
@@ -82,6 +84,35 @@ def file_version(path: str | Path) -> tuple[int, int, int]:
     return st.st_mtime_ns, st.st_size, wal_mtime
 
 
+@functools.lru_cache(maxsize=256)
+def _week_position(fn: Callable[..., Any]) -> int | None:
+    """Index in ``args`` (after the connection) of ``fn``'s parameter named ``week``."""
+    try:
+        names = list(inspect.signature(fn).parameters)
+    except (TypeError, ValueError):
+        return None
+    return names.index("week") - 1 if "week" in names[1:] else None
+
+
+def canonical_args(fn: Callable[..., Any], args: tuple, kwargs: dict) -> tuple[tuple, dict]:
+    """``args``/``kwargs`` with a ``week`` argument written canonically (``2026-w08`` and
+    ``02026-W08`` become ``2026-W08``), so one week is one cache entry and one computation.
+    A value that is not a week is left for ``fn`` to refuse."""
+    from analytics.periods import parse_week as week_label
+
+    pos = _week_position(fn)
+    if pos is None:
+        return args, kwargs
+    try:
+        if "week" in kwargs and isinstance(kwargs["week"], str):
+            kwargs = {**kwargs, "week": week_label(kwargs["week"])}
+        elif pos < len(args) and isinstance(args[pos], str):
+            args = (*args[:pos], week_label(args[pos]), *args[pos + 1:])
+    except ValueError:
+        pass
+    return args, kwargs
+
+
 def _freeze(value: Any) -> Any:
     if isinstance(value, dict):
         return tuple(sorted((k, _freeze(v)) for k, v in value.items()))
@@ -146,6 +177,7 @@ class Warehouse:
         """
         if not _background:
             self._last_request = time.monotonic()
+        args, kwargs = canonical_args(fn, args, kwargs)
         key = self._key(fn, args, kwargs)
         version = file_version(self.path)
         item = self._cached(key)
@@ -177,6 +209,7 @@ class Warehouse:
     def prefetch(self, fn: Callable[..., Any], *args: Any) -> None:
         """Queue ``read(fn, *args)`` for a background thread (e.g. the weeks next to the one
         on screen), run when no request has come for 0.3 s. Already cached: nothing to do."""
+        args, _ = canonical_args(fn, args, {})
         key = self._key(fn, args, {})
         item = self._cached(key)
         if item is not None and item[0] == file_version(self.path):

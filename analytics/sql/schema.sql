@@ -119,3 +119,7 @@ create table if not exists actions (
     closed_at  timestamptz,
     author     varchar
 );
+-- Who changed an action's status last, and when (added after the first release: the
+-- ALTERs bring older warehouses up to date and do nothing once the columns exist).
+alter table actions add column if not exists status_by varchar;
+alter table actions add column if not exists status_at timestamptz;

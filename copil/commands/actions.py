@@ -42,6 +42,8 @@ def register(subparsers) -> None:
     close.add_argument("action_id", type=int, help="id shown by 'copil actions list'")
     close.add_argument("--status", choices=["done", "dropped", "open"], default="done",
                        help="new status (default: done)")
+    close.add_argument("--by", metavar="NAME",
+                       help="who changes it, recorded with the time (default: your OS user name)")
     add_db_option(close)
     close.set_defaults(func=run_close)
 
@@ -73,10 +75,13 @@ def run_list(args) -> int:
 
 
 def run_close(args) -> int:
+    import getpass
+
     from analytics.actions import set_action_status
     from analytics.warehouse import connection
 
+    by = args.by or getpass.getuser()
     with connection(db_path(args)) as con:
-        set_action_status(con, args.action_id, args.status)
-    print(f"action {args.action_id}: {args.status}")
+        set_action_status(con, args.action_id, args.status, by=by)
+    print(f"action {args.action_id}: {args.status} (by {by})")
     return 0

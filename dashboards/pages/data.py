@@ -15,7 +15,7 @@ from analytics.health import (
 )
 from analytics.i18n import t
 from analytics.warehouse import line_timezone
-from dashboards import data
+from dashboards import auth, data
 from dashboards.components import current_lang, message, page_refusal, table
 
 register_page(__name__, path="/data", name="Data", order=4)
@@ -92,6 +92,7 @@ def data_content(lang: str) -> list:
 
 @callback(Output("data-content", "children"), Input("data-refresh", "n_clicks"))
 def update_data(_n_clicks):
+    auth.require_role_for("data-content")  # also checked by the guard in front
     lang = current_lang()
     try:
         return data_content(lang)

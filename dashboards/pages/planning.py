@@ -14,7 +14,7 @@ from dash import Input, Output, State, callback, dcc, html, register_page
 
 from analytics.i18n import MISSING, fmt_number, fmt_rate, fmt_seconds, t
 from analytics.metrics import format_metric, label
-from dashboards import data
+from dashboards import auth, data
 from dashboards.charts import day_labels
 from dashboards.components import current_lang, message, page_refusal, style_figure
 from dashboards.planning_model import (
@@ -267,6 +267,7 @@ def what_if_text(plan, what_if, scenario, lang: str) -> str:
     State("planning-audience", "value"),
 )
 def update_planning(week, _apply, channel, date, audience):
+    auth.require_role_for("planning-content")  # also checked by the guard in front
     lang = current_lang()
     wh = data.current()
     try:

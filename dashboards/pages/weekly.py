@@ -448,10 +448,8 @@ def update_reconciliation(week):
 @callback(Output("weekly-agent-table", "children"), Input("weekly-week", "value"),
           Input("weekly-queues", "value"))
 def update_agents(week, queues):
+    auth.require_role_for("weekly-agent-table")  # also checked by the guard in front
     lang = current_lang()
-    # The server guard already refuses this output to other roles; checked again here.
-    if auth.current_role() not in auth.ID_PREFIX_ROLES["weekly-agent"]:
-        return message(t("forbidden", lang, role=auth.current_role()), "error")
     if not week:
         return message(lbl("no_week", lang))
     try:
@@ -548,5 +546,5 @@ def update_action_status(_statuses, version):
     from analytics.actions import set_action_status
 
     for action_id, status in changed:
-        wh.write(set_action_status, int(action_id), status)
+        wh.write(set_action_status, int(action_id), status, by=getattr(current_user, "name", None))
     return (version or 0) + 1

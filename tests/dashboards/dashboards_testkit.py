@@ -12,7 +12,7 @@ import pandas as pd
 
 from analytics.warehouse import connect, set_setting
 
-PASSWORD = "pw-test-1"
+PASSWORD = "pw-test-1-long"  # 12+ characters: the password policy (issue 11)
 ROLES = ("client", "provider", "planner", "admin")
 # Any of these reaching a response is a leak the tests look for.
 SECRET_CALLER_KEY = "ck0ffee5ecret"

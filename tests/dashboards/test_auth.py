@@ -33,7 +33,7 @@ def test_users_file_is_private_and_hashes_are_salted(tmp_path):
 @pytest.mark.parametrize("name,role", [("alice", "boss"), ("bad name", "client"), ("", "admin")])
 def test_add_user_refuses_bad_names_and_roles(tmp_path, name, role):
     with pytest.raises(ValueError):
-        auth.add_user(tmp_path / "u.json", name, role, "secret-pw")
+        auth.add_user(tmp_path / "u.json", name, role, "secret-pw-long")
 
 
 def test_demo_users_are_printed_and_work(tmp_path):
@@ -106,7 +106,12 @@ def test_root_redirects_to_the_roles_first_page(app, role, landing):
 def test_logout_ends_the_session(app):
     client = login(app, "client")
     assert client.get("/_dash-layout").status_code == 200
-    client.get("/logout")
+    # Log-out is a POST carrying the session's CSRF token (issue 11); the GET asks first.
+    confirm = client.get("/logout")
+    assert confirm.status_code == 200 and b'method="post"' in confirm.data
+    assert client.get("/_dash-layout").status_code == 200
+    token = confirm.data.split(b'name="csrf_token" value="')[1].split(b'"')[0].decode()
+    assert client.post("/logout", data={"csrf_token": token}).status_code == 302
     assert client.get("/_dash-layout").status_code == 401
 
 

@@ -148,9 +148,9 @@ def test_demo_accounts_live_beside_the_demo_warehouse(tmp_path, monkeypatch, cap
     assert auth.list_users(users) == [("admin", "admin"), ("client", "client"),
                                       ("planner", "planner"), ("provider", "provider")]
     for name in ("admin", "client", "planner", "provider"):
-        assert auth.check_user(users, name, f"{name}-demo") == name
+        assert auth.check_user(users, name, f"{name}-demo-only") == name
     out = capsys.readouterr().out
-    assert f"kept in {users}" in out and "admin-demo" in out
+    assert f"kept in {users}" in out and "admin-demo-only" in out
     assert f"copil serve --db {db} --users {users}" in out
 
 
@@ -167,6 +167,6 @@ def test_demo_never_changes_an_existing_demo_account_and_serves_with_its_file(
     assert served["path"] == db and served["users_path"] == users and served["port"] == 8123
     assert json.loads(users.read_text())["users"]["admin"] == hash_before
     assert auth.check_user(users, "admin", "changed by me") == "admin"
-    assert auth.check_user(users, "client", "client-demo") == "client"
+    assert auth.check_user(users, "client", "client-demo-only") == "client"
     out = capsys.readouterr().out
-    assert "admin-demo" not in out and "(yours, unchanged)" in out
+    assert "admin-demo-only" not in out and "(yours, unchanged)" in out
