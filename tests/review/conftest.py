@@ -43,5 +43,5 @@ def app(demo_db, tmp_path_factory):
     from dashboards.app import create_app
 
     root = tmp_path_factory.mktemp("app")
-    auth.add_user(root / "users.json", "client", "client", "pw-test-1")
+    auth.add_user(root / "users.json", "client", "client", "review faces test password")
     return create_app(demo_db, users_path=root / "users.json", secret_key_path=root / "key")
