@@ -4,8 +4,8 @@ warehouse version so that no callback refits the model for a view already comput
 Planning page: :func:`week_plan_view` (one week's :class:`analytics.week_plan.WeekPlan`,
 the object ``copil plan --db`` uses: one fit gives the daily and half-hour forecasts,
 Erlang C and Erlang A requirements and the what-if) and :func:`plan_weeks_view` (the weeks
-offered). Quarterly page: :func:`quarter_staffing` (advisor-hours logged in vs needed by
-Erlang A, per week); the quarter's forecast accuracy lives in :mod:`analytics.review`.
+offered). The Quarterly page's figures (staffing vs need, forecast accuracy) come from
+:mod:`analytics.review`.
 """
 
 from __future__ import annotations
@@ -13,8 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from typing import TYPE_CHECKING
-
-import pandas as pd
 
 if TYPE_CHECKING:
     from analytics.week_plan import WeekPlan, WhatIf
@@ -130,31 +128,3 @@ def planning_csv(what: str, args) -> tuple[str, str]:
     what_if = parse_what_if(args.get("channel"), args.get("date"), args.get("audience"))
     scenario = None if what_if is None else what_if_view(plan, what_if)
     return requirements_csv(plan, scenario), f"copil-requirements-{plan.week}.csv"
-
-
-# ------------------------------------------------------------------------------ quarterly
-def read_quarter_staffing(con, first: dt.date, last: dt.date) -> dict | None:
-    """:func:`analytics.planning.staffing_vs_requirement` over ``first..last`` (the
-    quarterly report's figures) and its weekly totals; None without staffing data there."""
-    from analytics.planning import staffing_vs_requirement, staffing_vs_requirement_weekly
-
-    has = con.execute("select count(*) > 0 from staffing").fetchall()[0][0]
-    if not has:
-        return None
-    try:
-        rows = staffing_vs_requirement(con, first, last)
-    except ValueError as exc:
-        if "no staffing data" in str(exc):
-            return None
-        raise
-    if rows.empty:
-        return None
-    return {"intervals": rows, "weekly": staffing_vs_requirement_weekly(rows)}
-
-
-def quarter_staffing(wh, first: dt.date, last: dt.date) -> pd.DataFrame | None:
-    """Weekly advisor-hours logged in vs needed (Erlang A at the actual volume, AHT and
-    patience), understaffed half-hours, observed vs expected pickup rate; None without
-    staffing data in the period."""
-    got = wh.read(read_quarter_staffing, first, last)
-    return None if got is None else got["weekly"]
