@@ -572,7 +572,8 @@ class DailyVolumeResults:
         by_day = self.uplift_by_day()
         camps = self.model.campaigns.set_index("campaign_id")
         rows = []
-        lo_hi = self._profile_bands(z)
+        # no campaign inside the history: nothing to measure (and no band to profile)
+        lo_hi = self._profile_bands(z) if self.own_campaigns else {}
         for cid in self.own_campaigns:
             d = by_day[by_day["campaign_id"] == cid]
             ch = camps.loc[cid, "channel"]
