@@ -1,14 +1,14 @@
 -- Fragment of kpi_periods.sql (inserted at its calls_agg slot): call aggregates per period and
 -- by value in one pass with FILTER clauses, for intervals where many small groups make a
--- second pivot pass costlier than the filters. Same columns as kpi_calls_two_level.sql.
+-- second pivot pass costlier than the filters. Same columns as kpi_calls_two_level.sql; reads
+-- the same calls_in columns (the stg_calls rules; is_offered/is_abandoned are its macros).
 calls_agg as (
     select
         make_timestamp(period_us)                                       as period_start,
         by_value,
-        count(*) filter (where outcome in ('answered', 'abandoned', 'overflow') and not is_short)
-                                                                        as offered,
+        count(*) filter (where is_offered(outcome, is_short))           as offered,
         count(*) filter (where outcome = 'answered')                    as answered,
-        count(*) filter (where outcome = 'abandoned' and not is_short)  as abandoned,
+        count(*) filter (where is_abandoned(outcome, is_short))         as abandoned,
         count(*) filter (where is_short)                                as short_abandoned,
         count(*) filter (where outcome = 'overflow')                    as overflow,
         count(*) filter (where outcome = 'ivr')                         as ivr_only,
@@ -22,15 +22,15 @@ calls_agg as (
         quantile_cont(wait_s, [0.5, 0.8, 0.9, 0.95]) filter (where outcome = 'answered')
                                                                         as wait_q,
         max(wait_s) filter (where outcome = 'answered')                 as wait_max_s,
-        avg(wait_s) filter (where outcome = 'abandoned' and not is_short) as abandon_wait_s,
-        sum(wait_s) filter (where outcome = 'answered'
-                            or (outcome = 'abandoned' and not is_short)) as wait_total_s,
+        avg(wait_s) filter (where is_abandoned(outcome, is_short))      as abandon_wait_s,
         avg(wait_s) filter (where outcome = 'answered'
-                            or (outcome = 'abandoned' and not is_short)) as wait_all_mean_s,
+                            or is_abandoned(outcome, is_short)) as wait_all_mean_s,
+        sum(wait_s) filter (where is_offered(outcome, is_short))        as wait_offered_s,
         sum(handle_s) filter (where outcome = 'answered')               as handle_total_s,
         avg(handle_s) filter (where outcome = 'answered')               as aht_s,
         avg(talk_s) filter (where outcome = 'answered')                 as talk_mean_s,
-        count(*) filter (where outcome = 'answered' and transferred)    as transferred
+        count(*) filter (where outcome = 'answered' and transferred)    as transferred,
+        count(transferred) filter (where outcome = 'answered')          as transfer_known
     from calls_in
     group by period_us, by_value
 )
