@@ -18,15 +18,13 @@ Contract targets become staffing targets (:func:`staffing_targets`):
 - ``service_level_<T>s >= s`` -> ``service_level >= s`` with ``answer_s = T``;
 - ``asa_s <= w``             -> ``asa_s <= w`` (mean wait of answered calls).
 
-Service-level variants: the glossary default is answered within T / (answered + abandoned).
-In Erlang A every offered call is either answered or abandons, so that denominator is the
-offered calls and the default variant is exactly Erlang A's ``service_level`` (answered
-within T / offered), *not* ``service_level_answered`` (answered within T / answered), which
-is the ``answered_only`` variant. ``exclude_short`` also maps to ``service_level`` (short
-abandons are out of both the data and, being instant hang-ups, of the model's patience).
-:func:`staffing.requirements.requirements` has no answered-only basis, so an
-``answered_only`` contract is staffed to the offered basis, which is stricter
-(answered/offered <= answered/answered): never understaffed, possibly a little over.
+Service-level variants (glossary): ``default`` answered within T / (answered + abandoned +
+short abandons), ``exclude_short`` / (answered + abandoned), ``offered`` / offered,
+``answered_only`` / answered. In Erlang A every offered call is either answered or abandons
+(short abandons are, being instant hang-ups, out of the model's patience), so the first
+three are Erlang A's ``service_level`` (answered within T / offered: the ``"offered"``
+basis) and ``answered_only`` is its ``service_level_answered`` (the ``"answered"`` basis);
+:func:`staffing_targets` gives the basis and the requirements are computed on it.
 """
 
 from __future__ import annotations
@@ -40,8 +38,8 @@ import pandas as pd
 
 from analytics import series
 from analytics.contract import Contract
-from analytics.kpis import iso_week, last_complete_week, resolve_contract, week_start
-from analytics.warehouse import line_timezone, sql_text
+from analytics.kpis import iso_week, last_complete_week, line_zone, resolve_contract, week_start
+from analytics.warehouse import sql_text
 
 __all__ = [
     "interval_profile", "staffing_targets", "week_forecast", "week_requirements",
@@ -57,10 +55,6 @@ FORECAST_COLUMNS = ["period_start", "calls", "lo80", "hi80", "lo95", "hi95", "ah
 
 
 # ------------------------------------------------------------------------------ helpers
-def _tz(con, contract: Contract) -> str:
-    return contract.timezone or line_timezone(con)
-
-
 def _check_minutes(minutes: int) -> None:
     if minutes <= 0 or 1440 % minutes:
         raise ValueError(f"interval_minutes {minutes} must divide a day (e.g. 15, 30 or 60)")
@@ -119,16 +113,17 @@ def interval_profile(con: duckdb.DuckDBPyConnection, *, weeks: int = 8,
 
     Notes
     -----
-    Glossary formulas: ``aht_s`` = mean of ``talk_s + hold_s + wrap_s`` over answered calls;
-    ``patience_mean_s`` = total ``wait_s`` of answered and abandoned calls / abandoned calls
-    (exponential patience, answered waits censored). Short abandons (contract
-    ``short_abandon_s``) are left out of both, as in the KPIs.
+    Glossary formulas (staging model ``stg_calls``): ``aht_s`` = mean handle time (talk +
+    hold + wrap) over answered calls; ``patience_mean_s`` = total ``wait_s`` of offered calls
+    (answered, abandoned and overflow) / abandoned calls (exponential patience, the waits of
+    answered and overflowed callers censored). Short abandons (contract ``short_abandon_s``)
+    are left out of both, as in the KPIs.
     """
     _check_minutes(interval_minutes)
     if weeks < 1:
         raise ValueError("weeks must be >= 1")
     contract = resolve_contract(con, contract)
-    tz = _tz(con, contract)
+    tz = line_zone(con, contract)
     if until is None:
         last = last_complete_week(con)
         if last is None:
@@ -138,7 +133,7 @@ def interval_profile(con: duckdb.DuckDBPyConnection, *, weeks: int = 8,
     else:
         end = pd.Timestamp(until).date()
     start = end - dt.timedelta(days=7 * weeks)
-    df = con.execute(sql_text("planning_interval_profile"), {
+    df = con.execute(sql_text("interval_handling_profile"), {
         "tz": tz, "start": dt.datetime.combine(start, dt.time()),
         "end": dt.datetime.combine(end, dt.time()), "minutes": interval_minutes,
         "queues": list(queues) if queues else None,
@@ -179,10 +174,12 @@ def _attach_profile(frame: pd.DataFrame, profile: pd.DataFrame) -> tuple[np.ndar
 
 
 # ------------------------------------------------------------------------------ forecast
-def _offered(con, queues: list[str] | None, minutes: int) -> tuple[pd.Series, pd.DataFrame]:
-    """Daily offered series (calls per local day) and interval offered (naive local)."""
-    daily = series.daily_offered(con)
-    iv = series.interval_offered(con, minutes)
+def _offered(con, queues: list[str] | None, minutes: int,
+             contract: Contract) -> tuple[pd.Series, pd.DataFrame]:
+    """Daily offered series (calls per local day) and interval offered (naive local): the
+    KPI ``offered`` under ``contract`` (zone, short abandons)."""
+    daily = series.daily_offered(con, contract=contract)
+    iv = series.interval_offered(con, minutes, contract=contract)
     if queues:
         daily = daily[daily["queue"].isin(queues)]
         iv = iv[iv["queue"].isin(queues)]
@@ -215,10 +212,10 @@ def _fit_week(con, week: str, *, interval_minutes: int, queues: list[str] | None
     from forecasting import DailyVolumeModel, as_interval_series, learn_shares
 
     _check_minutes(interval_minutes)
-    tz = _tz(con, contract)
+    tz = line_zone(con, contract)
     monday = week_start(week)
     sunday = monday + dt.timedelta(days=6)
-    daily, iv = _offered(con, queues, interval_minutes)
+    daily, iv = _offered(con, queues, interval_minutes, contract)
     last_day = daily.index.max().date()
     past = monday <= last_day
     hist = daily[daily.index < pd.Timestamp(monday)] if past else daily
@@ -300,8 +297,8 @@ def week_forecast(con: duckdb.DuckDBPyConnection, week: str, *, interval_minutes
     ``lo80, hi80, lo95, hi95`` (prediction-interval bounds, calls), ``aht_s``,
     ``patience_s`` (s, from :func:`interval_profile` over the 8 complete weeks before the
     week), and for a week already in the data ``actual`` (offered calls as
-    :mod:`analytics.series` counts them, answered + abandoned + overflow, the series the
-    model is fitted on; null after the last day with data; the repeated autumn hour's calls
+    :mod:`analytics.series` counts them: the KPI ``offered`` under the contract, the series
+    the model is fitted on; null after the last day with data; the repeated autumn hour's calls
     are all on its first occurrence, as in the KPIs' single wall-clock bucket). ``attrs``: ``ex_ante`` (True for a past week), ``history_end``,
     ``warnings`` (model warnings).
 
@@ -346,8 +343,10 @@ def staffing_targets(contract: Contract, *, queues: list[str] | None = None,
 
     Only line-wide targets count (and, with ``queues``, targets on one of those queues); for
     each metric the strictest threshold wins. Returns ``pickup_rate`` (fraction or None),
-    ``asa_s`` (s or None) and ``service_levels``: a list of ``(answer_s, fraction)`` pairs.
-    With ``model='erlang_c'`` pickup targets are dropped (no abandonment in Erlang C).
+    ``asa_s`` (s or None) and ``service_levels``: a list of ``(answer_s, fraction)`` pairs,
+    and ``service_level_basis`` (``"answered"`` for the ``answered_only`` variant, else
+    ``"offered"``; see the module notes). With ``model='erlang_c'`` pickup targets are
+    dropped (no abandonment in Erlang C).
     """
     pickup = asa = None
     sls: dict[float, float] = {}
@@ -365,7 +364,9 @@ def staffing_targets(contract: Contract, *, queues: list[str] | None = None,
             sls[answer_s] = max(sls.get(answer_s, 0.0), t.threshold)
     if model == "erlang_c":
         pickup = None
-    return {"pickup_rate": pickup, "asa_s": asa, "service_levels": sorted(sls.items())}
+    basis = "answered" if contract.service_level_variant == "answered_only" else "offered"
+    return {"pickup_rate": pickup, "asa_s": asa, "service_levels": sorted(sls.items()),
+            "service_level_basis": basis}
 
 
 def _required(frame: pd.DataFrame, targets: dict, *, model: str, shrinkage: float,
@@ -378,6 +379,7 @@ def _required(frame: pd.DataFrame, targets: dict, *, model: str, shrinkage: floa
               "asa_s": targets["asa_s"]}
     if model == "erlang_a":
         common["pickup_rate"] = targets["pickup_rate"]
+        common["service_level_basis"] = targets.get("service_level_basis", "offered")
     sls = targets["service_levels"]
     if not sls and common["asa_s"] is None and common.get("pickup_rate") is None:
         sls = [(20.0, 0.8)]  # no usable target: the requirements default (80 % in 20 s)
@@ -502,6 +504,7 @@ def week_plan(con: duckdb.DuckDBPyConnection, week: str, *,
     kw = {"model": model, "shrinkage": shrinkage, "asa_s": targets["asa_s"]}
     if model == "erlang_a":
         kw["pickup_rate"] = targets["pickup_rate"]
+        kw["service_level_basis"] = targets["service_level_basis"]
     if targets["service_levels"]:
         kw["answer_s"], kw["service_level"] = targets["service_levels"][0]
     elif kw["asa_s"] is not None or kw.get("pickup_rate") is not None:
@@ -548,7 +551,9 @@ def staffing_vs_requirement(con: duckdb.DuckDBPyConnection, start, end, *,
     Returns
     -------
     DataFrame, one row per local interval with staffing data: ``period_start`` (tz-aware),
-    ``offered, answered, abandoned, overflow, answered_within`` (calls; within ``answer_s``),
+    ``offered, answered, abandoned, short_abandoned, overflow, answered_within`` (calls;
+    within ``answer_s``), ``service_level_calls`` (calls in the contract variant's
+    service-level denominator),
     ``aht_s`` (the interval's observed AHT, or the profile's without answered calls, s),
     ``patience_s`` (profile over the period, s), ``advisors`` (logged in, time-averaged),
     ``agents_required`` (Erlang A for the contract's targets at the actual volume),
@@ -566,7 +571,7 @@ def staffing_vs_requirement(con: duckdb.DuckDBPyConnection, start, end, *,
     """
     _check_minutes(interval_minutes)
     contract = resolve_contract(con, contract)
-    tz = _tz(con, contract)
+    tz = line_zone(con, contract)
     first, last = pd.Timestamp(start).date(), pd.Timestamp(end).date()
     if last < first:
         raise ValueError(f"end {last} is before start {first}; swap them")
@@ -574,11 +579,11 @@ def staffing_vs_requirement(con: duckdb.DuckDBPyConnection, start, end, *,
     targets = staffing_targets(contract)
     answer_s = (targets["service_levels"][0][0] if targets["service_levels"]
                 else float(contract.service_level_thresholds[0]))
-    df = con.execute(sql_text("planning_staffing_intervals"), {
+    df = con.execute(sql_text("staffed_intervals"), {
         "tz": tz, "start": dt.datetime.combine(first, dt.time()),
         "end": dt.datetime.combine(after, dt.time()), "minutes": interval_minutes,
         "short_s": float(contract.short_abandon_s), "answer_s": answer_s,
-        "answered_only": contract.service_level_variant == "answered_only"}).df()
+        "variant": contract.service_level_variant}).df()
     if df.empty:
         raise ValueError(f"no staffing data between {first} and {last}; load it with "
                          "'copil ingest staffing FILE'")
@@ -596,11 +601,12 @@ def staffing_vs_requirement(con: duckdb.DuckDBPyConnection, start, end, *,
     interval_s = interval_minutes * 60.0
     m = evaluate_fractional(df["offered"].to_numpy(float), df["aht_s"].to_numpy(float),
                             interval_s, df["advisors"].to_numpy(float), prof_pat, answer_s)
-    sl_key = ("service_level_answered" if contract.service_level_variant == "answered_only"
+    sl_key = ("service_level_answered" if targets["service_level_basis"] == "answered"
               else "service_level")
     observed = [c for c in df.columns if c.startswith("observed_")]
-    out = df[["period_start", "offered", "answered", "abandoned", "overflow",
-              "answered_within", "aht_s", "patience_s", "advisors"]].copy()
+    out = df[["period_start", "offered", "answered", "abandoned", "short_abandoned", "overflow",
+              "answered_within", "service_level_calls", "aht_s", "patience_s",
+              "advisors"]].copy()
     out["agents_required"] = req["agents"].to_numpy()
     out["understaffed"] = out["advisors"] < out["agents_required"]
     out["erlang_a_pickup_rate"] = m["pickup_rate"]
@@ -611,7 +617,8 @@ def staffing_vs_requirement(con: duckdb.DuckDBPyConnection, start, end, *,
         out[c] = df[c].astype(float)
     out["answer_s"] = answer_s
     out.attrs.update(targets=targets, timezone=tz,
-                     service_level_variant=contract.service_level_variant)
+                     service_level_variant=contract.service_level_variant,
+                     service_level_basis=targets["service_level_basis"])
     return out
 
 
@@ -624,8 +631,8 @@ def staffing_vs_requirement_weekly(intervals: pd.DataFrame) -> pd.DataFrame:
     ``understaffed_intervals``, ``offered``, ``advisor_hours`` and
     ``required_advisor_hours`` (advisor x hours), then the observed rates over the week's
     staffed intervals from the counts (``observed_pickup_rate`` = answered / offered,
-    ``observed_abandon_rate``, ``observed_service_level`` = answered within T / (answered +
-    abandoned), or / answered for the answered-only variant) and Erlang A's expected values
+    ``observed_abandon_rate``, ``observed_service_level`` = answered within T / the
+    contract variant's calls, ``service_level_calls``) and Erlang A's expected values
     weighted by offered calls (``erlang_a_*`` rates; ``erlang_a_asa_s`` weighted by expected
     answered calls, ``observed_asa_s`` by answered calls).
     """
@@ -635,12 +642,12 @@ def staffing_vs_requirement_weekly(intervals: pd.DataFrame) -> pd.DataFrame:
     df["week"] = [iso_week(ts.date()) for ts in df["period_start"]]
     off = df["offered"].astype(float)
     exp_ans = off * df["erlang_a_pickup_rate"]
-    answered_only = intervals.attrs.get("service_level_variant") == "answered_only"
+    answered_only = intervals.attrs.get("service_level_basis") == "answered"
     df = df.assign(
         _pick=off * df["erlang_a_pickup_rate"], _ab=off * df["erlang_a_abandon_rate"],
         _sl=(exp_ans if answered_only else off) * df["erlang_a_service_level"],
         _asa=(exp_ans * df["erlang_a_asa_s"]).fillna(0.0), _exp_ans=exp_ans,
-        _sl_den=df["answered"] + (0 if answered_only else df["abandoned"]),
+        _sl_den=df["service_level_calls"],
         _wait=(df["answered"] * df["observed_asa_s"]).fillna(0.0))
     g = df.groupby("week", sort=True)
     out = pd.DataFrame({
