@@ -1,8 +1,8 @@
 -- Local days without any row, between the first and last day of each source's data.
--- Parameter: $1 = the line's time zone.
+-- Parameter: $1 = the line's time zone. Calls' local days come from the staging model.
 with days as (
-    select 'calls' as kind, source, cast(timezone($1, arrived_at) as date) as day
-    from calls group by all
+    select 'calls' as kind, source, local_date as day
+    from stg_calls($1, 0) group by all
     union all
     select 'operator', source, cast(timezone($1, period_start) as date)
     from operator_counts group by all
