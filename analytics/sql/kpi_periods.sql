@@ -86,7 +86,7 @@ calls_in as (
 callback_calls as (
     select call_id, any_value(topic) as topic, any_value(region) as region,
            any_value(agent_id) as agent_id
-    from calls
+    from stg_calls($tz, $short_s)
     where $by in ('topic', 'region', 'agent')
       and call_id in (select call_id from callbacks)
     group by call_id
