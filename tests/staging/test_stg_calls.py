@@ -288,3 +288,19 @@ def test_no_sql_file_but_the_staging_model_derives_the_call_rules():
                  "staffed_intervals", "days_without_data"):
         text = SQL_DIR.joinpath(f"{name}.sql").read_text(encoding="utf-8")
         assert "stg_calls(" in text and not re.search(r"\bfrom\s+calls\b", text), name
+
+
+def test_answered_only_contract_is_staffed_on_the_answered_basis(con):
+    target = "targets:\n  - {metric: service_level_20s, comparison: '>=', threshold: 0.9}\n"
+    plans = {}
+    for variant in ("default", "answered_only"):
+        c = parse_contract(f"timezone: Europe/Paris\nshort_abandon_s: 5\n"
+                           f"service_level: {{variant: {variant}}}\n{target}")
+        assert planning.staffing_targets(c)["service_level_basis"] == (
+            "answered" if variant == "answered_only" else "offered")
+        plans[variant] = planning.week_plan(con, "2026-W11", contract=c)["requirements"]
+    ans, off = plans["answered_only"], plans["default"]
+    busy = off["calls"] > 0
+    # Erlang A's service level among answered calls meets 0.9 where staffed on that basis
+    assert (ans.loc[busy, "service_level_answered"] >= 0.9 - 1e-12).all()
+    assert (ans["agents"] <= off["agents"]).all() and (ans["agents"] < off["agents"]).any()
