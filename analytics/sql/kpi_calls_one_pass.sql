@@ -29,8 +29,9 @@ calls_agg as (
         sum(handle_s) filter (where outcome = 'answered')               as handle_total_s,
         avg(handle_s) filter (where outcome = 'answered')               as aht_s,
         avg(talk_s) filter (where outcome = 'answered')                 as talk_mean_s,
-        count(*) filter (where outcome = 'answered' and transferred)    as transferred,
-        count(transferred) filter (where outcome = 'answered')          as transfer_known
+        -- answered calls with a non-empty transfer_to over those whose source has the
+        -- field (avg skips the nulls: unknown); null when none is known
+        avg(transferred::int) filter (where outcome = 'answered')       as transfer_rate
     from calls_in
     group by period_us, by_value
 )

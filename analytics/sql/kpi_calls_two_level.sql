@@ -22,8 +22,9 @@ calls_by_outcome as (
         count(handle_s)                                                 as handle_n,
         sum(talk_s)                                                     as talk_sum,
         count(talk_s)                                                   as talk_n,
-        sum(transferred::int)                                           as transferred,
-        count(transferred)                                              as transfer_known,
+        -- transferred share of the calls whose source has a transfer field (avg skips
+        -- the nulls: unknown)
+        avg(transferred::int)                                           as transfer_share,
         -- continuous percentiles of answered waits (linear interpolation), same pass
         quantile_cont(wait_s, [0.5, 0.8, 0.9, 0.95]) filter (where outcome = 'answered')
                                                                         as wait_q
@@ -69,8 +70,8 @@ calls_agg as (
         handle_total_s / sum(handle_n) filter (where outcome = 'answered') as aht_s,
         sum(talk_sum) filter (where outcome = 'answered')
             / sum(talk_n) filter (where outcome = 'answered')           as talk_mean_s,
-        coalesce(sum(transferred) filter (where outcome = 'answered'), 0) as transferred,
-        coalesce(sum(transfer_known) filter (where outcome = 'answered'), 0) as transfer_known
+        -- answered calls form one group per period and by value (never short abandons)
+        any_value(transfer_share) filter (where outcome = 'answered')   as transfer_rate
     from calls_flagged o
     group by all
 )

@@ -188,7 +188,7 @@ final as (
         c.aht_s,
         c.talk_mean_s,
         -- over answered calls whose source has a transfer field (null: unknown)
-        c.transferred / nullif(c.transfer_known, 0)                     as transfer_rate,
+        c.transfer_rate,
         coalesce(c.handle_total_s, 0) / nullif(s.staffed_s, 0)          as occupancy,
         coalesce(cb.callbacks_due, 0)                                   as callbacks_due,
         coalesce(cb.callbacks_on_time, 0)                               as callbacks_on_time,
