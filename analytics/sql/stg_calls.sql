@@ -15,6 +15,7 @@
 --                            (ingestion stores '' for "not transferred", NULL for "unknown")
 -- One flat SELECT (later columns name earlier ones): DuckDB drops the columns a query does
 -- not use, so an unused local_ts costs nothing.
+
 -- is_abandoned(outcome, is_short), is_offered(outcome, is_short): the two flags as functions
 -- of a call's outcome and short-abandon flag, for stg_calls and for queries that apply them
 -- to calls already grouped by (outcome, is_short) (the KPI query, for speed).
