@@ -23,8 +23,7 @@ calls_agg as (
                                                                         as wait_q,
         max(wait_s) filter (where answered_call)                        as wait_max_s,
         avg(wait_s) filter (where abandoned_call)                       as abandon_wait_s,
-        avg(wait_s) filter (where answered_call
-                            or abandoned_call) as wait_all_mean_s,
+        avg(wait_s) filter (where answered_call or abandoned_call)      as wait_all_mean_s,
         sum(wait_s) filter (where offered_call)                         as wait_offered_s,
         sum(handle_s) filter (where answered_call)                      as handle_total_s,
         avg(handle_s) filter (where answered_call)                      as aht_s,
