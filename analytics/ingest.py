@@ -248,7 +248,10 @@ def _staging_sql(con: duckdb.DuckDBPyConnection, b: _Builder) -> tuple[str, list
         if col.name in present:
             layout = (b.detect_layout(con, present[col.name])
                       if col.type in ("timestamp", "date") else None)
-            typed_cols.append(f"{b.typed(col, raw_name, layout)} as {_quote(col.name)}")
+            typed = b.typed(col, raw_name, layout)
+            if col.blank is not None:  # the file has the column: an empty cell is a value
+                typed = f"coalesce({typed}, {_lit(col.blank)})"
+            typed_cols.append(f"{typed} as {_quote(col.name)}")
             typed_cols.append(raw_name)
             if col.type == "timestamp":
                 naive_ts.append(col.name)

@@ -97,6 +97,8 @@ def test_monthly_kpis_equal_the_raw_file_query(bank):
     # a hand-checked anchor: January 1999
     jan = got.iloc[0]
     assert (jan.offered, jan.answered, jan.abandoned) == (30161, 27060, 3101)
+    # the bank log has no transfer field: the transfer rate is unknown, never 0
+    assert got.transfer_rate.isna().all()
 
 
 def test_bank_line_is_cut_in_israel_time(bank):
