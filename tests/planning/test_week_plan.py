@@ -11,7 +11,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pytest
 
 from analytics.contract import store_contract
 from analytics.kpis import kpis
