@@ -460,7 +460,8 @@ class DailyVolumeResults:
         shapes = dict(shapes)
         shape_sse: dict = {}
         near = (np.nan_to_num(lags, nan=-1.0) >= 0) & (np.nan_to_num(lags, nan=99.0) < 10)
-        base_rows = rows & ~near.any(axis=1) if len(own_c) else rows.copy()
+        campaign_days = near.any(axis=1) if len(own_c) else np.zeros(len(rows), bool)
+        base_rows = rows & ~campaign_days
         if base_rows.sum() < 0.5 * rows.sum():
             base_rows = rows.copy()
         if form == "multiplicative":
@@ -477,7 +478,10 @@ class DailyVolumeResults:
             if flag_outliers and it < 2:  # set gross outliers aside (closures, data errors)
                 med = np.median(r[base_rows])
                 mad = 1.4826 * np.median(np.abs(r[base_rows] - med))
-                out = base_rows & (np.abs(r - med) > OUTLIER_Z * max(mad, 1e-6))
+                # campaign days are not outliers: a response the current fit misses
+                # (another form, another shape) is the campaign's, not the day's
+                out = (base_rows & ~campaign_days
+                       & (np.abs(r - med) > OUTLIER_Z * max(mad, 1e-6)))
                 base_rows &= ~out
                 rows &= ~out
                 self.outlier_dates = self.outlier_dates.union(dates[out])
