@@ -373,6 +373,23 @@ TEXTS: dict[str, dict[str, str]] = {
               "WAPE = Σ|actual − forecast| ÷ Σ actual."},
     "daily_wape": {"fr": "WAPE journalier", "en": "Daily WAPE"},
     "weekly_wape": {"fr": "WAPE hebdomadaire", "en": "Weekly WAPE"},
+    "days_compared": {"fr": "Jours comparés", "en": "Days compared"},
+    "forecast_none_week": {"fr": "Pas assez d'historique avant la semaine (8 semaines) pour la "
+                                 "prévoir, ou pas encore d'appels.",
+                           "en": "Not enough history before the week (8 weeks) to forecast it, "
+                                 "or no calls yet."},
+    "forecast_method_week": {
+        "fr": "Prévision journalière de la semaine faite la veille (modèle saisonnier avec le "
+              "calendrier de la ligne et les campagnes), comparée aux appels présentés. "
+              "WAPE = Σ|réel − prévu| ÷ Σ réel.",
+        "en": "Daily forecast of the week made on its eve (seasonal model with the line's "
+              "calendar and campaigns), against calls offered. "
+              "WAPE = Σ|actual − forecast| ÷ Σ actual."},
+    "campaigns_week": {"fr": "Campagnes de communication de la semaine",
+                       "en": "Communication campaigns in the week"},
+    "no_campaigns_week": {"fr": "Aucune campagne pendant la semaine.",
+                          "en": "No campaign in the week."},
+    "uplift": {"fr": "Surcroît (%)", "en": "Uplift (%)"},
     "total_calls": {"fr": "Appels réels / prévus", "en": "Calls actual / forecast"},
     "value": {"fr": "Valeur", "en": "Value"},
     "forecast": {"fr": "Prévision", "en": "Forecast"},

@@ -149,6 +149,8 @@ _OTHERS = (
        decimals=2, kpi=False),
     _m("wape", "rate", "lower", "WAPE", "WAPE", kpi=False),
     _m("mase", "ratio", "lower", "MASE", "MASE", kpi=False),
+    _m("bias", "rate", "neither", "Biais (prévu − réel) ÷ réel",
+       "Bias (forecast − actual) ÷ actual", "Biais", "Bias", kpi=False),
     _m("coverage_80", "rate", "neither", "Jours ouverts dans l'intervalle à 80 %",
        "Open days inside the 80 % interval", "Bande 80 %", "80 % band", kpi=False),
     _m("coverage_95", "rate", "neither", "Jours ouverts dans l'intervalle à 95 %",

@@ -4,8 +4,8 @@ warehouse version so that no callback refits the model for a view already comput
 Planning page: :func:`week_plan_view` (one week's :class:`analytics.week_plan.WeekPlan`,
 the object ``copil plan --db`` uses: one fit gives the daily and half-hour forecasts,
 Erlang C and Erlang A requirements and the what-if) and :func:`plan_weeks_view` (the weeks
-offered). Quarterly page: :func:`quarter_staffing` (advisor-hours logged in vs needed by
-Erlang A, per week) and :func:`quarter_accuracy` (forecast made on the eve of the quarter).
+offered). The Quarterly page's figures (staffing vs need, forecast accuracy) come from
+:mod:`analytics.review`.
 """
 
 from __future__ import annotations
@@ -13,8 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from typing import TYPE_CHECKING
-
-import pandas as pd
 
 if TYPE_CHECKING:
     from analytics.week_plan import WeekPlan, WhatIf
@@ -130,98 +128,3 @@ def planning_csv(what: str, args) -> tuple[str, str]:
     what_if = parse_what_if(args.get("channel"), args.get("date"), args.get("audience"))
     scenario = None if what_if is None else what_if_view(plan, what_if)
     return requirements_csv(plan, scenario), f"copil-requirements-{plan.week}.csv"
-
-
-# ------------------------------------------------------------------------------ quarterly
-def read_quarter_staffing(con, first: dt.date, last: dt.date) -> dict | None:
-    """:func:`analytics.planning.staffing_vs_requirement` over ``first..last`` (the
-    quarterly report's figures) and its weekly totals; None without staffing data there."""
-    from analytics.planning import staffing_vs_requirement, staffing_vs_requirement_weekly
-
-    has = con.execute("select count(*) > 0 from staffing").fetchall()[0][0]
-    if not has:
-        return None
-    try:
-        rows = staffing_vs_requirement(con, first, last)
-    except ValueError as exc:
-        if "no staffing data" in str(exc):
-            return None
-        raise
-    if rows.empty:
-        return None
-    return {"intervals": rows, "weekly": staffing_vs_requirement_weekly(rows)}
-
-
-def quarter_staffing(wh, first: dt.date, last: dt.date) -> pd.DataFrame | None:
-    """Weekly advisor-hours logged in vs needed (Erlang A at the actual volume, AHT and
-    patience), understaffed half-hours, observed vs expected pickup rate; None without
-    staffing data in the period."""
-    got = wh.read(read_quarter_staffing, first, last)
-    return None if got is None else got["weekly"]
-
-
-def read_history(con) -> dict:
-    """Calls offered per local day (``period_start, offered``) and the campaign calendar,
-    for :func:`quarter_accuracy`; ``daily`` is None without calls."""
-    from analytics import series
-    from analytics.kpis import data_range, kpis, resolve_contract
-    from analytics.warehouse import line_timezone
-
-    if data_range(con) is None:
-        return {"daily": None}
-    contract = resolve_contract(con, None)
-    daily = kpis(con, period="day", contract=contract)[["period_start", "offered"]]
-    return {"daily": daily, "campaigns": series.campaigns(con),
-            "timezone": contract.timezone or line_timezone(con)}
-
-
-def quarter_accuracy(wh, first: dt.date, last: dt.date) -> dict | None:
-    """Accuracy of the forecast a planner would have made on the eve of a quarter.
-
-    The daily model is fitted on the days before ``first`` and forecasts to ``last``;
-    compared with the calls offered on open days with data: ``wape``, ``mase`` (scale: the
-    seasonal-naive in-sample MAE of the training days) and ``coverage_80``/``coverage_95``
-    (fractions). None when there is not enough history or no actuals.
-    """
-    history = wh.read(read_history)
-    daily = history["daily"]
-    if daily is None:
-        return None
-    y = pd.Series(daily["offered"].to_numpy(float), index=pd.to_datetime(daily["period_start"]))
-    train = y[y.index < pd.Timestamp(first)]
-    actual = y[(y.index >= pd.Timestamp(first)) & (y.index <= pd.Timestamp(last))]
-    if len(train) < 8 * 7 or actual.sum() == 0:
-        return None
-    return wh.derive(_accuracy, train, actual, history["campaigns"], history["timezone"],
-                     key=(first, last))
-
-
-#: public-holiday calendar per line time zone (as the quarterly report and copil forecast)
-_HOLIDAYS = {"Europe/Paris": "FR", "Asia/Jerusalem": "IL"}
-
-
-def _accuracy(train: pd.Series, actual: pd.Series, campaigns: pd.DataFrame, tz: str) -> dict:
-    import warnings
-
-    import forecasting as fc
-
-    holidays = _HOLIDAYS.get(tz)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", fc.ShortHistoryWarning)
-        model = fc.DailyVolumeModel(train, campaigns=campaigns if len(campaigns) else None,
-                                    holidays=holidays,
-                                    school_zones=("A", "B", "C") if holidays == "FR" else None)
-        forecast = model.fit().forecast(len(actual) + (actual.index[0] - train.index[-1]).days - 1)
-    forecast = forecast.reindex(actual.index)
-    # a day expected open without a single call is a missing export, not a forecast error
-    # (left out, as in the quarterly report)
-    open_days = (forecast["forecast"] > 0) & (actual > 0)
-    a, f = actual[open_days].to_numpy(), forecast.loc[open_days, "forecast"].to_numpy()
-    scale = fc.seasonal_naive_mae(train)
-    return {"days": int(open_days.sum()), "wape": fc.wape(a, f),
-            "mase": fc.mase(a, f, scale) if scale else None,
-            "coverage_80": fc.coverage(a, forecast.loc[open_days, "lo80"],
-                                       forecast.loc[open_days, "hi80"]),
-            "coverage_95": fc.coverage(a, forecast.loc[open_days, "lo95"],
-                                       forecast.loc[open_days, "hi95"]),
-            "actual": int(a.sum()), "forecast": float(f.sum())}

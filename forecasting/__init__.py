@@ -21,7 +21,14 @@ from forecasting.daily import (
     as_daily_series,
 )
 from forecasting.intraday import as_interval_series, learn_shares, split_daily, split_wape
-from forecasting.metrics import coverage, mase, poisson_wape_floor, seasonal_naive_mae, wape
+from forecasting.metrics import (
+    bias,
+    coverage,
+    mase,
+    poisson_wape_floor,
+    seasonal_naive_mae,
+    wape,
+)
 
 __all__ = [
     "DEFAULT_MODEL",
@@ -31,6 +38,7 @@ __all__ = [
     "LineCalendar",
     "ShortHistoryWarning",
     "adstock",
+    "bias",
     "as_daily_series",
     "as_interval_series",
     "backtest",

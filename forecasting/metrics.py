@@ -59,3 +59,12 @@ def poisson_wape_floor(mean_calls: float) -> float:
     ``sqrt(2 lambda / pi)`` for large lambda.
     """
     return float(np.sqrt(2.0 / (np.pi * mean_calls)))
+
+
+def bias(actual, forecast) -> float:
+    """Relative bias: ``(sum forecast - sum actual) / sum actual`` (fraction; positive =
+    over-forecast). NaN when the actuals sum to zero."""
+    a = np.asarray(actual, float)
+    f = np.asarray(forecast, float)
+    total = a.sum()
+    return float((f.sum() - total) / total) if total > 0 else float("nan")

@@ -12,12 +12,11 @@ from dash import Input, Output, callback, dcc, html, no_update, register_page
 
 from analytics import series
 from analytics.i18n import fmt_number, fmt_rate, t
-from analytics.metrics import format_metric, label, metric, target_status
+from analytics.metrics import format_metric, label, metric
 from analytics.targets import service_level_threshold
 from dashboards import data
 from dashboards.charts import empty_figure, trend_figure, trim_empty_weeks
 from dashboards.components import current_lang, message, page_refusal, style_figure, table
-from dashboards.planning_model import quarter_accuracy, quarter_staffing
 
 register_page(__name__, path="/quarterly", name="Quarterly", order=2)
 
@@ -44,10 +43,14 @@ L = {
     "uplift_note": {
         "fr": "Surcroît = appels présentés dans les files de la campagne, de son début à sa fin "
               "(14 jours si elle n'a pas de fin), moins la moyenne des mêmes jours de semaine "
-              "ouverts sur les 4 semaines précédentes (comme le rapport trimestriel).",
+              "ouverts sur les 4 semaines précédentes ; modèle : surcroît estimé par le modèle "
+              "de prévision journalier. Une campagne figure dans chaque trimestre que sa "
+              "fenêtre touche (comme le rapport trimestriel).",
         "en": "Extra calls = calls offered in the campaign's queues from its start to its end "
               "(14 days when open-ended), minus the mean of the same open weekdays over the "
-              "4 previous weeks (as in the quarterly report)."},
+              "4 previous weeks; model: extra calls estimated by the daily forecasting model. "
+              "A campaign is listed in every quarter its window touches (as in the quarterly "
+              "report)."},
     "no_campaigns": {"fr": "Aucune campagne ce trimestre.", "en": "No campaign this quarter."},
     "forecast": {"fr": "Précision des prévisions", "en": "Forecast accuracy"},
     "staffing": {"fr": "Effectifs et besoin", "en": "Staffing vs requirement"},
@@ -80,6 +83,9 @@ L = {
                        "des jours ouverts.",
                  "en": "Forecast made on the eve of the quarter, compared with the calls "
                        "offered on open days."},
+    "acc_excluded": {"fr": "jours ouverts sans aucun appel (laissés de côté)",
+                     "en": "open days without any call (left out)"},
+    "col.model": {"fr": "modèle (bande 95 %)", "en": "model (95 % band)"},
     "acc_days": {"fr": "jours comparés", "en": "days compared"},
     "col.name": {"fr": "campagne", "en": "campaign"},
     "col.channel": {"fr": "canal", "en": "channel"},
@@ -98,99 +104,59 @@ def lbl(key: str, lang: str) -> str:
     return L[key]["en" if lang == "en" else "fr"]
 
 
-def quarter_label(day: dt.date) -> str:
-    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
-
-
-def quarter_bounds(quarter: str) -> tuple[dt.date, dt.date]:
-    """First and last local day of ``YYYY-Qn``."""
-    year, q = int(quarter[:4]), int(quarter[-1])
-    first = dt.date(year, 3 * q - 2, 1)
-    after = dt.date(year + (q == 4), 1 if q == 4 else 3 * q + 1, 1)
-    return first, after - dt.timedelta(days=1)
-
 
 # ------------------------------------------------------------------------------ readers
 
 def read_quarters(con) -> dict:
-    from analytics.kpis import data_range, last_complete_week, week_start
+    """Quarters with calls (newest first), the default one (that of the last complete
+    week) and the queues."""
+    from analytics.kpis import data_range, last_complete_week
+    from analytics.line_calendar import line_calendar
+    from analytics.periods import quarter_label, quarter_of_week, week_label
 
     rng = data_range(con)
     queues = series.queues(con)
     if rng is None:
         return {"quarters": [], "default": None, "queues": queues}
+    ws = line_calendar(con).week_start
     first, last = rng
-    quarters, day = [], dt.date(first.year, 3 * ((first.month - 1) // 3) + 1, 1)
-    while day <= last:
-        quarters.append(quarter_label(day))
-        day = quarter_bounds(quarter_label(day))[1] + dt.timedelta(days=1)
+    quarters = sorted({quarter_of_week(week_label(first + dt.timedelta(days=k), ws), ws)
+                       for k in range(0, (last - first).days + 1, 7)}
+                      | {quarter_of_week(week_label(last, ws), ws)})
     week = last_complete_week(con)
-    default = quarter_label(week_start(week) + dt.timedelta(days=6)) if week else quarters[-1]
+    default = quarter_of_week(week, ws) if week else quarter_label(last)
     return {"quarters": quarters[::-1], "default": default, "queues": queues}
 
 
-def read_quarter(con, quarter: str, queues: tuple[str, ...] | None) -> dict:
-    """Weekly KPIs of the quarter and of the same quarter a year earlier, the measured extra
-    calls of the quarter's campaigns (as in the quarterly report) and the contract."""
-    from analytics.kpis import kpis, last_complete_week, resolve_contract, week_start
-    from analytics.reports import campaign_uplift as report_uplift
+def read_quarter(con, quarter: str, queues: tuple[str, ...] | None):
+    """The quarter's review (:func:`analytics.review.quarter_review`), cached per warehouse
+    version: every figure of this page comes from it."""
+    from analytics.review import quarter_review
 
-    contract = resolve_contract(con, None)
-    first, last = quarter_bounds(quarter)
-    q = list(queues) if queues else None
-    weekly = kpis(con, period="week", start=first, end=last, queues=q, contract=contract)
-    prev_first, prev_last = quarter_bounds(f"{int(quarter[:4]) - 1}{quarter[4:]}")
-    last_year = kpis(con, period="week", start=prev_first, end=prev_last, queues=q,
-                     contract=contract)
-    camps = series.campaigns(con)
-    uplift = report_uplift(con, first, last, contract=contract)
-    uplift = uplift.merge(camps[["campaign_id", "audience"]].drop_duplicates("campaign_id"),
-                          on="campaign_id", how="left")
-    staffed = con.execute("select count(*) from staffing").fetchall()[0][0]
-    complete = last_complete_week(con)
-    return {"contract": contract, "weekly": weekly, "last_year": last_year,
-            "last_complete_monday": week_start(complete) if complete else None,
-            "uplift": uplift,
-            "has_staffing": bool(staffed)}
+    return quarter_review(con, quarter, queues=queues)
 
 
-def campaign_rows(uplift: pd.DataFrame) -> pd.DataFrame:
-    """The quarterly report's measured extra calls (:func:`analytics.reports.campaign_uplift`,
-    one method for report and page) with the relative uplift and calls per 1,000 people."""
-    rows = []
-    for c in uplift.itertuples():
-        extra, base = c.extra_calls, c.baseline
-        audience = None if pd.isna(c.audience) else int(c.audience)
-        rows.append({
-            "name": c.name or c.campaign_id, "channel": c.channel,
-            "start_date": c.start_date, "end_date": c.end_date, "audience": audience,
-            "offered": int(c.observed), "baseline": base, "extra_calls": extra,
-            "uplift": extra / base if base else None,
-            "calls_per_1000": extra / audience * 1000 if audience else None,
-        })
-    return pd.DataFrame(rows, columns=["name", "channel", "start_date", "end_date", "audience",
-                                       "offered", "baseline", "extra_calls", "uplift",
-                                       "calls_per_1000"])
+def review_view(quarter: str, queues: tuple[str, ...] | None = None):
+    return data.current().read(read_quarter, quarter, queues)
 
 
-def complete_weeks(weekly: pd.DataFrame, last_monday: dt.date | None) -> pd.DataFrame:
-    """The weekly rows up to the last complete week (its Monday ``last_monday``, from
-    :func:`analytics.kpis.last_complete_week`): the week in progress is not judged."""
-    if last_monday is None:
-        return weekly.iloc[0:0]
-    keep = pd.to_datetime(weekly["period_start"]) <= pd.Timestamp(last_monday)
-    return weekly[keep.to_numpy()]
+def campaign_rows(camps: pd.DataFrame) -> pd.DataFrame:
+    """The review's campaigns as the page shows them."""
+    return camps[["name", "channel", "start_date", "end_date", "audience", "observed",
+                  "baseline", "extra_calls", "uplift", "calls_per_1000", "model_extra_calls",
+                  "model_extra_calls_lo", "model_extra_calls_hi"]].rename(
+        columns={"observed": "offered"})
 
 
-def compliance(weekly: pd.DataFrame, contract) -> pd.DataFrame:
-    """One row per week, one column per line-level weekly target: met / missed / no_data."""
-    targets = [tg for tg in getattr(contract, "targets", ()) if tg.queue is None
-               and getattr(tg, "period", "week") == "week"]
-    out = pd.DataFrame({"period_start": weekly["period_start"]})
-    for tg in targets:
-        col = f"{tg.metric} {tg.comparison} {tg.threshold:g}"
-        values = weekly[tg.metric] if tg.metric in weekly else pd.Series([None] * len(weekly))
-        out[col] = [target_status(v, tg.comparison, tg.threshold) for v in values]
+def compliance_frame(review) -> pd.DataFrame:
+    """One row per complete week, one column per line-level weekly target (status)."""
+    rows = review.compliance[review.compliance["complete"] & review.compliance["queue"].isna()]
+    out = pd.DataFrame({"week": sorted(set(rows["week"]))})
+    for tg in review.contract.targets:
+        if tg.queue is None and tg.period == "week":
+            col = f"{tg.metric} {tg.comparison} {tg.threshold:g}"
+            sel = rows[(rows["metric"] == tg.metric) & (rows["comparison"] == tg.comparison)]
+            out[col] = out["week"].map(dict(zip(sel["week"], sel["status"], strict=True)))
     return out
 
 
@@ -239,8 +205,11 @@ def layout(**_kwargs):
     ])
 
 
-def compliance_grid(grid: pd.DataFrame, lang: str):
-    cols = [c for c in grid.columns if c != "period_start"]
+def compliance_grid(review, lang: str):
+    """Statuses per complete week and line-level target, and the weeks met per target
+    (:meth:`analytics.review.Review.compliance_summary`, as in the quarterly report)."""
+    grid = compliance_frame(review)
+    cols = [c for c in grid.columns if c != "week"]
     if not cols:
         return message(lbl("no_targets", lang), id="quarterly-compliance-none")
     head = [html.Th(t("axis.week", lang))]
@@ -248,35 +217,57 @@ def compliance_grid(grid: pd.DataFrame, lang: str):
         name, comparison, threshold = col.split(" ")
         head.append(html.Th(f"{label(name, lang)} {comparison} "
                             f"{format_metric(name, float(threshold), lang)}"))
-    body = []
-    for _, row in grid.iterrows():
-        body.append(html.Tr([html.Td(str(row["period_start"]))] + [
-            html.Td(t(f"status.{row[c]}", lang), className=f"cell-{row[c]}") for c in cols]))
-    summary = [html.Td(t("weeks_met", lang))]
-    for c in cols:
-        measured = int((grid[c] != "no_data").sum())
-        met = int((grid[c] == "met").sum())
-        summary.append(html.Td(f"{met} / {measured}"))
-    body.append(html.Tr(summary, className="summary"))
+    body = [html.Tr([html.Td(row["week"])] + [
+        html.Td(t(f"status.{row[c]}", lang), className=f"cell-{row[c]}") for c in cols])
+        for _, row in grid.iterrows()]
+    summary = review.compliance_summary()
+    summary = summary[summary["queue"].isna()]
+    body.append(html.Tr([html.Td(t("weeks_met", lang))]
+                        + [html.Td(f"{r.met} / {r.evaluated}") for r in summary.itertuples()],
+                        className="summary"))
     return html.Table([html.Thead(html.Tr(head)), html.Tbody(body)], className="table grid",
                       id="quarterly-compliance-table")
 
 
-def volume_figure(bundle: dict, lang: str) -> go.Figure:
+def volume_figure(review, lang: str) -> go.Figure:
+    """Calls offered per week of the quarter and in the same weeks a year before."""
+    vol = review.volume
     fig = go.Figure()
-    if int(bundle["last_year"]["offered"].sum()) == 0:
+    if vol["offered_last_year"].isna().all():
         fig.add_annotation(text=lbl("no_last_year", lang), showarrow=False, x=0.5, y=1.08,
                            xref="paper", yref="paper")
-    for key, name, color in (("weekly", lbl("this_year", lang), "#1f5fa8"),
-                             ("last_year", lbl("last_year", lang), "#95a5a6")):
-        df = bundle[key]
-        fig.add_trace(go.Bar(x=list(range(1, len(df) + 1)), y=df["offered"], name=name,
-                             marker_color=color,
-                             customdata=[str(d) for d in df["period_start"]],
+    for col, weeks, name, color in (
+            ("offered", vol["week"], lbl("this_year", lang), "#1f5fa8"),
+            ("offered_last_year", vol["last_year_week"], lbl("last_year", lang), "#95a5a6")):
+        fig.add_trace(go.Bar(x=list(range(1, len(vol) + 1)),
+                             y=[None if pd.isna(v) else float(v) for v in vol[col]], name=name,
+                             marker_color=color, customdata=[str(w) for w in weeks],
                              hovertemplate="%{customdata}: %{y:,.0f}"))
     fig.update_layout(title=lbl("volume", lang), barmode="group")
     return style_figure(fig, lang, x_title=lbl("week_of_quarter", lang),
                         y_title=t("axis.calls", lang))
+
+
+def campaigns_table(review, lang: str):
+    rows = campaign_rows(review.campaigns)
+    if rows.empty:
+        return message(lbl("no_campaigns", lang), id="quarterly-campaigns-none")
+    rows = rows.assign(model=[
+        "–" if pd.isna(m) else fmt_number(m, lang) + (
+            "" if pd.isna(lo) or pd.isna(hi) else f" ({fmt_number(lo, lang)} – {fmt_number(hi, lang)})")
+        for m, lo, hi in zip(rows["model_extra_calls"], rows["model_extra_calls_lo"],
+                             rows["model_extra_calls_hi"], strict=True)])
+    cols = ["name", "channel", "start_date", "end_date", "audience", "offered", "baseline",
+            "extra_calls", "uplift", "calls_per_1000", "model"]
+    labels = {c: lbl(f"col.{c}", lang) for c in cols}
+    formats = {"baseline": lambda v, lg: fmt_number(v, lg),
+               "extra_calls": lambda v, lg: fmt_number(v, lg),
+               "uplift": lambda v, lg: fmt_rate(v, lg),
+               "calls_per_1000": lambda v, lg: fmt_number(v, lg, 1),
+               "audience": lambda v, lg: fmt_number(v, lg),
+               "offered": lambda v, lg: fmt_number(v, lg)}
+    return table(rows, lang, columns=cols, labels=labels, formats=formats,
+                 id="quarterly-campaigns-table")
 
 
 @callback(
@@ -297,14 +288,13 @@ def update_quarter(quarter, queues):
         empty = empty_figure(text, lang)
         return empty, empty, message(text), empty, message(text), message(text), no_update
     try:
-        bundle = data.current().read(read_quarter, quarter,
-                                     tuple(sorted(queues)) if queues else None)
+        review = review_view(quarter, tuple(sorted(queues)) if queues else None)
     except data.WarehouseBusy:
         empty = empty_figure(t("busy", lang), lang)
         busy = message(t("busy", lang), "warn")
         return empty, empty, busy, empty, busy, busy, no_update
-    contract = bundle["contract"]
-    weekly = trim_empty_weeks(bundle["weekly"])
+    contract = review.contract
+    weekly = trim_empty_weeks(review.weeks)
     q = list(queues or [])
     sl = f"service_level_{service_level_threshold(contract)}s"
     rates = trend_figure(weekly, contract, lang, [metric(m) for m in (
@@ -312,40 +302,17 @@ def update_quarter(quarter, queues):
         title=lbl("rates", lang), queues=q)
     waits = trend_figure(weekly, contract, lang, [metric(m) for m in ("asa_s", "wait_p90_s")],
                          title=lbl("waits", lang), queues=q)
-    grid = compliance_grid(compliance(complete_weeks(weekly, bundle["last_complete_monday"]),
-                                      contract), lang)
-    uplift = campaign_rows(bundle["uplift"])
-    if uplift.empty:
-        camps = message(lbl("no_campaigns", lang), id="quarterly-campaigns-none")
-    else:
-        labels = {c: lbl(f"col.{c}", lang) for c in uplift.columns}
-        formats = {"baseline": lambda v, lg: fmt_number(v, lg),
-                   "extra_calls": lambda v, lg: fmt_number(v, lg),
-                   "uplift": lambda v, lg: fmt_rate(v, lg),
-                   "calls_per_1000": lambda v, lg: fmt_number(v, lg, 1),
-                   "audience": lambda v, lg: fmt_number(v, lg),
-                   "offered": lambda v, lg: fmt_number(v, lg)}
-        camps = table(uplift, lang, labels=labels, formats=formats, id="quarterly-campaigns-table")
-    staffing = staffing_panel(quarter, lang, bundle["has_staffing"])
     href = f"/download/quarterly-report?quarter={quarter}&lang={lang}"
-    return rates, waits, grid, volume_figure(bundle, lang), camps, staffing, href
+    return (rates, waits, compliance_grid(review, lang), volume_figure(review, lang),
+            campaigns_table(review, lang), staffing_panel(review, lang), href)
 
 
-def staffing_panel(quarter: str, lang: str, has_staffing: bool):
+def staffing_panel(review, lang: str):
     """Per week: advisor-hours logged in vs needed by Erlang A for the contract's targets at
     the actual volume, AHT and patience; understaffed half-hours; observed vs expected
-    pickup rate (:func:`analytics.planning.staffing_vs_requirement`, as in the quarterly
-    report)."""
-    if not has_staffing:
-        return message(t("no_staffing", lang), id="quarterly-staffing-none")
-    first, last = quarter_bounds(quarter)
-    try:
-        weeks = quarter_staffing(data.current(), first, last)
-    except data.WarehouseBusy:
-        return message(t("busy", lang), "warn")
-    except ValueError as exc:  # e.g. no answered or abandoned call to size from
-        return message(str(exc), "warn", id="quarterly-staffing-error")
-    if weeks is None or weeks.empty:
+    pickup rate (the review's :func:`analytics.planning.staffing_vs_requirement_weekly`)."""
+    weeks = review.staffing
+    if weeks.empty:
         return message(lbl("no_staffing_quarter", lang), id="quarterly-staffing-none")
     fig = go.Figure()
     x = weeks["week"]
@@ -380,26 +347,33 @@ def staffing_panel(quarter: str, lang: str, has_staffing: bool):
                      html.P(lbl("staffing_note", lang))])
 
 
+def accuracy_rows(acc, lang: str) -> list[tuple[str, str]]:
+    """(label, formatted value) of every measure of the forecast made on the eve."""
+    return [
+        (lbl("acc_days", lang), fmt_number(acc.n_days, lang)),
+        (t("total_calls", lang), f"{format_metric('offered', acc.actual, lang)} / "
+                                 f"{format_metric('offered', acc.forecast, lang)}"),
+        (t("daily_wape", lang), format_metric("wape", acc.daily_wape, lang)),
+        (t("weekly_wape", lang), format_metric("wape", acc.weekly_wape, lang)),
+        *[(label(m, lang), format_metric(m, getattr(acc, m), lang))
+          for m in ("mase", "bias", "coverage_80", "coverage_95")],
+        (lbl("acc_excluded", lang), fmt_number(acc.n_excluded, lang)),
+    ]
+
+
 @callback(Output("quarterly-forecast", "children"), Input("quarterly-quarter", "value"))
 def update_forecast_accuracy(quarter):
-    """Accuracy of the forecast made on the eve of the quarter (WAPE, MASE, band coverage)."""
+    """Accuracy of the forecast made on the eve of the quarter (the review's measures)."""
     lang = current_lang()
     if not quarter:
         return message(lbl("no_data", lang))
-    first, last = quarter_bounds(quarter)
     try:
-        acc = quarter_accuracy(data.current(), first, last)
+        acc = review_view(quarter).forecast_accuracy
     except data.WarehouseBusy:
         return message(t("busy", lang), "warn")
-    if acc is None:
+    if not acc.available:
         return message(lbl("no_accuracy", lang), id="quarterly-forecast-none")
-    rows = [
-        (lbl("acc_days", lang), fmt_number(acc["days"], lang)),
-        (t("total_calls", lang), f"{format_metric('offered', acc['actual'], lang)} / "
-                                 f"{format_metric('offered', acc['forecast'], lang)}"),
-        *[(label(m, lang), format_metric(m, acc[m], lang))
-          for m in ("wape", "mase", "coverage_80", "coverage_95")],
-    ]
+    rows = accuracy_rows(acc, lang)
     return html.Div([html.P(lbl("acc_note", lang)),
                      html.Table(html.Tbody([html.Tr([html.Th(k), html.Td(v)]) for k, v in rows]),
                                 className="table", id="quarterly-forecast-table")])

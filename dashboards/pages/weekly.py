@@ -4,7 +4,6 @@ gaps, operator reconciliation, agent detail (provider side only) and the actions
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 
 import pandas as pd
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update, register_page
@@ -27,15 +26,6 @@ from dashboards.charts import (
 from dashboards.components import current_lang, message, page_refusal, table
 
 register_page(__name__, path="/weekly", name="Weekly", order=1)
-
-TREND_WEEKS = 13
-
-
-def _has(module: str) -> bool:
-    try:
-        return importlib.util.find_spec(module) is not None
-    except ModuleNotFoundError:
-        return False
 
 
 L = {
@@ -99,29 +89,23 @@ def read_weeks(con) -> dict:
     return {"weeks": weeks[::-1], "default": default, "queues": queues}
 
 
-def read_week_trend(con, week: str, queues: tuple[str, ...] | None) -> dict:
-    """The contract and the weekly KPIs of the 13 weeks ending at ``week``."""
-    from analytics.kpis import kpis, resolve_contract, week_start
+def read_week_trend(con, week: str, queues: tuple[str, ...] | None):
+    """The week's review (:func:`analytics.review.week_review`: the week's KPIs, its
+    13-week trend and its days, targets, campaigns, forecast accuracy, staffing)."""
+    from analytics.review import week_review
 
-    contract = resolve_contract(con, None)
-    monday = week_start(week)
-    weekly = kpis(con, period="week", start=monday - dt.timedelta(weeks=TREND_WEEKS - 1),
-                  end=monday + dt.timedelta(days=6), queues=list(queues) if queues else None,
-                  contract=contract)
-    return {"contract": contract, "weekly": weekly}
+    return week_review(con, week, queues=queues)
 
 
 def read_week_detail(con, week: str, queues: tuple[str, ...] | None) -> dict:
-    """Daily and half-hourly KPIs of ``week``."""
+    """Half-hourly KPIs of ``week``."""
     from analytics.kpis import kpis, resolve_contract, week_start
 
     contract = resolve_contract(con, None)
     monday = week_start(week)
     sunday = monday + dt.timedelta(days=6)
     q = list(queues) if queues else None
-    return {"daily": kpis(con, period="day", start=monday, end=sunday, queues=q,
-                          contract=contract),
-            "intraday": kpis(con, period="interval", interval_minutes=30, start=monday,
+    return {"intraday": kpis(con, period="interval", interval_minutes=30, start=monday,
                              end=sunday, queues=q, contract=contract)}
 
 
@@ -162,10 +146,6 @@ def layout(week: str | None = None, **_kwargs):
     refusal = page_refusal("weekly", lang)
     if refusal is not None:
         return refusal
-    if not _has("analytics.kpis"):
-        return html.Div([html.H1(t("nav.weekly", lang)),
-                         message(t("not_available", lang, what="analytics.kpis"), "warn",
-                                 id="weekly-unavailable")])
     try:
         info = data.current().read(read_weeks)
     except data.WarehouseBusy:
@@ -235,11 +215,6 @@ def _queues(value) -> tuple[str, ...] | None:
     return tuple(sorted(value)) if value else None
 
 
-def _row(df: pd.DataFrame, day) -> pd.Series | None:
-    hit = df[df["period_start"] == day]
-    return hit.iloc[0] if len(hit) else None
-
-
 def _value(row, name):
     if row is None or name not in row.index:
         return None
@@ -254,19 +229,17 @@ def card_metrics(service_level_threshold_s: int) -> list[Metric]:
         "abandon_rate", "aht_s", "callback_on_time_rate")]
 
 
-def kpi_cards(bundle: dict, week: str, lang: str) -> list:
-    from analytics.kpis import week_start
-
-    contract = bundle["contract"]
-    weekly = bundle["weekly"]
-    monday = week_start(week)
-    this = _row(weekly, monday)
-    prev = _row(weekly, monday - dt.timedelta(days=7))
+def kpi_cards(review, lang: str) -> list:
+    """The week's cards from its review: value, target and status, change vs the week
+    before."""
+    contract = review.contract
+    this = review.row()
+    prev = review.row(review.previous_week)
     cards = []
     for card in card_metrics(service_level_threshold(contract)):
         actual = _value(this, card.name)
         before = _value(prev, card.name)
-        target = line_target(contract, card.name, bundle.get("queues"))
+        target = line_target(contract, card.name, list(review.queues or []))
         status = ("none" if target is None
                   else target_status(actual, target.comparison, target.threshold))
         delta = actual - before if actual is not None and before is not None else None
@@ -323,16 +296,15 @@ def update_kpis(week, queues):
         empty = empty_figure(problem, lang)
         return message(problem, "warn"), empty, empty, no_update
     try:
-        bundle = data.current().read(read_week_trend, week, _queues(queues))
+        review = data.current().read(read_week_trend, week, _queues(queues))
     except data.WarehouseBusy:
         empty = empty_figure(t("busy", lang), lang)
         return message(t("busy", lang), "warn"), empty, empty, no_update
     _prefetch_neighbours(week, _queues(queues))
-    bundle["queues"] = list(queues or [])
-    contract, q = bundle["contract"], bundle["queues"]
-    weekly = trim_empty_weeks(bundle["weekly"])
+    contract, q = review.contract, list(queues or [])
+    weekly = trim_empty_weeks(review.trend)
     sl = f"service_level_{service_level_threshold(contract)}s"
-    cards = kpi_cards(bundle, week, lang)
+    cards = kpi_cards(review, lang)
     rates = trend_figure(weekly, contract, lang, [metric(m) for m in (
         "pickup_rate", sl, "abandon_rate", "callback_on_time_rate")],
         title=lbl("trend_rates", lang), queues=q)
@@ -355,11 +327,11 @@ def update_detail(week, queues):
         empty = empty_figure(problem, lang)
         return empty, empty
     try:
-        detail = data.current().read(read_week_detail, week, _queues(queues))
+        daily = data.current().read(read_week_trend, week, _queues(queues)).daily
+        intra = data.current().read(read_week_detail, week, _queues(queues))["intraday"]
     except data.WarehouseBusy:
         empty = empty_figure(t("busy", lang), lang)
         return empty, empty
-    daily, intra = detail["daily"], detail["intraday"]
     day_fig = volume_figure(daily, lang, x=day_labels(daily["period_start"], lang),
                             x_title=t("axis.day", lang), title=lbl("daily", lang))
     if int(intra["offered"].sum()) == 0:
@@ -383,11 +355,9 @@ def _prefetch_neighbours(week: str, queues: tuple[str, ...] | None) -> None:
 
 
 def _problem(week, lang: str) -> str | None:
-    """Why the week's KPIs cannot be shown (no week, KPI module absent), else None."""
+    """Why the week's KPIs cannot be shown (no week), else None."""
     if not week:
         return lbl("no_week", lang)
-    if not _has("analytics.kpis"):
-        return t("not_available", lang, what="analytics.kpis")
     return None
 
 
@@ -432,8 +402,6 @@ def update_gaps(week, queues):
     lang = current_lang()
     if not week:
         return message(lbl("no_week", lang))
-    if not _has("analytics.targets"):
-        return message(t("not_available", lang, what="analytics.targets"), "warn")
     try:
         gaps = data.current().read(read_gaps, week, _queues(queues))
     except data.WarehouseBusy:
@@ -458,8 +426,6 @@ def update_reconciliation(week):
     lang = current_lang()
     if not week:
         return message(lbl("no_week", lang))
-    if not _has("analytics.reconcile"):
-        return message(t("not_available", lang, what="analytics.reconcile"), "warn")
     try:
         recon = data.current().read(read_reconciliation, week)
     except data.WarehouseBusy:
@@ -486,8 +452,6 @@ def update_agents(week, queues):
     lang = current_lang()
     if not week:
         return message(lbl("no_week", lang))
-    if not _has("analytics.kpis"):
-        return message(t("not_available", lang, what="analytics.kpis"), "warn")
     try:
         agents = data.current().read(read_agents, week, _queues(queues))
     except data.WarehouseBusy:
@@ -539,8 +503,6 @@ def actions_table(actions: pd.DataFrame, lang: str):
 def update_actions(_add, _version, text, owner, due, week):
     """Add an action (button) and show the shared list, read back from the warehouse."""
     lang = current_lang()
-    if not _has("analytics.actions"):
-        return message(t("not_available", lang, what="analytics.actions"), "warn"), None, no_update
     wh = data.current()
     note, text_out = None, no_update
     try:
@@ -574,8 +536,6 @@ def update_action_status(_statuses, version):
     Re-rendering the list re-creates the dropdowns, which fires this callback with the
     stored values: nothing differs then, so nothing is written and the loop stops here.
     """
-    if not _has("analytics.actions"):
-        raise PreventUpdate
     wh = data.current()
     current = wh.read(read_actions).set_index("action_id")["status"]
     changed = [(item["id"]["index"], item["value"]) for item in ctx.inputs_list[0]

@@ -6,7 +6,6 @@ Screenshots of every page go to ``artifacts/screenshots/`` (git-ignored).
 
 from __future__ import annotations
 
-import importlib.util
 import re
 import socket
 import threading
@@ -21,19 +20,6 @@ CHROMIUM = "/usr/bin/chromium"
 SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-
-def _has(module: str) -> bool:
-    try:
-        return importlib.util.find_spec(module) is not None
-    except ModuleNotFoundError:
-        return False
-
-
-needs_kpis = pytest.mark.skipif(not _has("analytics.kpis"),
-                                reason="analytics.kpis has not landed on this branch yet")
-needs_actions = pytest.mark.skipif(not _has("analytics.actions"),
-                                   reason="analytics.actions has not landed on this branch yet")
 
 
 def _free_port() -> int:
@@ -213,7 +199,6 @@ def test_language_switch(session):
     assert s.errors == []
 
 
-@needs_kpis
 def test_weekly_change_week_and_queue(session):
     s = session("provider")
     s.open("/weekly")
@@ -235,7 +220,6 @@ def test_weekly_change_week_and_queue(session):
     assert s.errors == []
 
 
-@needs_kpis
 def test_client_sees_no_agent_detail(session):
     s = session("client")
     s.open("/weekly")
@@ -244,8 +228,6 @@ def test_client_sees_no_agent_detail(session):
     assert s.errors == []
 
 
-@needs_kpis
-@needs_actions
 def test_add_an_action_and_see_it_after_reload_from_the_other_side(session):
     provider = session("provider")
     provider.open("/weekly")
@@ -264,7 +246,6 @@ def test_add_an_action_and_see_it_after_reload_from_the_other_side(session):
     assert provider.errors == [] and client.errors == []
 
 
-@needs_kpis
 def test_quarterly_staffing_vs_requirement(session):
     s = session("provider")
     s.open("/quarterly")

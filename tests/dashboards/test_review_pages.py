@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import importlib.util
 import json
 import sys
 import time
@@ -17,16 +16,6 @@ from dashboards_testkit import SECRET_CALLER_KEY, login, make_calls, post_callba
 
 from analytics.i18n import fmt_number, fmt_rate
 
-
-def _has(module: str) -> bool:
-    try:
-        return importlib.util.find_spec(module) is not None
-    except ModuleNotFoundError:
-        return False
-
-
-KPIS = _has("analytics.kpis")
-needs_kpis = pytest.mark.skipif(not KPIS, reason="analytics.kpis has not landed yet")
 WEEKLY_OUT = [("weekly-cards", "children"), ("weekly-trend-rates", "figure"),
               ("weekly-trend-waits", "figure"), ("weekly-report-link", "href")]
 DETAIL_OUT = [("weekly-daily", "figure"), ("weekly-intraday", "figure")]
@@ -77,7 +66,6 @@ def _cards(response) -> dict[str, dict]:
     return out
 
 
-@needs_kpis
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_weekly_cards_match_an_independent_computation(app, lang):
     client = login(app, "client")
@@ -104,7 +92,6 @@ def test_weekly_cards_match_an_independent_computation(app, lang):
         ("+" if delta > 0 else "") + fmt_number(delta, lang, 1))
 
 
-@needs_kpis
 def test_weekly_queue_filter_and_charts(app):
     client = login(app, "provider")
     inputs = [("weekly-week", "value", "2026-W40"), ("weekly-queues", "value", ["pro"])]
@@ -132,7 +119,6 @@ def test_weekly_queue_filter_and_charts(app):
     assert body["weekly-report-link"]["href"] == "/download/weekly-report?week=2026-W40&lang=fr"
 
 
-@needs_kpis
 def test_weekly_agent_detail_for_the_provider(app):
     response = post_callback(login(app, "provider"), [("weekly-agent-table", "children")],
                              [("weekly-week", "value", "2026-W46"), ("weekly-queues", "value", [])])
@@ -158,15 +144,6 @@ def test_weekly_empty_inputs(app):
         assert post_callback(client, [(out, "children")], inputs).status_code == 200
 
 
-@pytest.mark.skipif(KPIS, reason="checks the message shown before analytics.kpis lands")
-def test_weekly_says_plainly_that_kpis_are_not_available(app):
-    response = post_callback(login(app, "client"), WEEKLY_OUT,
-                             [("weekly-week", "value", "2026-W46"), ("weekly-queues", "value", [])])
-    assert response.status_code == 200
-    assert "Pas encore disponible : analytics.kpis." in response.get_data(as_text=True)
-
-
-@needs_kpis
 def test_quarterly_compliance_and_volume(app):
     client = login(app, "client")
     response = post_callback(client, QUARTER_OUT, [("quarterly-quarter", "value", "2026-Q4"),
@@ -174,16 +151,16 @@ def test_quarterly_compliance_and_volume(app):
     assert response.status_code == 200
     body = json.loads(response.get_data(as_text=True))["response"]
     text = json.dumps(body["quarterly-compliance"])
-    # Q4 2026 weeks with calls: Mondays 28/09 (its Thursday is in Q4) .. 09/11
-    assert "2026-11-09" in text and "2026-11-16" not in text
+    # Q4 2026 weeks with calls: W40 (Monday 28/09, its Thursday is in Q4) .. W46 (09/11);
+    # the grid names weeks YYYY-Www since the review (it showed their Mondays)
+    assert "2026-W46" in text and "2026-W47" not in text
     volume = body["quarterly-volume"]["figure"]["data"][0]
-    week = volume["customdata"].index("2026-11-09")
+    week = volume["customdata"].index("2026-W46")
     assert week == 6  # seventh week of the quarter
     assert values(volume["y"])[week] == expected_week(dt.date(2026, 11, 9))["offered"]
     assert body["quarterly-report-link"]["href"] == "/download/quarterly-report?quarter=2026-Q4&lang=fr"
 
 
-@needs_kpis
 def test_quarterly_campaign_uplift(app):
     response = post_callback(login(app, "client"), QUARTER_OUT,
                              [("quarterly-quarter", "value", "2026-Q3"),
@@ -192,58 +169,23 @@ def test_quarterly_campaign_uplift(app):
     assert "Mailing rentr" in text
 
 
-def test_campaign_rows_by_hand():
-    """The page adds the relative uplift and calls per 1,000 people to the report's figures:
-    750 offered against a baseline of 500 -> 250 extra calls, +50 %, 5 per 1,000 of 50,000."""
-    from dashboards.pages.quarterly import campaign_rows
-
-    uplift = pd.DataFrame({"campaign_id": ["c1"], "name": ["Mailing"], "channel": ["mailing"],
-                           "start_date": [dt.date(2026, 9, 7)], "end_date": [dt.date(2026, 9, 11)],
-                           "queues": [None], "observed": [750], "baseline": [500.0],
-                           "extra_calls": [250.0], "audience": [50000]})
-    row = campaign_rows(uplift).iloc[0]
-    assert (row["name"], row["offered"], row["extra_calls"]) == ("Mailing", 750, 250.0)
-    assert row["uplift"] == pytest.approx(0.5)
-    assert row["calls_per_1000"] == pytest.approx(5.0)
-
-
-@needs_kpis
 def test_quarterly_page_and_report_measure_campaigns_the_same_way(warehouse):
-    """One truth: the page's extra calls are the quarterly report's, campaign by campaign."""
-    from analytics.reports import campaign_uplift
+    """One truth: the page's extra calls are the review's campaign_uplift, campaign by
+    campaign, over the quarter's weeks (Q3 2026: Monday 29 June to Sunday 27 September)."""
+    from analytics.review import campaign_uplift
     from analytics.warehouse import connect
-    from dashboards.pages.quarterly import read_quarter
+    from dashboards.pages.quarterly import campaign_rows, read_quarter
 
     con = connect(warehouse[0], read_only=True)
     try:
-        page = read_quarter(con, "2026-Q3", None)["uplift"]
-        report = campaign_uplift(con, dt.date(2026, 7, 1), dt.date(2026, 9, 30))
+        page = campaign_rows(read_quarter(con, "2026-Q3", None).campaigns)
+        observed = campaign_uplift(con, dt.date(2026, 6, 29), dt.date(2026, 9, 27))
     finally:
         con.close()
-    assert len(report) > 0
-    assert page["extra_calls"].tolist() == pytest.approx(report["extra_calls"].tolist())
+    assert len(observed) > 0
+    assert page["extra_calls"].tolist() == observed["extra_calls"].tolist()
 
 
-def test_compliance_grid_statuses():
-    from types import SimpleNamespace
-
-    from dashboards.pages.quarterly import compliance
-
-    contract = SimpleNamespace(targets=(
-        SimpleNamespace(metric="pickup_rate", comparison=">=", threshold=0.9, period="week",
-                        queue=None),
-        SimpleNamespace(metric="asa_s", comparison="<=", threshold=40.0, period="week",
-                        queue="pro"),  # queue target: not in the line grid
-    ))
-    weekly = pd.DataFrame({"period_start": [dt.date(2026, 1, 5), dt.date(2026, 1, 12),
-                                            dt.date(2026, 1, 19)],
-                           "pickup_rate": [0.95, 0.85, None], "asa_s": [10.0, 50.0, None]})
-    grid = compliance(weekly, contract)
-    assert grid.columns.tolist() == ["period_start", "pickup_rate >= 0.9"]
-    assert grid["pickup_rate >= 0.9"].tolist() == ["met", "missed", "no_data"]
-
-
-@needs_kpis
 def test_quarterly_compliance_leaves_out_the_week_in_progress(tmp_path, users_file):
     """Calls up to Wednesday 11 November: W46 (Monday 9 November) is incomplete, so the grid
     ends with W45 (its Monday 2 November), as analytics.kpis.last_complete_week says."""
@@ -258,7 +200,7 @@ def test_quarterly_compliance_leaves_out_the_week_in_progress(tmp_path, users_fi
     calls = calls[calls["arrived_at"] < pd.Timestamp("2026-11-11 23:00", tz="UTC")]
     con = connect(path)
     con.register("c", calls)
-    con.execute("insert into calls select * from c")
+    con.execute("insert into calls by name select * from c")
     set_setting(con, "contract", CONTRACT)
     assert last_complete_week(con) == "2026-W45"
     con.close()
@@ -268,42 +210,26 @@ def test_quarterly_compliance_leaves_out_the_week_in_progress(tmp_path, users_fi
                               ("quarterly-queues", "value", [])])
     body = json.loads(response.get_data(as_text=True))["response"]
     grid = json.dumps(body["quarterly-compliance"])
-    assert "2026-11-02" in grid and "2026-11-09" not in grid
+    assert "2026-W45" in grid and "2026-W46" not in grid
     # the trends still show the week in progress
-    assert "2026-11-09" in json.dumps(body["quarterly-volume"])
-
-
-def test_complete_weeks():
-    from dashboards.pages.quarterly import complete_weeks
-
-    weekly = pd.DataFrame({"period_start": [dt.date(2026, 11, 2), dt.date(2026, 11, 9)],
-                           "pickup_rate": [0.9, 0.8]})
-    assert complete_weeks(weekly, dt.date(2026, 11, 2))["pickup_rate"].tolist() == [0.9]
-    assert complete_weeks(weekly, dt.date(2026, 11, 9))["pickup_rate"].tolist() == [0.9, 0.8]
-    assert complete_weeks(weekly, None).empty
-
-
-def test_quarter_bounds():
-    from dashboards.pages.quarterly import quarter_bounds, quarter_label
-
-    assert quarter_bounds("2026-Q4") == (dt.date(2026, 10, 1), dt.date(2026, 12, 31))
-    assert quarter_bounds("2026-Q1") == (dt.date(2026, 1, 1), dt.date(2026, 3, 31))
-    assert quarter_label(dt.date(2026, 7, 1)) == "2026-Q3"
+    assert "2026-W46" in json.dumps(body["quarterly-volume"])
 
 
 def test_quarterly_forecast_accuracy_on_the_eve_of_the_quarter(app):
-    """Q4 2026 of the fixture: trained on 3 Aug - 30 Sep, compared on 1 Oct - 15 Nov
-    (46 open days less the missing 14 October: a day without a single call is a missing
-    export, left out as in the quarterly report)."""
+    """Q4 2026 of the fixture: its weeks start Monday 28 September (its Thursday is
+    1 October), so the model is trained on 3 Aug - 27 Sep (8 weeks, the minimum) and
+    compared on 28 Sep - 15 Nov: 49 days less the missing 14 October, a day without a
+    single call (a missing export, left out and counted). Before the review the page
+    compared 1 Oct - 15 Nov (45 days)."""
     response = post_callback(login(app, "client"), [("quarterly-forecast", "children")],
                              [("quarterly-quarter", "value", "2026-Q4")])
     assert response.status_code == 200
     text = json.dumps(response.get_json(), ensure_ascii=False)
     assert "quarterly-forecast-table" in text
-    assert '"jours comparés"' in text and '"45"' in text
+    assert '"jours comparés"' in text and '"48"' in text
     calls = make_calls()
     local = calls["arrived_at"].dt.tz_convert("Europe/Paris").dt.date
-    q4 = calls[(local >= dt.date(2026, 10, 1)) & (calls["outcome"] != "ivr")]
+    q4 = calls[(local >= dt.date(2026, 9, 28)) & (calls["outcome"] != "ivr")]
     assert fmt_number(len(q4), "fr") in text  # calls actual
 
 
@@ -320,7 +246,6 @@ def test_quarterly_staffing_absent_is_said_plainly(app):
     assert "quarterly-staffing-none" in response.get_data(as_text=True)
 
 
-@needs_kpis
 def test_prefetch_fills_the_cache_for_the_meeting(app, monkeypatch):
     from dashboards.app import prefetch
 
@@ -363,7 +288,6 @@ def test_calls_only_warehouse_says_what_is_missing(tmp_path, users_file):
     assert "Traceback" not in text
 
 
-@needs_kpis
 def test_showing_a_week_warms_its_neighbours(app):
     wh = app.server.config["COPIL_WAREHOUSE"]
     wh.clear_cache()

@@ -111,8 +111,11 @@ def _poisson_weekdays(load, con, skip=()):
     while day <= dt.date(2026, 6, 30):
         n = int(rng.poisson(30))
         if day.weekday() < 5 and day not in skip:
-            calls += [dict(arrived=f"{day} 09:{i:02d}:00", outcome="answered", wait=5, talk=60)
-                      for i in range(n)]
+            # one call every 4 minutes from 09:00 (about two hours): the line calendar learns
+            # these hours (a span under an hour would be stray calls, not opening hours)
+            calls += [dict(arrived=str(dt.datetime.combine(day, dt.time(9))
+                                       + dt.timedelta(minutes=4 * i)),
+                           outcome="answered", wait=5, talk=60) for i in range(n)]
         day += dt.timedelta(days=1)
     load.calls(con, calls)
 
@@ -120,27 +123,35 @@ def _poisson_weekdays(load, con, skip=()):
 QA_CONTRACT = "line_name: QA\ntimezone: Europe/Paris\nlanguage: en\n"
 
 
-def test_quarterly_forecast_coverage_counts_open_days_only(con, load):
-    """Closed weekends (0 forecast, 0 calls) must not inflate the 80 % coverage."""
+def test_quarterly_forecast_coverage_counts_days_with_calls_only(con, load):
+    """Closed weekends (0 forecast, 0 calls) must not inflate the 80 % coverage: the review
+    compares the days with calls (one rule for every face; it replaced the report's
+    'forecast > 0 or actual > 0', which gave the same days here)."""
     import datetime as dt
 
     from analytics.contract import parse_contract
     from analytics.metrics import format_metric
-    from analytics.reports import forecast_accuracy, quarterly_report
+    from analytics.reports import quarterly_report
+    from analytics.review import forecast_accuracy, quarter_review
     from forecasting import coverage
 
     contract = parse_contract(QA_CONTRACT)
     _poisson_weekdays(load, con)
-    acc = forecast_accuracy(con, contract, dt.date(2026, 4, 1), dt.date(2026, 6, 30))
-    opened = acc[(acc.forecast > 0) | (acc.actual > 0)]
-    assert len(opened) < len(acc)                       # the quarter has closed days
-    cov_open = coverage(opened.actual, opened.lo80, opened.hi80)
-    cov_all = coverage(acc.actual, acc.lo80, acc.hi80)
-    assert cov_open < cov_all                           # the two readings differ here
-    html = quarterly_report(con, "2026-Q2", lang="en", contract=contract)
+    # Q2 2026's weeks: Monday 30 March (its Thursday is 2 April) to Sunday 28 June
+    acc = forecast_accuracy(con, dt.date(2026, 3, 30), dt.date(2026, 6, 28), contract=contract)
+    days = acc.days
+    kept = days[days.compared]
+    assert len(kept) < len(days)                         # the quarter has closed days
+    # calls every weekday from Monday 30 March to Friday 26 June: 2 + 22 + 21 + 20 days
+    assert acc.n_days == len(kept) == 65
+    cov_all = coverage(days.actual, days.lo80, days.hi80)
+    assert acc.coverage_80 == coverage(kept.actual, kept.lo80, kept.hi80) < cov_all
+    review = quarter_review(con, "2026-Q2", contract=contract)
+    assert review.forecast_accuracy.coverage_80 == acc.coverage_80
+    html = quarterly_report(con, "2026-Q2", lang="en", review=review)
     row = re.search(r"Open days inside the 80 % interval</td>\s*<td[^>]*>([^<]+)<", html)
-    assert row and row.group(1).strip() == format_metric("coverage_80", cov_open, "en")
-    assert "without data" not in html and "with no calls at all" not in html
+    assert row and row.group(1).strip() == format_metric("coverage_80", acc.coverage_80, "en")
+    assert "with no calls at all" not in html
 
 
 def test_quarterly_forecast_accuracy_leaves_out_days_without_data(con, load):
@@ -149,19 +160,22 @@ def test_quarterly_forecast_accuracy_leaves_out_days_without_data(con, load):
 
     from analytics.contract import parse_contract
     from analytics.metrics import format_metric
-    from analytics.reports import forecast_accuracy, quarterly_report
+    from analytics.reports import quarterly_report
+    from analytics.review import forecast_accuracy
     from forecasting import wape
 
     contract = parse_contract(QA_CONTRACT)
     gap = [dt.date(2026, 6, 1) + dt.timedelta(days=i) for i in range(12)]   # 10 weekdays
     _poisson_weekdays(load, con, skip=set(gap))
-    acc = forecast_accuracy(con, contract, dt.date(2026, 4, 1), dt.date(2026, 6, 30))
-    kept = acc[~((acc.actual == 0) & (acc.forecast > 0))]
-    assert len(acc) - len(kept) == 10
+    acc = forecast_accuracy(con, dt.date(2026, 3, 30), dt.date(2026, 6, 28), contract=contract)
+    days = acc.days
+    kept = days[days.compared]
+    assert acc.n_excluded == 10                      # expected open, no call: left out
+    assert acc.daily_wape == wape(kept.actual, kept.forecast)
     html = quarterly_report(con, "2026-Q2", lang="en", contract=contract)
     row = re.search(r"Daily WAPE</td>\s*<td[^>]*>([^<]+)<", html)
-    assert row.group(1).strip() == format_metric("wape", wape(kept.actual, kept.forecast), "en")
-    assert wape(acc.actual, acc.forecast) - wape(kept.actual, kept.forecast) > 0.1
+    assert row.group(1).strip() == format_metric("wape", acc.daily_wape, "en")
+    assert wape(days.actual, days.forecast) - acc.daily_wape > 0.1
     assert "10 day(s) with no calls at all although the line was expected open" in html
 
 
@@ -204,7 +218,7 @@ def test_campaign_baseline_leaves_out_closed_days(con, load):
     """A public holiday in the 4 weeks before (0 calls) must not lower the baseline."""
     import datetime as dt
 
-    from analytics.reports import campaign_uplift
+    from analytics.review import campaign_uplift
 
     calls, day = [], dt.date(2026, 2, 2)
     while day <= dt.date(2026, 3, 6):

@@ -11,7 +11,8 @@ from plotly.offline import get_plotlyjs
 
 from analytics.actions import add_action
 from analytics.contract import parse_contract
-from analytics.reports import campaign_uplift, quarter_bounds, quarterly_report, weekly_report
+from analytics.reports import quarterly_report, weekly_report
+from analytics.review import campaign_uplift
 
 CONTRACT = parse_contract("""
 line_name: Test line
@@ -60,25 +61,22 @@ def test_weekly_report_content_fr_and_en(wh):
     for doc in (html, en):
         assert doc.count(get_plotlyjs()[:300]) == 1            # plotly.js embedded once
         assert not re.search(r"<script[^>]+src=", doc)         # nothing fetched: opens offline
-        assert doc.count('class="plotly-graph-div"') == 4      # 2 trends + daily + intraday
+        # 2 trends + daily + intraday, and (since the review) the week's forecast accuracy:
+        # 8 weeks of history before W10 (5 January - 1 March)
+        assert doc.count('class="plotly-graph-div"') == 5
 
 
 def test_quarterly_report_content(wh):
     html = quarterly_report(wh, "2026-Q1", lang="en", contract=CONTRACT)
     assert "Quarterly steering report — 2026-Q1" in html
-    # 13 ISO weeks start in Q1 2026 (W02..W14), 12 with calls; pickup 15/20 = 75 % every
+    # Q1 2026's weeks are W01..W13 (a week belongs to the quarter holding its Thursday;
+    # the report took W02..W14, the weeks whose Monday is in it, before the review), 12
+    # with calls (from 5 January); pickup 15/20 = 75 % every
     # week but W10 (14/22), so 0 weeks met; ASA 10 s met in all 12
     assert "0 / 12" in html and "12 / 12" in html
     assert "Mailing mars" in html
     assert "Renfort le mardi &lt;matin&gt;" in html           # open action
     assert "Not enough history before the quarter" in html    # no data before January
-
-
-def test_quarter_bounds():
-    assert quarter_bounds("2026-Q1") == (dt.date(2026, 1, 1), dt.date(2026, 3, 31))
-    assert quarter_bounds("2025-q4") == (dt.date(2025, 10, 1), dt.date(2025, 12, 31))
-    with pytest.raises(ValueError, match="YYYY-Qn"):
-        quarter_bounds("2026-Q5")
 
 
 def test_campaign_uplift_by_hand(wh, load):
@@ -99,7 +97,8 @@ def test_reports_render_in_headless_chromium_without_errors(wh, tmp_path):
     sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
     files = []
     for name, doc, plots in (
-            ("weekly", weekly_report(wh, "2026-W10", contract=CONTRACT), 4),
+            # 5 charts since the review added the week's forecast accuracy
+            ("weekly", weekly_report(wh, "2026-W10", contract=CONTRACT), 5),
             ("quarterly", quarterly_report(wh, "2026-Q1", contract=CONTRACT), 3)):
         path = tmp_path / f"{name}.html"
         path.write_text(doc, encoding="utf-8")
@@ -160,17 +159,14 @@ def test_forecast_accuracy_on_a_regular_line(con, load):
                       for i in range(6)]
         day += dt.timedelta(days=1)
     load.calls(con, calls)
-    from analytics.reports import forecast_accuracy
+    from analytics.review import forecast_accuracy
 
-    acc = forecast_accuracy(con, CONTRACT, dt.date(2026, 4, 1), dt.date(2026, 6, 30))
-    assert list(acc.columns) == ["date", "actual", "forecast", "lo80", "hi80"]
+    acc = forecast_accuracy(con, dt.date(2026, 4, 1), dt.date(2026, 6, 30), contract=CONTRACT)
     # weekdays from 1 April to 30 June 2026: 22 in April, 21 in May, 22 in June
-    assert acc.actual.sum() == 6 * 65
-    from forecasting import wape
-
+    assert acc.actual == 6 * 65 and acc.n_days == 65 and acc.n_excluded == 0
     # a perfectly regular line: at worst the model closes the quarter's 5 French public
     # holidays on weekdays (6 Apr, 1, 8, 14 and 25 May), 5 x 6 calls of 390
-    assert wape(acc.actual, acc.forecast) <= 30 / 390 + 1e-9
+    assert acc.daily_wape <= 30 / 390 + 1e-9
 
 
 def test_quarterly_report_compares_staffing_with_need(wh, load):
