@@ -1,0 +1,179 @@
+"""Rest-of-day reforecast of a day on the warehouse (the maths: :mod:`forecasting.reforecast`).
+
+The morning's unrevised forecast is the interval forecast of the week plan holding the day
+(:func:`analytics.week_plan.plan_week`, fitted ex ante); the calls so far are the staged
+offered counts (:func:`analytics.series.interval_offered`) of the day's complete intervals
+before ``as_of``; the prior strength comes from the ex-ante daily forecasts of the weeks
+before and of the week's earlier days.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+
+from analytics.contract import Contract
+from analytics.kpis import line_zone, resolve_contract
+from analytics.line_calendar import line_calendar
+from analytics.periods import week_label
+from analytics.warehouse import sql_text
+from analytics.week_plan import WeekPlan, plan_week
+from forecasting.reforecast import estimate_prior_strength, reforecast_rest
+
+REFORECAST_COLUMNS = ["period_start", "forecast", "reforecast", "lo80", "hi80", "lo95", "hi95"]
+HISTORY_WEEKS = 4
+
+
+@dataclass(frozen=True)
+class DayReforecast:
+    """A day's rest-of-day reforecast.
+
+    Attributes
+    ----------
+    as_of : Timestamp
+        Naive local time of the update; calls before ``cutoff`` are used.
+    cutoff : Timestamp
+        ``as_of`` floored to the interval: the start of the first remaining interval.
+    week : str
+        The plan's week.
+    a, factor, calls_so_far, expected_so_far : float
+        Prior strength, posterior busyness factor, calls so far (N) and the plan's
+        expectation over the same intervals (Lambda).
+    history_days : int
+        Past days the prior strength was estimated on.
+    table : DataFrame
+        :data:`REFORECAST_COLUMNS`, one row per remaining open interval (``period_start``
+        naive local; calls).
+    """
+
+    as_of: pd.Timestamp
+    cutoff: pd.Timestamp
+    week: str
+    a: float
+    factor: float
+    calls_so_far: float
+    expected_so_far: float
+    history_days: int
+    table: pd.DataFrame
+
+
+def call_span(con: duckdb.DuckDBPyConnection, contract: Contract | None = None
+              ) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """First and last call of the warehouse (naive local timestamps)."""
+    contract = resolve_contract(con, contract)
+    first, last = con.execute(sql_text("call_span"),
+                              {"tz": line_zone(con, contract),
+                               "short_s": float(contract.short_abandon_s)}).fetchone()
+    if first is None:
+        raise ValueError("no calls in the warehouse; load a call log with "
+                         "'copil ingest calls FILE'")
+    return pd.Timestamp(first), pd.Timestamp(last)
+
+
+def day_totals(plan: WeekPlan, before: dt.date | None = None) -> pd.DataFrame:
+    """The plan's open days with an actual: ``date``, ``actual``, ``forecast`` (calls),
+    only the days before ``before`` when given."""
+    d = plan.daily_forecast()
+    d = d[d["actual"].notna() & (d["forecast"] > 0)]
+    if before is not None:
+        d = d[d["date"] < pd.Timestamp(before)]
+    return d[["date", "actual", "forecast"]].reset_index(drop=True)
+
+
+def prior_history(con: duckdb.DuckDBPyConnection, day: dt.date, *,
+                  weeks: int = HISTORY_WEEKS, interval_minutes: int = 30,
+                  contract: Contract | None = None) -> pd.DataFrame:
+    """Past days' (actual, ex-ante forecast) totals over the ``weeks`` weeks before the
+    week of ``day`` (one plan fit per week; weeks without history are skipped)."""
+    cal = line_calendar(con, contract)
+    rows = []
+    for k in range(1, weeks + 1):
+        label = week_label(day - dt.timedelta(days=7 * k), cal.week_start)
+        try:
+            plan = plan_week(con, label, interval_minutes=interval_minutes, contract=contract)
+        except ValueError:      # no history before that week
+            break
+        rows.append(day_totals(plan))
+    return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(
+        columns=["date", "actual", "forecast"])
+
+
+def reforecast_day(con: duckdb.DuckDBPyConnection, as_of=None, *,
+                   interval_minutes: int = 30, contract: Contract | None = None,
+                   plan: WeekPlan | None = None, history: pd.DataFrame | None = None
+                   ) -> DayReforecast:
+    """Reforecast the rest of the day of ``as_of`` from the calls arrived before it.
+
+    Parameters
+    ----------
+    con : DuckDB connection to the warehouse.
+    as_of : str or Timestamp, optional
+        Naive local time ``YYYY-MM-DD HH:MM`` (default: the warehouse's latest call);
+        must lie between the first and the last call.
+    interval_minutes : int
+        Interval length (minutes).
+    contract : Contract, optional
+        Default: the warehouse's.
+    plan : WeekPlan, optional
+        The plan of the week holding the day (fitted here when not given).
+    history : DataFrame, optional
+        Past ``date, actual, forecast`` day totals (default: :func:`prior_history`); the
+        week's days before the day are added from ``plan``.
+
+    Returns
+    -------
+    DayReforecast
+    """
+    first, last = call_span(con, contract)
+    if as_of is None:
+        as_of = last
+    try:
+        as_of = pd.Timestamp(as_of)
+    except ValueError:
+        raise ValueError(f"as-of {as_of!r}: expected 'YYYY-MM-DD HH:MM'") from None
+    if as_of.tzinfo is not None:
+        raise ValueError("as-of is a local wall-clock time without a zone, e.g. "
+                         "'2026-11-19 11:00'")
+    if not first <= as_of <= last:
+        raise ValueError(f"as-of {as_of:%Y-%m-%d %H:%M} is outside the data: calls run from "
+                         f"{first:%Y-%m-%d %H:%M} to {last:%Y-%m-%d %H:%M} (local time); "
+                         "pick a time in that range")
+    day = as_of.date()
+    if plan is None:
+        cal = line_calendar(con, contract)
+        plan = plan_week(con, week_label(day, cal.week_start),
+                         interval_minutes=interval_minutes, contract=contract)
+    if history is None:
+        history = prior_history(con, day, interval_minutes=interval_minutes,
+                                contract=contract)
+    history = pd.concat([history, day_totals(plan, before=day)], ignore_index=True)
+    a = estimate_prior_strength(history["actual"], history["forecast"])
+    if pd.isna(a):
+        raise ValueError(f"no past day with a forecast and calls before {day}; the "
+                         "reforecast needs at least one week of history")
+
+    minutes = plan.interval_minutes
+    cutoff = as_of.floor(f"{minutes}min")
+    fc = plan.forecast()
+    wall = fc["period_start"].dt.tz_localize(None)
+    # the repeated autumn hour is one wall-clock bucket (KPI convention): merge it
+    today = (pd.DataFrame({"period_start": wall, "forecast": fc["calls"].astype(float)})
+             [wall.dt.normalize() == pd.Timestamp(day)]
+             .groupby("period_start", as_index=False)["forecast"].sum())
+    # intervals of the line's opening hours only (a calendar without hours keeps all)
+    today = today[plan.calendar.slot_open_mask(today["period_start"], minutes)
+                  | (today["forecast"] > 0)]
+    done = today["period_start"] < cutoff
+    iv = plan.offered_intervals
+    so_far = iv[(iv["period_start"] >= pd.Timestamp(day)) & (iv["period_start"] < cutoff)]
+    n = float(so_far["offered"].sum())
+    lam = float(today.loc[done, "forecast"].sum())
+    rest = today[~done].set_index("period_start")["forecast"]
+    rf = reforecast_rest(rest, a=a, calls_so_far=n, expected_so_far=lam)
+    table = rf.table.rename_axis("period_start").reset_index()[REFORECAST_COLUMNS]
+    return DayReforecast(as_of=as_of, cutoff=cutoff, week=plan.week, a=rf.a,
+                         factor=rf.factor, calls_so_far=n, expected_so_far=lam,
+                         history_days=len(history), table=table)

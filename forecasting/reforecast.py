@@ -1,0 +1,158 @@
+"""Rest-of-day reforecast: the day's level as a gamma-Poisson busyness factor.
+
+Model: the day's calls in an interval are Poisson with mean ``theta * F_i`` where ``F_i`` is
+the morning's unrevised forecast and ``theta`` the day's busyness, ``theta ~ Gamma(a, a)``
+(mean 1, variance ``1/a``). After ``N`` calls where ``Lambda`` were expected so far the
+posterior is ``Gamma(a + N, a + Lambda)``: the factor's mean ``(a + N) / (a + Lambda)``
+shrinks the plain ratio ``N / Lambda`` (``a -> 0``, the vendors' ratio) towards 1
+(``a -> inf``, no update). An interval still to come then has a negative-binomial count.
+
+Pure maths: pandas / NumPy in and out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+BAND_COLUMNS = ["reforecast", "lo80", "hi80", "lo95", "hi95"]
+
+
+def estimate_prior_strength(actual, forecast) -> float:
+    """Prior strength ``a`` of the busyness factor from past days' totals (method of moments).
+
+    Parameters
+    ----------
+    actual, forecast : array-like
+        Past days' offered calls and their unrevised forecasts (calls); days with a
+        non-positive or missing forecast or a missing actual are ignored.
+
+    Returns
+    -------
+    float
+        ``a = 1 / v`` with ``v = mean((A/F - 1)^2) - mean(1/F)``, the variance of the ratio
+        ``A/F`` beyond the Poisson noise ``1/F``. ``inf`` when the ratios are no more
+        dispersed than Poisson (then the forecast is not updated); ``nan`` without a usable
+        day.
+    """
+    a = np.asarray(actual, dtype=float)
+    f = np.asarray(forecast, dtype=float)
+    ok = np.isfinite(a) & np.isfinite(f) & (f > 0)
+    if not ok.any():
+        return float("nan")
+    r = a[ok] / f[ok]
+    v = float(np.mean((r - 1.0) ** 2) - np.mean(1.0 / f[ok]))
+    return float("inf") if v <= 0 else 1.0 / v
+
+
+def posterior_factor(a: float, n: float, expected: float) -> float:
+    """Posterior mean of the day's busyness factor, ``(a + n) / (a + expected)``.
+
+    Parameters
+    ----------
+    a : float
+        Prior strength (``>= 0``; ``inf`` leaves the forecast unchanged).
+    n : float
+        Calls arrived so far.
+    expected : float
+        Calls the unrevised forecast expected so far.
+
+    Returns
+    -------
+    float
+        ``1`` when ``a`` is infinite or nothing was expected yet with ``a = 0``.
+    """
+    if a < 0 or n < 0 or expected < 0:
+        raise ValueError("prior strength, calls and expected calls must be >= 0")
+    if np.isinf(a):
+        return 1.0
+    if a + expected == 0:
+        return 1.0
+    return (a + n) / (a + expected)
+
+
+@dataclass(frozen=True)
+class Reforecast:
+    """A rest-of-day reforecast.
+
+    Attributes
+    ----------
+    a : float
+        Prior strength of the busyness factor.
+    calls_so_far : float
+        Calls arrived so far (N).
+    expected_so_far : float
+        Calls the unrevised forecast expected so far (Lambda).
+    factor : float
+        Posterior mean of the busyness factor, ``(a + N) / (a + Lambda)``.
+    table : DataFrame
+        One row per remaining interval (the index of the forecast given): ``forecast``,
+        ``reforecast`` (calls), ``lo80, hi80, lo95, hi95`` (calls, negative-binomial
+        quantiles widened to hold ``reforecast``).
+    """
+
+    a: float
+    calls_so_far: float
+    expected_so_far: float
+    factor: float
+    table: pd.DataFrame
+
+
+def reforecast_rest(remaining: pd.Series, *, a: float, calls_so_far: float,
+                    expected_so_far: float) -> Reforecast:
+    """Reforecast the remaining intervals of a day.
+
+    Parameters
+    ----------
+    remaining : Series
+        The unrevised forecast of each remaining interval (calls), any index.
+    a : float
+        Prior strength (:func:`estimate_prior_strength`).
+    calls_so_far, expected_so_far : float
+        ``N`` calls arrived so far where ``Lambda`` were expected.
+
+    Returns
+    -------
+    Reforecast
+    """
+    f = remaining.astype(float).clip(lower=0.0)
+    factor = posterior_factor(a, calls_so_far, expected_so_far)
+    mean = f * factor
+    out = pd.DataFrame({"forecast": f, "reforecast": mean}, index=remaining.index)
+    for lo, hi, level in (("lo80", "hi80", 0.80), ("lo95", "hi95", 0.95)):
+        q = np.array([(1 - level) / 2, (1 + level) / 2])
+        out[lo], out[hi] = _quantiles(f.to_numpy(), a, calls_so_far, expected_so_far, q)
+    out["lo80"] = np.minimum(out["lo80"], out["reforecast"])
+    out["hi80"] = np.maximum(out["hi80"], out["reforecast"])
+    out["lo95"] = np.minimum(out["lo95"], out["lo80"])
+    out["hi95"] = np.maximum(out["hi95"], out["hi80"])
+    return Reforecast(a=float(a), calls_so_far=float(calls_so_far),
+                      expected_so_far=float(expected_so_far), factor=float(factor), table=out)
+
+
+def _quantiles(f: np.ndarray, a: float, n: float, lam: float,
+               q: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Lower and upper quantiles ``q`` of each interval's count (calls).
+
+    Given ``theta ~ Gamma(a + n, a + lam)``, a count Poisson(``theta * f``) is negative
+    binomial with ``r = a + n`` and ``p = (a + lam) / (a + lam + f)``; Poisson(``f``) when
+    ``a`` is infinite (or nothing was expected yet with ``a = 0``)."""
+    lo = np.zeros_like(f)
+    hi = np.zeros_like(f)
+    pos = f > 0
+    if not pos.any():
+        return lo, hi
+    if np.isinf(a) or a + lam == 0:
+        lo[pos] = stats.poisson.ppf(q[0], f[pos])
+        hi[pos] = stats.poisson.ppf(q[1], f[pos])
+        return lo, hi
+    r = a + n
+    if r <= 0:              # no call so far and a plain ratio: nothing more expected
+        return lo, hi
+    p = (a + lam) / (a + lam + f[pos])
+    lo[pos] = stats.nbinom.ppf(q[0], r, p)
+    hi[pos] = stats.nbinom.ppf(q[1], r, p)
+    return lo, hi
