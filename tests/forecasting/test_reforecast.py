@@ -1,0 +1,77 @@
+"""Rest-of-day reforecast maths: gamma-Poisson busyness factor, negative-binomial bands."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from forecasting.reforecast import (
+    estimate_prior_strength,
+    posterior_factor,
+    reforecast_rest,
+)
+
+
+def test_posterior_hand_checked():
+    # a = 10, N = 30 calls where 20 were expected: (10 + 30) / (10 + 20) = 40 / 30 = 4/3
+    assert posterior_factor(10, 30, 20) == pytest.approx(4 / 3)
+    rf = reforecast_rest(pd.Series([6.0, 3.0]), a=10, calls_so_far=30, expected_so_far=20)
+    # remaining 6 and 3 calls expected: 6 * 4/3 = 8, 3 * 4/3 = 4
+    np.testing.assert_allclose(rf.table["reforecast"], [8.0, 4.0])
+    np.testing.assert_allclose(rf.table["forecast"], [6.0, 3.0])
+    assert rf.factor == pytest.approx(4 / 3)
+
+
+def test_negative_binomial_bands_hand_checked():
+    # a = 1, N = 0, Lambda = 1, f = 2: r = a + N = 1, p = (a + L) / (a + L + f) = 2/4 = 1/2,
+    # a geometric count: P(k) = 0.5^(k+1), CDF(k) = 1 - 0.5^(k+1).
+    # 10 %: CDF(0) = 0.5 >= 0.1 -> 0; 90 %: CDF(2) = 0.875, CDF(3) = 0.9375 -> 3;
+    # 2.5 % -> 0; 97.5 %: CDF(4) = 0.96875, CDF(5) = 0.984375 -> 5. Mean 2 * 1/2 = 1.
+    t = reforecast_rest(pd.Series([2.0]), a=1, calls_so_far=0, expected_so_far=1).table
+    assert t.loc[0, ["reforecast", "lo80", "hi80", "lo95", "hi95"]].tolist() == [
+        1.0, 0.0, 3.0, 0.0, 5.0]
+
+
+def test_prior_strength_hand_checked():
+    # ratios 1.2 and 0.8: mean((r - 1)^2) = 0.04; Poisson part mean(1/F) = 0.01;
+    # v = 0.03 -> a = 1 / 0.03 = 33.33
+    assert estimate_prior_strength([120, 80], [100, 100]) == pytest.approx(1 / 0.03)
+    # no more dispersed than Poisson: no update (a infinite); a missing forecast is ignored
+    assert estimate_prior_strength([100, 101, 5], [100, 100, np.nan]) == np.inf
+    assert np.isnan(estimate_prior_strength([1.0], [0.0]))
+
+
+def test_a_to_zero_is_the_plain_ratio():
+    f = pd.Series([10.0, 20.0, 5.0])
+    for a in (0.0, 1e-9):
+        rf = reforecast_rest(f, a=a, calls_so_far=150, expected_so_far=120)
+        np.testing.assert_allclose(rf.table["reforecast"], f * 150 / 120, rtol=1e-9)
+
+
+def test_a_to_infinity_is_the_forecast():
+    f = pd.Series([10.0, 20.0, 5.0])
+    for a in (np.inf, 1e15):
+        rf = reforecast_rest(f, a=a, calls_so_far=150, expected_so_far=120)
+        np.testing.assert_allclose(rf.table["reforecast"], f, rtol=1e-9)
+    # infinite a: Poisson bands around the forecast (10 calls: 80 % band 6-14)
+    t = reforecast_rest(f, a=np.inf, calls_so_far=150, expected_so_far=120).table
+    assert (t.loc[0, "lo80"], t.loc[0, "hi80"]) == (6.0, 14.0)
+
+
+def test_bands_are_ordered():
+    rng = np.random.default_rng(7)
+    for _ in range(200):
+        f = pd.Series(rng.gamma(0.5, 20, size=12))
+        a = float(rng.choice([0.0, rng.gamma(1, 20), np.inf]))
+        lam = float(rng.gamma(1, 200))
+        n = float(rng.poisson(lam * rng.uniform(0.5, 1.5)))
+        t = reforecast_rest(f, a=a, calls_so_far=n, expected_so_far=lam).table
+        assert (t["lo95"] <= t["lo80"]).all() and (t["lo80"] <= t["reforecast"]).all()
+        assert (t["reforecast"] <= t["hi80"]).all() and (t["hi80"] <= t["hi95"]).all()
+        assert (t["lo95"] >= 0).all()
+
+
+def test_refuses_negative_inputs():
+    with pytest.raises(ValueError, match=">= 0"):
+        posterior_factor(-1, 3, 2)

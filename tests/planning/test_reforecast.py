@@ -1,0 +1,50 @@
+"""``copil reforecast`` and :func:`analytics.reforecast.reforecast_day` on the small demo."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from analytics.reforecast import reforecast_day
+from copil.cli import main
+
+
+def test_cli_json_shape(small_db, capsys):
+    code = main(["reforecast", "--db", str(small_db), "--as-of", "2026-11-19 11:10",
+                 "--format", "json"])
+    assert code == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert rows and list(rows[0]) == ["period_start", "forecast", "reforecast", "lo80",
+                                      "hi80", "lo95", "hi95"]
+    starts = pd.to_datetime([r["period_start"] for r in rows])
+    # the remaining intervals of Thursday 19 November, from the one holding 11:10
+    assert starts[0] == pd.Timestamp("2026-11-19 11:00")
+    assert (starts.normalize() == pd.Timestamp("2026-11-19")).all()
+    for r in rows:
+        assert r["lo95"] <= r["lo80"] <= r["reforecast"] <= r["hi80"] <= r["hi95"]
+
+
+def test_uses_only_calls_before_as_of(con, w43_plan):
+    # 2026-10-21 11:00: N is the day's offered calls in intervals before 11:00, and the
+    # factor is (a + N) / (a + Lambda) with Lambda the plan's forecast over those intervals
+    rf = reforecast_day(con, "2026-10-21 11:00", plan=w43_plan)
+    iv = w43_plan.offered_intervals
+    day = iv[(iv["period_start"] >= pd.Timestamp("2026-10-21"))
+             & (iv["period_start"] < pd.Timestamp("2026-10-21 11:00"))]
+    assert rf.calls_so_far == day["offered"].sum() > 0
+    assert rf.factor == pytest.approx((rf.a + rf.calls_so_far) / (rf.a + rf.expected_so_far))
+    fc = w43_plan.forecast()
+    wall = fc["period_start"].dt.tz_localize(None)
+    rest = fc[(wall >= pd.Timestamp("2026-10-21 11:00"))
+              & (wall < pd.Timestamp("2026-10-22"))]
+    assert rf.table["forecast"].sum() == pytest.approx(rest["calls"].sum())
+    assert rf.table["reforecast"].sum() == pytest.approx(rest["calls"].sum() * rf.factor)
+
+
+def test_as_of_outside_the_data_names_the_range(small_db, capsys):
+    code = main(["reforecast", "--db", str(small_db), "--as-of", "2027-01-05 11:00"])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "outside the data" in err and "2026-08-03" in err and "2026-11-2" in err
