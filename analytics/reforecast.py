@@ -47,6 +47,9 @@ class DayReforecast:
     table : DataFrame
         :data:`REFORECAST_COLUMNS`, one row per remaining open interval (``period_start``
         naive local; calls).
+    observed : DataFrame
+        The day's open intervals before ``cutoff``: ``period_start``, ``forecast``,
+        ``actual`` (calls).
     """
 
     as_of: pd.Timestamp
@@ -58,6 +61,7 @@ class DayReforecast:
     expected_so_far: float
     history_days: int
     table: pd.DataFrame
+    observed: pd.DataFrame
 
 
 def call_span(con: duckdb.DuckDBPyConnection, contract: Contract | None = None
@@ -169,11 +173,14 @@ def reforecast_day(con: duckdb.DuckDBPyConnection, as_of=None, *,
     done = today["period_start"] < cutoff
     iv = plan.offered_intervals
     so_far = iv[(iv["period_start"] >= pd.Timestamp(day)) & (iv["period_start"] < cutoff)]
+    observed = today[done].reset_index(drop=True)
+    observed["actual"] = observed["period_start"].map(
+        so_far.groupby("period_start")["offered"].sum()).fillna(0.0).astype(float)
     n = float(so_far["offered"].sum())
-    lam = float(today.loc[done, "forecast"].sum())
+    lam = float(observed["forecast"].sum())
     rest = today[~done].set_index("period_start")["forecast"]
     rf = reforecast_rest(rest, a=a, calls_so_far=n, expected_so_far=lam)
     table = rf.table.rename_axis("period_start").reset_index()[REFORECAST_COLUMNS]
     return DayReforecast(as_of=as_of, cutoff=cutoff, week=plan.week, a=rf.a,
                          factor=rf.factor, calls_so_far=n, expected_so_far=lam,
-                         history_days=len(history), table=table)
+                         history_days=len(history), table=table, observed=observed)
