@@ -21,10 +21,15 @@ from analytics.line_calendar import line_calendar
 from analytics.periods import week_label
 from analytics.warehouse import sql_text
 from analytics.week_plan import WeekPlan, plan_week
-from forecasting.reforecast import estimate_prior_strength, reforecast_rest
+from forecasting.reforecast import (
+    estimate_interval_dispersion,
+    estimate_prior_strength,
+    reforecast_rest,
+)
 
 REFORECAST_COLUMNS = ["period_start", "forecast", "reforecast", "lo80", "hi80", "lo95", "hi95"]
 HISTORY_WEEKS = 4
+HISTORY_COLUMNS = ["date", "period_start", "actual", "forecast"]
 
 
 @dataclass(frozen=True)
@@ -42,6 +47,8 @@ class DayReforecast:
     a, factor, calls_so_far, expected_so_far : float
         Prior strength, posterior busyness factor, calls so far (N) and the plan's
         expectation over the same intervals (Lambda).
+    k : float
+        Interval-level dispersion of the intraday shape used by the bands.
     history_days : int
         Past days the prior strength was estimated on.
     table : DataFrame
@@ -59,6 +66,7 @@ class DayReforecast:
     factor: float
     calls_so_far: float
     expected_so_far: float
+    k: float
     history_days: int
     table: pd.DataFrame
     observed: pd.DataFrame
@@ -77,21 +85,28 @@ def call_span(con: duckdb.DuckDBPyConnection, contract: Contract | None = None
     return pd.Timestamp(first), pd.Timestamp(last)
 
 
-def day_totals(plan: WeekPlan, before: dt.date | None = None) -> pd.DataFrame:
-    """The plan's open days with an actual: ``date``, ``actual``, ``forecast`` (calls),
-    only the days before ``before`` when given."""
+def plan_history(plan: WeekPlan, before: dt.date | None = None) -> pd.DataFrame:
+    """The plan's intervals of open days with an actual: ``date``, ``period_start`` (naive
+    local), ``actual``, ``forecast`` (calls); only the days before ``before`` when given."""
     d = plan.daily_forecast()
-    d = d[d["actual"].notna() & (d["forecast"] > 0)]
+    days = d.loc[d["actual"].notna() & (d["forecast"] > 0), "date"]
     if before is not None:
-        d = d[d["date"] < pd.Timestamp(before)]
-    return d[["date", "actual", "forecast"]].reset_index(drop=True)
+        days = days[days < pd.Timestamp(before)]
+    fc = plan.forecast()
+    if "actual" not in fc or days.empty:
+        return pd.DataFrame(columns=HISTORY_COLUMNS)
+    wall = fc["period_start"].dt.tz_localize(None)
+    out = pd.DataFrame({"date": wall.dt.normalize(), "period_start": wall,
+                        "actual": fc["actual"].astype(float),
+                        "forecast": fc["calls"].astype(float)})
+    return out[out["date"].isin(days) & out["actual"].notna()].reset_index(drop=True)
 
 
 def prior_history(con: duckdb.DuckDBPyConnection, day: dt.date, *,
                   weeks: int = HISTORY_WEEKS, interval_minutes: int = 30,
                   contract: Contract | None = None) -> pd.DataFrame:
-    """Past days' (actual, ex-ante forecast) totals over the ``weeks`` weeks before the
-    week of ``day`` (one plan fit per week; weeks without history are skipped)."""
+    """Past open days' intervals (:func:`plan_history`: actual and ex-ante forecast) over
+    the ``weeks`` weeks before the week of ``day`` (one plan fit per week)."""
     cal = line_calendar(con, contract)
     rows = []
     for k in range(1, weeks + 1):
@@ -100,9 +115,9 @@ def prior_history(con: duckdb.DuckDBPyConnection, day: dt.date, *,
             plan = plan_week(con, label, interval_minutes=interval_minutes, contract=contract)
         except ValueError:      # no history before that week
             break
-        rows.append(day_totals(plan))
+        rows.append(plan_history(plan))
     return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(
-        columns=["date", "actual", "forecast"])
+        columns=HISTORY_COLUMNS)
 
 
 def reforecast_day(con: duckdb.DuckDBPyConnection, as_of=None, *,
@@ -124,8 +139,10 @@ def reforecast_day(con: duckdb.DuckDBPyConnection, as_of=None, *,
     plan : WeekPlan, optional
         The plan of the week holding the day (fitted here when not given).
     history : DataFrame, optional
-        Past ``date, actual, forecast`` day totals (default: :func:`prior_history`); the
-        week's days before the day are added from ``plan``.
+        Past intervals ``date, period_start, actual, forecast`` (default:
+        :func:`prior_history`); the week's days before the day are added from ``plan``.
+        Their day totals give the prior strength ``a``, their intervals the shape
+        dispersion ``k`` of the bands.
 
     Returns
     -------
@@ -153,8 +170,12 @@ def reforecast_day(con: duckdb.DuckDBPyConnection, as_of=None, *,
     if history is None:
         history = prior_history(con, day, interval_minutes=interval_minutes,
                                 contract=contract)
-    history = pd.concat([history, day_totals(plan, before=day)], ignore_index=True)
-    a = estimate_prior_strength(history["actual"], history["forecast"])
+    parts = [h for h in (history, plan_history(plan, before=day)) if len(h)]
+    history = (pd.concat(parts, ignore_index=True) if parts
+               else pd.DataFrame(columns=HISTORY_COLUMNS))
+    totals = history.groupby("date")[["actual", "forecast"]].sum()
+    a = estimate_prior_strength(totals["actual"], totals["forecast"])
+    k = estimate_interval_dispersion(history["actual"], history["forecast"], history["date"])
     if pd.isna(a):
         raise ValueError(f"no past day with a forecast and calls before {day}; the "
                          "reforecast needs at least one week of history")
@@ -179,8 +200,8 @@ def reforecast_day(con: duckdb.DuckDBPyConnection, as_of=None, *,
     n = float(so_far["offered"].sum())
     lam = float(observed["forecast"].sum())
     rest = today[~done].set_index("period_start")["forecast"]
-    rf = reforecast_rest(rest, a=a, calls_so_far=n, expected_so_far=lam)
+    rf = reforecast_rest(rest, a=a, calls_so_far=n, expected_so_far=lam, k=k)
     table = rf.table.rename_axis("period_start").reset_index()[REFORECAST_COLUMNS]
     return DayReforecast(as_of=as_of, cutoff=cutoff, week=plan.week, a=rf.a,
                          factor=rf.factor, calls_so_far=n, expected_so_far=lam,
-                         history_days=len(history), table=table, observed=observed)
+                         k=k, history_days=len(totals), table=table, observed=observed)

@@ -36,7 +36,7 @@ import pandas as pd  # noqa: E402
 
 from analytics.line_calendar import line_calendar  # noqa: E402
 from analytics.periods import week_label  # noqa: E402
-from analytics.reforecast import HISTORY_WEEKS, call_span, day_totals, reforecast_day  # noqa: E402
+from analytics.reforecast import HISTORY_WEEKS, call_span, plan_history, reforecast_day  # noqa: E402
 from analytics.warehouse import connect  # noqa: E402
 from analytics.week_plan import plan_week  # noqa: E402
 from forecasting.reforecast import posterior_factor  # noqa: E402
@@ -65,7 +65,7 @@ def run(db: Path, months: int, hours: list[int], minutes: int) -> pd.DataFrame:
                 for day in cal.open_days(max(plan.first_day, start), min(plan.last_day, end)):
                     for hour in hours:
                         rows.append(_one(con, plan, hist, day, hour))
-            history.append(day_totals(plan))
+            history.append(plan_history(plan))
     finally:
         con.close()
     return pd.DataFrame([r for r in rows if r is not None])
@@ -92,7 +92,7 @@ def _one(con, plan, hist, day: dt.date, hour: int) -> dict | None:
         "ratio_4h": f * posterior_factor(0.0, last4["actual"].sum(), last4["forecast"].sum()),
         "copil": t["reforecast"].to_numpy(float),
     }
-    out = {"date": day, "hour": hour, "a": rf.a, "actual": actual.sum(),
+    out = {"date": day, "hour": hour, "a": rf.a, "k": rf.k, "actual": actual.sum(),
            "in80": int(((actual >= t["lo80"]) & (actual <= t["hi80"])).sum()),
            "in95": int(((actual >= t["lo95"]) & (actual <= t["hi95"])).sum()),
            "intervals": len(t)}
@@ -116,6 +116,7 @@ def summarize(df: pd.DataFrame) -> pd.DataFrame:
             "coverage80": round(g["in80"].sum() / g["intervals"].sum(), 3),
             "coverage95": round(g["in95"].sum() / g["intervals"].sum(), 3),
             "a_median": round(float(g["a"].median()), 1),
+            "k_median": round(float(g["k"].median()), 1),
         })
     return pd.DataFrame(rows)
 

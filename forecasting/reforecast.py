@@ -48,6 +48,37 @@ def estimate_prior_strength(actual, forecast) -> float:
     return float("inf") if v <= 0 else 1.0 / v
 
 
+def estimate_interval_dispersion(actual, forecast, day) -> float:
+    """Interval-level dispersion ``k`` of past days around their own day level.
+
+    Within a day of ratio ``r_d = sum(actual) / sum(forecast)``, an interval's count is taken
+    as Poisson(``r_d * f_i * eps_i``) with ``eps_i ~ Gamma(k, k)`` (the intraday shape's
+    error). Method of moments: ``1/k = sum((y - mu)^2 - mu) / sum(mu^2)``, ``mu = r_d f_i``.
+
+    Parameters
+    ----------
+    actual, forecast : array-like
+        Past intervals' offered calls and unrevised forecasts (calls).
+    day : array-like
+        The day of each interval (any hashable key).
+
+    Returns
+    -------
+    float
+        ``k``; ``inf`` when the intervals are no more dispersed than Poisson or without data.
+    """
+    df = pd.DataFrame({"y": np.asarray(actual, dtype=float),
+                       "f": np.asarray(forecast, dtype=float), "d": np.asarray(day)})
+    df = df[np.isfinite(df["y"]) & np.isfinite(df["f"]) & (df["f"] > 0)]
+    if df.empty:
+        return float("inf")
+    tot = df.groupby("d")[["y", "f"]].transform("sum")
+    mu = df["f"] * tot["y"] / tot["f"]
+    excess = float(((df["y"] - mu) ** 2 - mu).sum())
+    den = float((mu ** 2).sum())
+    return float("inf") if excess <= 0 or den <= 0 else den / excess
+
+
 def posterior_factor(a: float, n: float, expected: float) -> float:
     """Posterior mean of the day's busyness factor, ``(a + n) / (a + expected)``.
 
@@ -102,7 +133,7 @@ class Reforecast:
 
 
 def reforecast_rest(remaining: pd.Series, *, a: float, calls_so_far: float,
-                    expected_so_far: float) -> Reforecast:
+                    expected_so_far: float, k: float = float("inf")) -> Reforecast:
     """Reforecast the remaining intervals of a day.
 
     Parameters
@@ -113,6 +144,10 @@ def reforecast_rest(remaining: pd.Series, *, a: float, calls_so_far: float,
         Prior strength (:func:`estimate_prior_strength`).
     calls_so_far, expected_so_far : float
         ``N`` calls arrived so far where ``Lambda`` were expected.
+    k : float
+        Interval-level dispersion (:func:`estimate_interval_dispersion`; ``inf``: the
+        intraday shape is exact). With a finite ``k`` the bands are negative binomial
+        matched to the mean and variance of the day factor and shape errors together.
 
     Returns
     -------
@@ -124,7 +159,7 @@ def reforecast_rest(remaining: pd.Series, *, a: float, calls_so_far: float,
     out = pd.DataFrame({"forecast": f, "reforecast": mean}, index=remaining.index)
     for lo, hi, level in (("lo80", "hi80", 0.80), ("lo95", "hi95", 0.95)):
         q = np.array([(1 - level) / 2, (1 + level) / 2])
-        out[lo], out[hi] = _quantiles(f.to_numpy(), a, calls_so_far, expected_so_far, q)
+        out[lo], out[hi] = _quantiles(f.to_numpy(), a, calls_so_far, expected_so_far, q, k)
     out["lo80"] = np.minimum(out["lo80"], out["reforecast"])
     out["hi80"] = np.maximum(out["hi80"], out["reforecast"])
     out["lo95"] = np.minimum(out["lo95"], out["lo80"])
@@ -133,17 +168,34 @@ def reforecast_rest(remaining: pd.Series, *, a: float, calls_so_far: float,
                       expected_so_far=float(expected_so_far), factor=float(factor), table=out)
 
 
-def _quantiles(f: np.ndarray, a: float, n: float, lam: float,
-               q: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _quantiles(f: np.ndarray, a: float, n: float, lam: float, q: np.ndarray,
+               k: float = float("inf")) -> tuple[np.ndarray, np.ndarray]:
     """Lower and upper quantiles ``q`` of each interval's count (calls).
 
     Given ``theta ~ Gamma(a + n, a + lam)``, a count Poisson(``theta * f``) is negative
     binomial with ``r = a + n`` and ``p = (a + lam) / (a + lam + f)``; Poisson(``f``) when
-    ``a`` is infinite (or nothing was expected yet with ``a = 0``)."""
+    ``a`` is infinite (or nothing was expected yet with ``a = 0``). With a finite ``k``
+    (shape error ``eps ~ Gamma(k, k)``): the negative binomial with the count's mean
+    ``m = f E[theta]`` and variance ``m + f^2 (E[theta^2] (1 + 1/k) - E[theta]^2)``."""
     lo = np.zeros_like(f)
     hi = np.zeros_like(f)
     pos = f > 0
     if not pos.any():
+        return lo, hi
+    if np.isfinite(k):
+        if np.isinf(a) or a + lam == 0:
+            m1, m2 = 1.0, 1.0
+        else:
+            alpha, beta = a + n, a + lam
+            m1, m2 = alpha / beta, alpha * (alpha + 1) / beta ** 2
+        fp = f[pos]
+        m = fp * m1
+        extra = fp ** 2 * (m2 * (1 + 1 / k) - m1 ** 2)
+        ok = (m > 0) & (extra > 0)
+        r = np.where(ok, m ** 2 / np.where(ok, extra, 1.0), 1.0)
+        p = np.where(ok, r / (r + m), 1.0)
+        lo[pos] = np.where(ok, stats.nbinom.ppf(q[0], r, p), stats.poisson.ppf(q[0], m))
+        hi[pos] = np.where(ok, stats.nbinom.ppf(q[1], r, p), stats.poisson.ppf(q[1], m))
         return lo, hi
     if np.isinf(a) or a + lam == 0:
         lo[pos] = stats.poisson.ppf(q[0], f[pos])

@@ -17,7 +17,8 @@ warehouse's latest call): period_start, forecast (the week plan's unrevised fore
 day's complete intervals before --as-of are used. The day's level is a busyness factor
 (a + N) / (a + L) after N calls where the forecast expected L: a, learned from the past
 weeks' actual / forecast day totals, shrinks the plain ratio N / L towards the forecast.
-Bands are negative-binomial: lo80-hi80 should hold 8 intervals in 10."""
+Bands are negative-binomial, with the day factor's uncertainty and the intraday shape's
+error (k, learned from the same days' intervals): lo80-hi80 should hold 8 intervals in 10."""
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -45,7 +46,7 @@ def run(args) -> int:
         print(f"Reforecast of {rf.as_of:%Y-%m-%d} as of {rf.as_of:%H:%M} (plan {rf.week}): "
               f"{rf.calls_so_far:.0f} calls so far where {rf.expected_so_far:.1f} were "
               f"expected; busyness factor {rf.factor:.3f} (prior strength a = {rf.a:.1f}, "
-              f"from {rf.history_days} past days).")
+              f"from {rf.history_days} past days; shape dispersion k = {rf.k:.1f}).")
     table = rf.table.copy()
     num = table.columns.drop("period_start")
     table[num] = table[num].round(2)

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from forecasting.reforecast import (
+    estimate_interval_dispersion,
     estimate_prior_strength,
     posterior_factor,
     reforecast_rest,
@@ -64,9 +65,10 @@ def test_bands_are_ordered():
     for _ in range(200):
         f = pd.Series(rng.gamma(0.5, 20, size=12))
         a = float(rng.choice([0.0, rng.gamma(1, 20), np.inf]))
+        k = float(rng.choice([np.inf, rng.gamma(1, 20)]))
         lam = float(rng.gamma(1, 200))
         n = float(rng.poisson(lam * rng.uniform(0.5, 1.5)))
-        t = reforecast_rest(f, a=a, calls_so_far=n, expected_so_far=lam).table
+        t = reforecast_rest(f, a=a, calls_so_far=n, expected_so_far=lam, k=k).table
         assert (t["lo95"] <= t["lo80"]).all() and (t["lo80"] <= t["reforecast"]).all()
         assert (t["reforecast"] <= t["hi80"]).all() and (t["hi80"] <= t["hi95"]).all()
         assert (t["lo95"] >= 0).all()
@@ -75,3 +77,25 @@ def test_bands_are_ordered():
 def test_refuses_negative_inputs():
     with pytest.raises(ValueError, match=">= 0"):
         posterior_factor(-1, 3, 2)
+
+
+def test_interval_dispersion_hand_checked():
+    # one day, forecast 10 and 10, actual 5 and 15: day ratio 20/20 = 1, mu = 10 and 10;
+    # sum((y - mu)^2 - mu) = (25 - 10) + (25 - 10) = 30; sum(mu^2) = 200; k = 200/30
+    assert estimate_interval_dispersion([5, 15], [10, 10], ["d1", "d1"]) == pytest.approx(
+        200 / 30)
+    # a second day at twice the level with the same shape error: the day ratio 2 is removed
+    # (mu = 20, 20; excess (100 - 20) * 2 = 160; mu^2 800): k = (200 + 800) / (30 + 160)
+    assert estimate_interval_dispersion([5, 15, 10, 30], [10, 10, 10, 10],
+                                        ["d1", "d1", "d2", "d2"]) == pytest.approx(1000 / 190)
+    # exactly the forecast shape: Poisson at most, no extra dispersion
+    assert estimate_interval_dispersion([10, 10], [10, 10], [1, 1]) == np.inf
+
+
+def test_shape_dispersion_widens_the_bands():
+    f = pd.Series([40.0, 25.0])
+    exact = reforecast_rest(f, a=20, calls_so_far=110, expected_so_far=100).table
+    loose = reforecast_rest(f, a=20, calls_so_far=110, expected_so_far=100, k=5).table
+    np.testing.assert_allclose(loose["reforecast"], exact["reforecast"])
+    assert (loose["hi80"] > exact["hi80"]).all() and (loose["lo80"] < exact["lo80"]).all()
+    assert (loose["hi95"] - loose["lo95"] >= loose["hi80"] - loose["lo80"]).all()
