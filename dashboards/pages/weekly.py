@@ -11,6 +11,7 @@ from dash.exceptions import PreventUpdate
 from flask_login import current_user
 
 from analytics import series
+from analytics.bounds import check_week
 from analytics.i18n import MISSING, t
 from analytics.metrics import Metric, format_metric, label, metric, target_status
 from analytics.targets import line_target, service_level_threshold
@@ -101,6 +102,7 @@ def read_week_detail(con, week: str, queues: tuple[str, ...] | None) -> dict:
     """Half-hourly KPIs of ``week``."""
     from analytics.kpis import kpis, resolve_contract, week_start
 
+    week = check_week(con, week)
     contract = resolve_contract(con, None)
     monday = week_start(week)
     sunday = monday + dt.timedelta(days=6)
@@ -113,6 +115,7 @@ def read_gaps(con, week: str, queues: tuple[str, ...] | None) -> pd.DataFrame:
     from analytics.kpis import resolve_contract
     from analytics.targets import week_gaps
 
+    week = check_week(con, week)
     return week_gaps(con, resolve_contract(con, None), week, queues=list(queues) if queues else None)
 
 
@@ -120,6 +123,7 @@ def read_reconciliation(con, week: str) -> pd.DataFrame:
     from analytics.kpis import week_start
     from analytics.reconcile import reconcile
 
+    week = check_week(con, week)
     monday = week_start(week)
     return reconcile(con, period="day", start=monday, end=monday + dt.timedelta(days=6))
 
@@ -127,6 +131,7 @@ def read_reconciliation(con, week: str) -> pd.DataFrame:
 def read_agents(con, week: str, queues: tuple[str, ...] | None) -> pd.DataFrame:
     from analytics.kpis import kpis, week_start
 
+    week = check_week(con, week)
     monday = week_start(week)
     df = kpis(con, period="week", start=monday, end=monday + dt.timedelta(days=6), by="agent",
               queues=list(queues) if queues else None)
@@ -300,6 +305,9 @@ def update_kpis(week, queues):
     except data.WarehouseBusy:
         empty = empty_figure(t("busy", lang), lang)
         return message(t("busy", lang), "warn"), empty, empty, no_update
+    except ValueError as exc:  # not a week, or outside the data (analytics.bounds)
+        empty = empty_figure(str(exc), lang)
+        return message(str(exc), "warn"), empty, empty, no_update
     _prefetch_neighbours(week, _queues(queues))
     contract, q = review.contract, list(queues or [])
     weekly = trim_empty_weeks(review.trend)
@@ -332,6 +340,9 @@ def update_detail(week, queues):
     except data.WarehouseBusy:
         empty = empty_figure(t("busy", lang), lang)
         return empty, empty
+    except ValueError as exc:  # not a week, or outside the data (analytics.bounds)
+        empty = empty_figure(str(exc), lang)
+        return empty, empty
     day_fig = volume_figure(daily, lang, x=day_labels(daily["period_start"], lang),
                             x_title=t("axis.day", lang), title=lbl("daily", lang))
     if int(intra["offered"].sum()) == 0:
@@ -355,7 +366,10 @@ def _prefetch_neighbours(week: str, queues: tuple[str, ...] | None) -> None:
 
 
 def _problem(week, lang: str) -> str | None:
-    """Why the week's KPIs cannot be shown (no week), else None."""
+    """Why the week's KPIs cannot be shown (no week), else None. A week that is not a week
+    or lies outside the data is refused by the readers (ValueError or
+    :class:`analytics.bounds.PeriodOutsideData`: :func:`analytics.bounds.check_week`), and
+    each callback shows the reason."""
     if not week:
         return lbl("no_week", lang)
     return None
@@ -406,6 +420,8 @@ def update_gaps(week, queues):
         gaps = data.current().read(read_gaps, week, _queues(queues))
     except data.WarehouseBusy:
         return message(t("busy", lang), "warn")
+    except ValueError as exc:  # not a week, or outside the data (analytics.bounds)
+        return message(str(exc), "warn")
     if gaps is None or gaps.empty:
         contract_has_targets = bool(data.current().read(_contract_targets))
         return message(lbl("no_gap", lang) if contract_has_targets else t("no_targets", lang),
@@ -430,6 +446,8 @@ def update_reconciliation(week):
         recon = data.current().read(read_reconciliation, week)
     except data.WarehouseBusy:
         return message(t("busy", lang), "warn")
+    except ValueError as exc:  # not a week, or outside the data (analytics.bounds)
+        return message(str(exc), "warn")
     if recon.empty or "operator_offered" not in recon or recon["operator_offered"].isna().all():
         return message(t("no_operator_week", lang), id="weekly-recon-none")
     pct = {c: (lambda v, lg, _c=c: format_metric(_c, v, lg))
@@ -456,6 +474,8 @@ def update_agents(week, queues):
         agents = data.current().read(read_agents, week, _queues(queues))
     except data.WarehouseBusy:
         return message(t("busy", lang), "warn")
+    except ValueError as exc:  # not a week, or outside the data (analytics.bounds)
+        return message(str(exc), "warn")
     if agents.empty:
         return message(t("no_data", lang))
     cols = ["agent", "answered", "aht_s", "talk_mean_s", "transfer_rate", "asa_s"]
