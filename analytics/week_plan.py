@@ -45,6 +45,8 @@ __all__ = ["WeekPlan", "WhatIf", "plan_week", "DAILY_COLUMNS", "PROFILE_WEEKS", 
 #: weeks of history the interval shares and the AHT/patience profile are learned from
 SHARE_WEEKS = 8
 PROFILE_WEEKS = 8
+#: what-ifs remembered per plan (each a week of intervals), the oldest forgotten first
+MAX_WHAT_IFS = 16
 DAILY_COLUMNS = ["date", "forecast", "lo80", "hi80", "lo95", "hi95", "actual"]
 
 
@@ -326,6 +328,9 @@ class WeekPlan:
         summary["campaign_extra_calls"] = float(sum(x for d, x in up.items()
                                                     if days.get(d, 0.0) > 0))
         out = WhatIf(channel, start, audience, model, table, summary)
+        kept = [k for k in self._memo if k[0] == "what_if"]
+        for old in kept[:max(0, len(kept) + 1 - MAX_WHAT_IFS)]:  # oldest first out
+            del self._memo[old]
         self._memo[key] = out
         return out
 

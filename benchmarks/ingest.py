@@ -37,12 +37,14 @@ from analytics.warehouse import connect  # noqa: E402
 OUT = ROOT / "artifacts" / "bench"
 
 
-def make_file(n: int) -> Path:
-    """A canonical call log of ``n`` rows (generated once, reused)."""
-    path = OUT / f"calls_{n}.csv.gz"
+def make_file(n: int, out: Path = OUT, *, first_id: int = 0) -> Path:
+    """A canonical call log of ``n`` rows (generated once into ``out``, reused): the same
+    ``n`` and ``first_id`` always give the same file (no randomness: hashes of the row
+    number). Call ids run from ``C<first_id>``; files with disjoint ranges add up."""
+    path = out / (f"calls_{n}.csv.gz" if not first_id else f"calls_{n}_from_{first_id}.csv.gz")
     if path.exists():
         return path
-    OUT.mkdir(parents=True, exist_ok=True)
+    out.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect()
     con.execute(
         """
@@ -53,7 +55,7 @@ def make_file(n: int) -> Path:
                    hash(i) % 100 as u,
                    (hash(i * 7) % 240)::int as w,
                    (hash(i * 11) % 600 + 60)::int as talk
-            from range(?) r(i)
+            from range(?, ?) r(i)
           )
           select 'C' || i as call_id,
                  ['logement', 'emploi', 'fin-de-contrat'][1 + i % 3] as queue,
@@ -72,7 +74,7 @@ def make_file(n: int) -> Path:
                  case when u = 5 then 'expert' end as transfer_to
           from c
         ) to ? (header, compression gzip)
-        """, [n, str(path)])
+        """, [first_id, first_id + n, str(path)])
     con.close()
     return path
 
