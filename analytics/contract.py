@@ -29,7 +29,9 @@ __all__ = [
     "PERIODS",
 ]
 
-SERVICE_LEVEL_VARIANTS = ("default", "answered_only", "exclude_short")
+# KPI_GLOSSARY "service_level"; each variant's denominator: service_level_denominator in
+# analytics/sql/stg_calls.sql
+SERVICE_LEVEL_VARIANTS = ("default", "exclude_short", "answered_only", "offered")
 PERIODS = ("day", "week", "month", "quarter")
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 MAX_THRESHOLDS = 6

@@ -26,7 +26,7 @@ from pathlib import Path
 import duckdb
 
 from analytics.kinds import KINDS, Column, Kind
-from analytics.privacy import caller_secret, hmac_pads, key_fingerprint
+from analytics.privacy import caller_secret, check_key, hmac_pads, key_fingerprint
 from analytics.profiles import Profile, load_profile
 from analytics.readers import (
     FileRefused,
@@ -39,6 +39,9 @@ from analytics.readers import (
 from analytics.warehouse import DEFAULT_TIMEZONE, get_setting, set_setting, sql_text
 
 __all__ = ["FileRefused", "IngestSummary", "ingest_file"]
+
+#: Columns made from the caller's text by copil_caller_key, never read as such.
+_CALLER_COLUMNS = ("caller_key", "caller_withheld")
 
 #: Date-time layouts tried, in order (the macro copil_local_ts knows the same ones).
 TIMESTAMP_LAYOUTS = (
@@ -113,6 +116,7 @@ class _Builder:
         self.headers = source.headers
         self.source = source
         self.params: dict[str, object] = dict(source.params)
+        self.caller_column: str | None = None  # caller_number or caller_key, as the file has
 
     def _param(self, value: object) -> str:
         name = f"p{len(self.params)}"
@@ -208,14 +212,18 @@ def _staging_sql(con: duckdb.DuckDBPyConnection, b: _Builder) -> tuple[str, list
     kind = b.kind
     present: dict[str, str] = {}
     for col in kind.columns:
-        if col.name == "caller_key":
+        if col.name in _CALLER_COLUMNS:
             continue
         raw = b.raw_expr(col.name)
         if raw is not None:
             present[col.name] = raw
     missing = [c for c in kind.required if c not in present]
-    caller_raw = b.raw_expr("caller_number") if kind.name == "calls" else None
-    caller_given = b.raw_expr("caller_key") if kind.name == "calls" else None
+    # a caller_number column wins over a caller_key column
+    for name in ("caller_number", "caller_key") if kind.name == "calls" else ():
+        caller_sql = b.raw_expr(name)
+        if caller_sql is not None:
+            b.caller_column = name
+            break
 
     exclude = " or ".join(f"coalesce(({r['sql']}), false)" for r in b.profile.exclude) or "false"
     mapped_cols = ["copil_line as line", f"({exclude}) as copil_excluded"]
@@ -227,28 +235,23 @@ def _staging_sql(con: duckdb.DuckDBPyConnection, b: _Builder) -> tuple[str, list
         else:
             raw = f"nullif({raw}, '')"
         mapped_cols.append(f"{raw} as {_quote('raw_' + name)}")
-    if caller_raw is not None:
-        mapped_cols.append(f"copil_text({caller_raw}) as caller_norm")
-    elif caller_given is not None:
-        # a caller_key column that holds phone numbers is hashed too
-        mapped_cols.append(
-            f"case when regexp_full_match(trim({caller_given}), '[+0-9 ().-]{{6,20}}') "
-            f"then copil_text({caller_given}) end as caller_norm")
-        mapped_cols.append(
-            f"case when not regexp_full_match(trim({caller_given}), '[+0-9 ().-]{{6,20}}') "
-            f"then copil_text({caller_given}) end as caller_keep")
-
+    if b.caller_column:
+        # the caller's text, only until copil_caller_key (ingest_macros.sql) replaces it
+        mapped_cols.append(f"copil_text({caller_sql}) as caller_raw")
     typed_cols = ["line", "copil_excluded"]
     problems: list[tuple[str, str]] = []
     naive_ts: list[str] = []
     for col in kind.columns:
-        if col.name == "caller_key":
+        if col.name in _CALLER_COLUMNS:
             continue
         raw_name = _quote("raw_" + col.name)
         if col.name in present:
             layout = (b.detect_layout(con, present[col.name])
                       if col.type in ("timestamp", "date") else None)
-            typed_cols.append(f"{b.typed(col, raw_name, layout)} as {_quote(col.name)}")
+            typed = b.typed(col, raw_name, layout)
+            if col.blank is not None:  # the file has the column: an empty cell is a value
+                typed = f"coalesce({typed}, {_lit(col.blank)})"
+            typed_cols.append(f"{typed} as {_quote(col.name)}")
             typed_cols.append(raw_name)
             if col.type == "timestamp":
                 naive_ts.append(col.name)
@@ -258,10 +261,8 @@ def _staging_sql(con: duckdb.DuckDBPyConnection, b: _Builder) -> tuple[str, list
                                   f"as {_quote('local_' + col.name)}")
         else:
             typed_cols.append(f"null as {_quote(col.name)}")
-    if caller_raw is not None or caller_given is not None:
-        typed_cols.append("caller_norm")
-    if caller_given is not None and caller_raw is None:
-        typed_cols.append("caller_keep")
+    if b.caller_column:
+        typed_cols.append("caller_raw")
 
     # derived defaults, applied in column order, each seeing the ones before
     chain = []
@@ -271,7 +272,7 @@ def _staging_sql(con: duckdb.DuckDBPyConnection, b: _Builder) -> tuple[str, list
                          f"as {_quote(col.name)}) from")
 
     for col in kind.columns:
-        if col.name == "caller_key":
+        if col.name in _CALLER_COLUMNS:
             continue
         q = _quote(col.name)
         raw_name = _quote("raw_" + col.name)
@@ -459,20 +460,29 @@ def ingest_file(con: duckdb.DuckDBPyConnection, kind: str, path: str | Path, *,
             f"{path}: profile {prof.name!r} is for a line in {prof.timezone}, but this warehouse's "
             f"line is in {wh_tz}. Use a separate warehouse (--db) for each line.")
 
-    con.execute(sql_text("ingest_macros"))
     key = caller_secret()
+    check_key(get_setting(con, "caller_key_id"), key)
+    ours = prof.caller_key_id is not None
+    if ours and prof.caller_key_id != key_fingerprint(key):
+        raise FileRefused(
+            f"{path}: profile {prof.name!r} declares caller keys made with the key of fingerprint "
+            f"{prof.caller_key_id}, but this warehouse's key has fingerprint "
+            f"{key_fingerprint(key)}. Fix caller_key_id in the profile, or remove it to have "
+            f"the file's keys keyed again with this warehouse's key.")
+    con.execute(sql_text("ingest_macros"))
     ipad, opad = hmac_pads(key)
+    keys = CallerKeys(ipad, opad, prof.country_code, ours)
     con.execute("begin transaction")
     try:
         opened = time.perf_counter()
         try:
             with open_source(con, path, **prof.csv) as source_file:
-                _load(con, spec, prof, source_file, summary, tz, ipad, opad, opened)
+                _load(con, spec, prof, source_file, summary, tz, keys, opened)
         except NeedsTranscoding:
             # bytes past the sniffed start are not UTF-8 (nothing was written yet): CP1252
             _drop_temps(con)
             with open_source(con, path, **{**prof.csv, "encoding": "cp1252"}) as source_file:
-                _load(con, spec, prof, source_file, summary, tz, ipad, opad, opened)
+                _load(con, spec, prof, source_file, summary, tz, keys, opened)
         if wh_tz is None:
             set_setting(con, "timezone", tz)
         fingerprint = key_fingerprint(key)
@@ -513,8 +523,45 @@ def _drop_temps(con: duckdb.DuckDBPyConnection) -> None:
             pass
 
 
+@dataclass(frozen=True)
+class CallerKeys:
+    """What copil_caller_key needs besides the value: the key's HMAC pads, the country
+    code of national numbers, and whether 64-hex values are this warehouse's keys."""
+
+    ipad: bytes
+    opad: bytes
+    country_code: str
+    ours: bool
+
+
+_CALLER_TYPES = {"caller_key": "varchar", "caller_withheld": "boolean"}
+_CALLER_UNUSABLE = (
+    "{column} is neither a phone number, a withheld marker (anonymous, private, unknown...) "
+    "nor a 64-hex caller key; the value is not kept. Map the column with an sql: expression "
+    "in the profile that gives the number")
+
+
+def _pseudonymise(con: duckdb.DuckDBPyConnection, column: str, keys: CallerKeys) -> None:
+    """Temp table ``copil_keys`` (caller_raw -> caller_key, caller_withheld), once per
+    distinct caller text, by the one rule ``copil_caller_key`` (ingest_macros.sql); rows
+    whose caller text is unusable get a problem that names the column, not the value."""
+    con.execute(
+        "create or replace temp table copil_keys as select caller_raw, "
+        "copil_caller_key(caller_raw, $cc, $ours, $ipad, $opad) as caller_key, "
+        "copil_caller_withheld(caller_raw) as caller_withheld from "
+        "(select distinct caller_raw from copil_stage where caller_raw is not null)",
+        {"ipad": keys.ipad, "opad": keys.opad, "cc": keys.country_code, "ours": keys.ours})
+    unusable = "select caller_raw from copil_keys where caller_key is null and not caller_withheld"
+    if con.execute(f"select count(*) > 0 from ({unusable})").fetchall()[0][0]:
+        problem = "{'column': $col, 'value': null::varchar, 'reason': $reason}"
+        con.execute(
+            f"update copil_stage set problems = case when problems is null then [{problem}] "
+            f"else list_append(problems, {problem}) end where caller_raw in ({unusable})",
+            {"col": column, "reason": _CALLER_UNUSABLE.format(column=column)})
+
+
 def _load(con, spec: Kind, prof: Profile, source_file: Source, summary: IngestSummary,
-          tz: str, ipad: bytes, opad: bytes, opened: float) -> None:
+          tz: str, keys: CallerKeys, opened: float) -> None:
     clock = [opened]
 
     def mark(step: str) -> None:
@@ -531,7 +578,7 @@ def _load(con, spec: Kind, prof: Profile, source_file: Source, summary: IngestSu
             f"{source_file.path}: missing required column(s) {', '.join(missing)} for {spec.name} "
             f"(the file has: {', '.join(source_file.headers)}). Rename the header(s) or pass "
             f"--profile with a mapping (see 'copil ingest --help').")
-    params = {"tz": tz, "cc": prof.country_code,
+    params = {"tz": tz,
               "comma": bool(source_file.dialect.decimal_comma) if source_file.dialect else False,
               **builder.params}
     # only the parameters the query uses (DuckDB refuses unused named parameters)
@@ -548,6 +595,9 @@ def _load(con, spec: Kind, prof: Profile, source_file: Source, summary: IngestSu
                     "where r.good_before < copil_stage.line - 1) "
                     "where line - 1 > (select min(good_before) from copil_rejects)")
     mark("stage")
+    if builder.caller_column:
+        _pseudonymise(con, builder.caller_column, keys)
+        mark("pseudonymise")
     summary.run_id = con.execute("select nextval('ingest_run_seq')").fetchall()[0][0]
     summary.dst_ambiguous = _resolve_fold(con, spec, prof.fold_partition)
     mark("dst")
@@ -576,32 +626,25 @@ def _load(con, spec: Kind, prof: Profile, source_file: Source, summary: IngestSu
     mark("quarantine")
 
     cols = spec.names
-    has_caller = "caller_norm" in _columns(con, "copil_stage")
-    if has_caller:
-        con.execute(
-            "create or replace temp table copil_keys as select caller_norm, "
-            "copil_hmac($ipad, $opad, copil_phone(caller_norm, $cc)) as caller_key from "
-            "(select distinct caller_norm from copil_stage where caller_norm is not null)",
-            {"ipad": ipad, "opad": opad, "cc": prof.country_code})
-        mark("pseudonymise")
+    has_caller = builder.caller_column is not None
     select_cols = []
     for c in cols:
-        if c == "caller_key" and has_caller:
-            keep = "s.caller_keep" if "caller_keep" in _columns(con, "copil_stage") else "null"
-            select_cols.append(f"coalesce(k.caller_key, {keep}) as caller_key")
-        elif c == "caller_key":
-            select_cols.append("cast(null as varchar) as caller_key")
+        if c in _CALLER_COLUMNS:
+            select_cols.append(f"cast(null as {_CALLER_TYPES[c]}) as {c}" if not has_caller
+                               # an empty caller cell is not in copil_keys: withheld
+                               else "coalesce(k.caller_withheld, true) as caller_withheld"
+                               if c == "caller_withheld" else f"k.{c}")
         else:
             select_cols.append(f"s.{_quote(c)}")
-    join = "left join copil_keys k using (caller_norm)" if has_caller else ""
-    keys = ", ".join("s." + _quote(k) for k in spec.key)
+    join = "left join copil_keys k using (caller_raw)" if has_caller else ""
+    key_cols = ", ".join("s." + _quote(k) for k in spec.key)
     n_good_rows = summary.rows_read - summary.rows_filtered - summary.rows_quarantined
     n_unique = con.execute(
-        f"select count(distinct ({keys})) from copil_stage s "
+        f"select count(distinct ({key_cols})) from copil_stage s "
         "where not s.copil_excluded and s.problems is null").fetchall()[0][0]
     in_file_dups = n_good_rows - int(n_unique)
     # a key repeated within the file keeps its last occurrence
-    last_only = (f"qualify row_number() over (partition by {keys} order by s.line desc) = 1"
+    last_only = (f"qualify row_number() over (partition by {key_cols} order by s.line desc) = 1"
                  if in_file_dups else "")
     good = (f"select {', '.join(select_cols)} from copil_stage s {join} "
             f"where not s.copil_excluded and s.problems is null {last_only}")

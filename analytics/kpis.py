@@ -18,7 +18,7 @@ from analytics.periods import to_date, week_days, week_label
 from analytics.warehouse import line_timezone, sql_text
 
 __all__ = ["kpis", "data_range", "last_complete_week", "data_as_of", "resolve_contract",
-           "GRAINS", "BY_DIMENSIONS", "KPI_COLUMNS", "iso_week", "week_start", "period_bounds",
+           "line_zone", "GRAINS", "BY_DIMENSIONS", "KPI_COLUMNS", "iso_week", "week_start", "period_bounds",
            "to_date"]
 
 GRAINS = ("interval", "day", "week", "month", "quarter")
@@ -165,6 +165,11 @@ def local_offset_case(con, tz: str, first: dt.datetime, last: dt.datetime,
     return f"(case {' '.join(whens)} else $tzseg_off_{len(segments) - 1} end)", params
 
 
+def line_zone(con, contract: Contract) -> str:
+    """The IANA zone periods are cut in: the contract's, else the warehouse's."""
+    return contract.timezone or line_timezone(con)
+
+
 def resolve_contract(con, contract: Contract | None) -> Contract:
     """The contract to use: the one given, else the warehouse's, else the glossary defaults."""
     if contract is None:
@@ -217,7 +222,7 @@ def kpis(con, *, period: str = "week", interval_minutes: int = 30,
         raise ValueError(f"interval_minutes {interval_minutes} is not supported; use one of "
                          f"{', '.join(map(str, INTERVAL_MINUTES))}")
     contract = resolve_contract(con, contract)
-    tz = contract.timezone or line_timezone(con)
+    tz = line_zone(con, contract)
     thresholds = contract.service_level_thresholds
     start, end = to_date(start), to_date(end)
     columns = ["period_start", *([by] if by else []), *KPI_COLUMNS(thresholds)]

@@ -20,6 +20,9 @@ passes their own with ``--profile path/to/profile.yaml``)::
       outcome: {traite: answered, abandonne: abandoned}
     exclude:                     # rows dropped on purpose, counted as "filtered"
       - {sql: "statut = 'TEST'", reason: test calls}
+    caller_key_id: "1a2b3c4d5e6f"  # the file's 64-hex caller_key values were made by copil
+                                   # with the key of this fingerprint (settings.caller_key_id):
+                                   # kept as they are; without it they are keyed again
 
 Headers are referred to by their normalised names (``"Durée comm. (s)"`` is
 ``duree_comm_s``). Without a mapping, a canonical column is taken from the header of
@@ -41,7 +44,7 @@ from analytics.readers import normalise_header
 
 _CSV_KEYS = {"delimiter", "encoding", "decimal"}
 _TOP_KEYS = {"name", "kind", "description", "source", "timezone", "country_code", "csv",
-             "columns", "values", "exclude", "fold_partition"}
+             "columns", "values", "exclude", "fold_partition", "caller_key_id"}
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,7 @@ class Profile:
     values: dict[str, dict[str, str]] = field(default_factory=dict)
     exclude: tuple[dict[str, str], ...] = ()
     fold_partition: str | None = None  # SQL over headers grouping rows for DST fold order
+    caller_key_id: str | None = None   # fingerprint of the key that made the file's caller_keys
 
     def applies_to(self, kind: str) -> bool:
         return self.kind in ("any", kind)
@@ -103,7 +107,8 @@ def parse_profile(data: dict, origin: str = "<profile>") -> Profile:
     if set(csv) - _CSV_KEYS:
         raise ValueError(f"{origin}: csv accepts only {sorted(_CSV_KEYS)}")
     columns = data.get("columns") or {}
-    canonical = set().union(*(set(k.names) for k in KINDS.values())) | {"caller_number"}
+    canonical = {c.name for k in KINDS.values() for c in k.columns if c.type != "derived"}
+    canonical |= {"caller_number"}
     for col, spec in columns.items():
         if col not in canonical:
             raise ValueError(f"{origin}: columns.{col} is not a canonical column; "
@@ -119,6 +124,10 @@ def parse_profile(data: dict, origin: str = "<profile>") -> Profile:
         col: {_fold(str(k)): str(v) for k, v in (mapping or {}).items()}
         for col, mapping in (data.get("values") or {}).items()
     }
+    key_id = data.get("caller_key_id")
+    if key_id is not None and not (isinstance(key_id, str) and len(key_id) == 12):
+        raise ValueError(f"{origin}: caller_key_id is the 12-character fingerprint of the key "
+                         "(settings.caller_key_id), written in quotes: caller_key_id: \"1a2b3c4d5e6f\"")
     exclude = tuple(data.get("exclude") or ())
     for rule in exclude:
         if not isinstance(rule, dict) or "sql" not in rule or "reason" not in rule:
@@ -135,6 +144,7 @@ def parse_profile(data: dict, origin: str = "<profile>") -> Profile:
         values=values,
         exclude=exclude,
         fold_partition=data.get("fold_partition"),
+        caller_key_id=key_id,
     )
 
 

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import codecs
 import gzip
-import os
 import re
-import tempfile
+import secrets
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+from fsspec.implementations.memory import MemoryFileSystem
 
 SAMPLE_BYTES = 1 << 20  # bytes inspected to guess encoding and separator
 
@@ -38,7 +38,7 @@ def normalise_header(name: str) -> str:
 @dataclass
 class Dialect:
     delimiter: str
-    encoding: str  # as DuckDB names it: utf-8 | latin-1 (cp1252 is transcoded first)
+    encoding: str  # as DuckDB names it: utf-8 | latin-1 (cp1252 is transcoded in memory first)
     decimal_comma: bool
 
 
@@ -85,20 +85,36 @@ def sniff(path: Path, *, delimiter: str = "auto", encoding: str = "auto",
     return Dialect(delimiter=delimiter, encoding=encoding, decimal_comma=decimal_comma)
 
 
+class _MemoryFiles(MemoryFileSystem):
+    """An in-memory file system of its own (``copilmem://``), never written to disk."""
+
+    protocol = ("copilmem",)
+    root_marker = ""
+    store: dict = {}
+    pseudo_dirs = [""]
+
+
 @contextmanager
-def _utf8_copy(path: Path, encoding: str) -> Iterator[Path]:
-    """Transcode a CP1252 file to a temporary UTF-8 file (DuckDB reads UTF-8 and Latin-1)."""
-    fd, tmp = tempfile.mkstemp(suffix=".csv", prefix="copil-")
-    os.close(fd)
+def _utf8_in_memory(con: duckdb.DuckDBPyConnection, path: Path, encoding: str) -> Iterator[str]:
+    """Transcode a CP1252 file to UTF-8 in memory (DuckDB reads UTF-8 and Latin-1 only) and
+    yield its ``copilmem://`` address, readable by ``con`` until the block ends.
+
+    The file's bytes (caller numbers included) never reach the disk: the UTF-8 text is held
+    in RAM for the load (about the file's size) and dropped afterwards.
+    """
+    fs = _MemoryFiles(skip_instance_cache=True)
+    address = f"copilmem://{secrets.token_hex(8)}/{path.name.removesuffix('.gz')}"
+    decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+    with _open_bytes(path) as src, fs.open(address, "wb") as dst:
+        while chunk := src.read(1 << 22):
+            dst.write(decoder.decode(chunk).encode("utf-8"))
+        dst.write(decoder.decode(b"", final=True).encode("utf-8"))
+    con.register_filesystem(fs)
     try:
-        decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
-        with _open_bytes(path) as src, open(tmp, "w", encoding="utf-8", newline="") as dst:
-            while chunk := src.read(1 << 22):
-                dst.write(decoder.decode(chunk))
-            dst.write(decoder.decode(b"", final=True))
-        yield Path(tmp)
+        yield address
     finally:
-        os.unlink(tmp)
+        con.unregister_filesystem("copilmem")
+        fs.rm(address)
 
 
 @dataclass
@@ -162,9 +178,9 @@ def open_source(con: duckdb.DuckDBPyConnection, path: Path, *, delimiter: str = 
     else:
         dialect = sniff(path, delimiter=delimiter, encoding=encoding, decimal=decimal)
         if dialect.encoding == "cp1252":
-            with _utf8_copy(path, "cp1252") as tmp:
-                yield _open_csv(con, path, tmp, Dialect(dialect.delimiter, "utf-8",
-                                                        dialect.decimal_comma))
+            with _utf8_in_memory(con, path, "cp1252") as address:
+                yield _open_csv(con, path, address, Dialect(dialect.delimiter, "utf-8",
+                                                            dialect.decimal_comma))
         else:
             yield _open_csv(con, path, path, dialect)
 
@@ -190,7 +206,7 @@ _CSV_OPTIONS = ("header = true, all_varchar = true, delim = $src_delim, quote = 
                 "escape = '\"', encoding = $src_enc, max_line_size = 10000000")
 
 
-def _open_csv(con, shown: Path, real: Path, dialect: Dialect) -> Source:
+def _open_csv(con, shown: Path, real: Path | str, dialect: Dialect) -> Source:
     params = {"src_path": str(real), "src_delim": dialect.delimiter, "src_enc": dialect.encoding}
     # a first look at the header alone: refuse files that are not a table before reading them
     try:

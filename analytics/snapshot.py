@@ -28,6 +28,7 @@ import contextlib
 import fcntl
 import json
 import os
+import shutil
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -190,6 +191,7 @@ def publish_snapshot(con: duckdb.DuckDBPyConnection, path: str | Path) -> Snapsh
     for old in folder.glob("*.duckdb"):
         if old.stem.isdigit() and int(old.stem) <= number - KEEP_SNAPSHOTS:
             old.unlink(missing_ok=True)
+            shutil.rmtree(old.with_name(old.name + ".tmp"), ignore_errors=True)  # its spill
     for left in folder.glob(".*.tmp"):  # a copy whose writer was killed midway
         pid = left.name.rsplit(".", 2)[-2]
         if pid.isdigit() and not Path(f"/proc/{pid}").exists():

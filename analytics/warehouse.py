@@ -45,11 +45,14 @@ def connect(path: str | Path, *, read_only: bool = False, retries: int = 40,
             retry_wait_s: float = 0.05, config: dict | None = None) -> duckdb.DuckDBPyConnection:
     """Open the warehouse (creating it and its schema unless ``read_only``).
 
-    DuckDB allows one process to hold a file for writing, and none to read it meanwhile;
-    while another process holds it, opening is retried ``retries`` times, ``retry_wait_s``
-    seconds apart at first, backing off to ten times that, then :class:`WarehouseLocked`
-    names the holder. Writers should go through :func:`connection`, which queues them.
-    ``config``: DuckDB settings (e.g. ``memory_limit``).
+    Every connection, read-only ones too, gets the staging model of the call log
+    (``sql/stg_calls.sql``: TEMP macros ``stg_calls`` and its companions), which the
+    analytics queries read. DuckDB allows one process to hold a file for writing, and none
+    to read it meanwhile; while another process holds it, opening is retried ``retries``
+    times, ``retry_wait_s`` seconds apart at first, backing off to ten times that, then
+    :class:`WarehouseLocked` names the holder. Writers should go through
+    :func:`connection`, which queues them. ``config``: DuckDB settings (e.g.
+    ``memory_limit``).
     """
     path = Path(path)
     if read_only and not path.exists():
@@ -74,9 +77,38 @@ def connect(path: str | Path, *, read_only: bool = False, retries: int = 40,
             f": {_holder(last)} held it for the {time.monotonic() - start:.1f} s this command "
             "waited. Run it again when that process has finished.")
     con.execute("set TimeZone = 'UTC'")
+    place_spill(con, path)
     if not read_only:
         con.execute(sql_text("schema"))
+    try:
+        con.execute(sql_text("stg_calls"))
+    except duckdb.CatalogException as exc:  # read-only file without the copil schema
+        con.close()
+        raise RuntimeError(f"{path}: not a copil warehouse (no calls table). Open it once "
+                           f"without read-only, or create it with 'copil ingest ... --db "
+                           f"{path}'. ({exc})") from None
     return con
+
+
+def spill_dir(path: str | Path) -> Path:
+    """The folder where DuckDB spills the warehouse's large intermediate results."""
+    path = Path(path)
+    return path.parent / f"{path.name}.tmp"
+
+
+def place_spill(con: duckdb.DuckDBPyConnection, path: str | Path) -> None:
+    """Spill files (they may hold staged rows, caller numbers included) go to
+    :func:`spill_dir`, a folder only the warehouse's owner can enter (mode 0700); where that
+    folder cannot be made (a read-only copy), nothing is spilled at all."""
+    spill = spill_dir(path)
+    try:
+        spill.mkdir(mode=0o700, exist_ok=True)
+        if spill.stat().st_mode & 0o077:
+            spill.chmod(0o700)
+        where = str(spill)
+    except OSError:
+        where = ""  # DuckDB: no temp directory, queries stay in memory
+    con.execute("set temp_directory = ?", [where])
 
 
 @contextmanager

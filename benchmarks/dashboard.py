@@ -64,7 +64,7 @@ def build_big(path: Path, n_calls: int, *, seed: int = 11) -> None:
                case when outcome = 'answered' then 10.0 end,
                case when outcome = 'answered' then 30.0 end,
                case when outcome = 'answered' then 'A' || lpad(cast(i % 25 as varchar), 2, '0') end,
-               null, 'topic', 'north', null, 1
+               null, 'topic', 'north', null, 1, null  -- caller_key, ..., run_id, caller_withheld
         from shaped
     """, [span_s, n_calls, n_calls])
     con.execute("checkpoint")

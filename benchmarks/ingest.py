@@ -125,7 +125,7 @@ def main() -> None:
     parser.add_argument("--pandas-max", type=int, default=10_000_000,
                         help="skip pandas above this many rows")
     args = parser.parse_args()
-    os.environ.setdefault("COPIL_CALLER_KEY", "benchmark-key")
+    os.environ.setdefault("COPIL_CALLER_KEY", "benchmark-key-not-secret-padded-to-32-bytes")
     sizes = [int(float(s)) for s in args.sizes.split(",")]
     print(f"{'rows':>11} {'method':<8} {'seconds':>8} {'rows/s':>11} {'x duckdb':>9}")
     for n in sizes:

@@ -4,9 +4,9 @@
 with
 
 source_calls as (
-    select timezone($tz, arrived_at) as local_ts             -- UTC instant -> local wall clock
-    from calls
-    where outcome <> 'ivr'                                  -- calls that reached the queue
+    select local_ts                                         -- arrival, local wall clock
+    from stg_calls($tz, 0)
+    where is_offered                                        -- reached the queue (short too)
 ),
 
 slotted as (

@@ -4,9 +4,9 @@
 with
 
 source_calls as (
-    select cast(timezone($tz, arrived_at) as date) as day   -- UTC instant -> local date
-    from calls
-    where outcome <> 'ivr'                                  -- calls that reached the queue
+    select local_date as day                                -- local day of arrival
+    from stg_calls($tz, 0)
+    where is_offered                                        -- reached the queue (short too)
 ),
 
 final as (

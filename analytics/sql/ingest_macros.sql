@@ -61,21 +61,57 @@ create or replace temp macro copil_nonexistent(local_ts, tz) as
 create or replace temp macro copil_ambiguous(local_ts, tz) as
     local_ts is not null and timezone(tz, timezone(tz, local_ts) - interval 1 hour) = local_ts;
 
--- Caller numbers: keep digits and a leading +, 00 -> +, national 0XXXXXXXXX -> +33XXXXXXXXX.
-create or replace temp macro copil_dialable(v) as regexp_replace(trim(v::varchar), '[^0-9+]', '', 'g');
-create or replace temp macro copil_phone(v, cc) as case
-    when copil_text(v) is null then null
-    when copil_dialable(v) like '+%' then '+' || replace(copil_dialable(v), '+', '')
-    when copil_dialable(v) like '00%' then '+' || substr(copil_dialable(v), 3)
-    when length(copil_dialable(v)) = 10 and copil_dialable(v) like '0%'
-        then '+' || cc || substr(copil_dialable(v), 2)
-    else copil_dialable(v)
-end;
+-- Case-, accent- and punctuation-insensitive form of a code, as profile value maps compare.
+create or replace temp macro copil_fold(v) as
+    trim(regexp_replace(lower(strip_accents(trim(v::varchar))), '[^0-9a-z]+', '_', 'g'), '_');
 
 -- HMAC-SHA256 (RFC 2104) of text m, with the key already xor-ed into its two 64-byte pads.
 create or replace temp macro copil_hmac(ipad, opad, m) as
     sha256(opad || unhex(sha256(ipad || encode(m))));
 
--- Case-, accent- and punctuation-insensitive form of a code, as profile value maps compare.
-create or replace temp macro copil_fold(v) as
-    trim(regexp_replace(lower(strip_accents(trim(v::varchar))), '[^0-9a-z]+', '_', 'g'), '_');
+-- Caller identities (caller_number or caller_key columns): THE rule, for every profile.
+-- A phone number as exports write it: tel:/sip: prefix, '(0)' after the country code,
+-- spaces (no-break and thin ones too), . - / ( ) between digits, a leading + or 00.
+create or replace temp macro copil_dialable(v) as
+    regexp_replace(lower(trim(v::varchar)), '^(tel:|sips?:)|@.*$|\(\s*0\s*\)', '', 'g');
+create or replace temp macro copil_is_phone(v) as
+    regexp_full_match(copil_dialable(v), '\+?[0-9\pZ\s./()-]*[0-9][0-9\pZ\s./()-]*');
+-- '+' digits or digits -> E.164: 00 -> +, national 0XXXXXXXXX -> +cc XXXXXXXXX, cc and 9
+-- digits without + -> +cc...; other digit strings (customer numbers) are kept as they are.
+create or replace temp macro copil_e164(d, cc) as case
+    when d like '+%' then d
+    when d like '00%' then '+' || substr(d, 3)
+    when length(d) = 10 and d like '0%' then '+' || cc || substr(d, 2)
+    when length(d) = length(cc) + 9 and starts_with(d, cc) then '+' || d
+    else d
+end;
+-- The number in E.164 form ('+33612345678'), null when v is not written as a phone number.
+create or replace temp macro copil_phone(v, cc) as case when copil_is_phone(v)
+    then copil_e164(regexp_replace(copil_dialable(v), '[^0-9+]', '', 'g'), cc) end;
+-- Withheld: empty, a word for a hidden number (anonymous, privé, unknown...), or no digit
+-- but zeros. Kept as caller_key null + caller_withheld, never hashed (that key would be
+-- shared by every hidden caller).
+create or replace temp macro copil_caller_withheld(v) as case
+    when copil_text(v) is null then true
+    when regexp_matches(v::varchar, '[1-9]') then false
+    else regexp_full_match(copil_dialable(v), '[+0\pZ\s./()-]*')
+        or copil_fold(v) in ('anonymous', 'anonyme', 'anonym', 'unknown', 'inconnu', 'private',
+                             'prive', 'withheld', 'masque', 'numero_masque', 'appel_masque',
+                             'numero_cache', 'cache', 'hidden', 'secret', 'restricted', 'blocked',
+                             'bloque', 'unavailable', 'indisponible', 'non_disponible',
+                             'not_available', 'na', 'n_a', 'none', 'null', 'nil', 'x', 'xx', 'xxx')
+end;
+-- The stored caller_key of caller value v: null when withheld or unusable (the row is then
+-- quarantined, without the value); a 64-hex value is kept only when the source declared
+-- its keys made with this warehouse's key (ours), else re-keyed like any other identity;
+-- a phone number is hashed in E.164 form. Nothing else ever comes out.
+create or replace temp macro copil_caller_key(v, cc, ours, ipad, opad) as case
+    when copil_caller_withheld(v) then null
+    when length(trim(v::varchar)) = 64 and regexp_full_match(trim(v::varchar), '[0-9a-fA-F]{64}')
+        then case when ours then lower(trim(v::varchar))
+                  else copil_hmac(ipad, opad, 'key:' || lower(trim(v::varchar))) end
+    -- the usual case without the general parser: digits and ASCII spaces
+    when regexp_full_match(trim(v::varchar), '\+?[0-9 ]+')
+        then copil_hmac(ipad, opad, copil_e164(replace(trim(v::varchar), ' ', ''), cc))
+    else copil_hmac(ipad, opad, copil_phone(v, cc))
+end;

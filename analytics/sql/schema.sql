@@ -56,8 +56,12 @@ create table if not exists calls (
     topic        varchar,
     region       varchar,
     transfer_to  varchar,
-    run_id       integer not null      -- ingest run that last wrote the row
+    run_id       integer not null,     -- ingest run that last wrote the row
+    caller_withheld boolean            -- number withheld (anonymous, private...): caller_key null
 );
+
+-- warehouses made before caller_withheld existed
+alter table calls add column if not exists caller_withheld boolean;
 
 -- Telecom operator's counts per period and line.
 create table if not exists operator_counts (

@@ -26,7 +26,8 @@ Files: CSV (, ; tab |; UTF-8, Latin-1 or CP1252; decimal commas; .gz), Parquet, 
 Naive date-times are local time in the line's zone (Europe/Paris unless the profile says).
 Bad rows go to the quarantine table with line, column and reason; the good rows load.
 Each file loads in one transaction; loading the same file again adds nothing.
-Caller numbers are replaced by keyed hashes ($COPIL_CALLER_KEY or ~/.config/copil/caller.key).
+Caller numbers are replaced by keyed hashes ($COPIL_CALLER_KEY or ~/.config/copil/caller.key,
+at least 32 bytes; make one: python3 -c 'import secrets; print(secrets.token_hex(32))').
 
 examples:
   copil ingest calls exports/acd-2026-w08.csv --db line.duckdb
@@ -85,6 +86,7 @@ def print_summary(s: IngestSummary, out=None) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from analytics.ingest import FileRefused, ingest_file
+    from analytics.privacy import CallerKeyError
     from analytics.warehouse import connection
 
     results = []
@@ -95,6 +97,9 @@ def run(args: argparse.Namespace) -> int:
             try:
                 s = ingest_file(con, args.kind, f, profile=args.profile, source=args.source,
                                 force=args.force)
+            except CallerKeyError as exc:  # no file can load with this key
+                print(f"copil: refused: {exc}", file=sys.stderr)
+                return 2
             except FileRefused as exc:
                 failed = True
                 print(f"copil: refused: {exc}", file=sys.stderr)

@@ -77,7 +77,7 @@ def build_warehouse(path: Path, *, with_contract: bool = True, seed: int = 7,
     con = connect(path)
     try:
         con.register("calls_df", calls)
-        con.execute("insert into calls select * from calls_df")
+        con.execute("insert into calls by name select * from calls_df")
         con.unregister("calls_df")
         if calls_only:  # like the 1999 bank log: no contract, operator counts or callbacks
             return {"calls": len(calls)}

@@ -219,7 +219,7 @@ def test_planning_on_a_too_short_warehouse_says_so(tmp_path, users_file):
     calls = make_calls(weeks=1)
     calls = calls[calls["arrived_at"] < pd.Timestamp("2026-08-07", tz="UTC")]
     con.register("c", calls)
-    con.execute("insert into calls select * from c")
+    con.execute("insert into calls by name select * from c")
     con.close()
     app = create_app(path, users_path=users_file, secret_key_path=tmp_path / "k", lang="en")
     body = _plan(login(app, "planner"), week="2026-W32")

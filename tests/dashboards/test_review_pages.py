@@ -200,7 +200,7 @@ def test_quarterly_compliance_leaves_out_the_week_in_progress(tmp_path, users_fi
     calls = calls[calls["arrived_at"] < pd.Timestamp("2026-11-11 23:00", tz="UTC")]
     con = connect(path)
     con.register("c", calls)
-    con.execute("insert into calls select * from c")
+    con.execute("insert into calls by name select * from c")
     set_setting(con, "contract", CONTRACT)
     assert last_complete_week(con) == "2026-W45"
     con.close()

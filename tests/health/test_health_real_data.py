@@ -53,7 +53,7 @@ def _check_demo(doc: dict) -> None:
 def test_demo_span_lists_no_weekend_and_no_holiday(tmp_path, capsys, monkeypatch):
     """Ten weeks around Easter Monday, May 1, May 8, Ascension and Whit Monday 2026."""
     monkeypatch.chdir(ROOT)
-    monkeypatch.setenv("COPIL_CALLER_KEY", "health-test-key-not-secret")
+    monkeypatch.setenv("COPIL_CALLER_KEY", "health-test-key-not-secret-padded-to-32-bytes")
     files, db = tmp_path / "files", tmp_path / "demo.duckdb"
     assert main(["generate", "--out", str(files), "--start", "2026-03-30",
                  "--end", "2026-06-07", "--quiet"]) == 0
@@ -72,7 +72,7 @@ def test_demo_span_lists_no_weekend_and_no_holiday(tmp_path, capsys, monkeypatch
 def test_copil_demo_warehouse_lists_no_weekend_and_no_holiday(tmp_path, capsys, monkeypatch):
     """The full ``copil demo`` warehouse (two years; about 20 s to build)."""
     monkeypatch.chdir(ROOT)
-    monkeypatch.setenv("COPIL_CALLER_KEY", "health-test-key-not-secret")
+    monkeypatch.setenv("COPIL_CALLER_KEY", "health-test-key-not-secret-padded-to-32-bytes")
     db = tmp_path / "demo.duckdb"
     assert main(["demo", "--no-serve", "--db", str(db), "--files", str(tmp_path / "f")]) == 0
     _code, doc = _health_json(capsys, db)
@@ -81,7 +81,7 @@ def test_copil_demo_warehouse_lists_no_weekend_and_no_holiday(tmp_path, capsys, 
 
 @pytest.mark.skipif(BANK_DIR is None, reason="the shared 1999 bank log is not on this machine")
 def test_bank_missing_days_are_its_real_gaps(tmp_path, capsys, monkeypatch):
-    monkeypatch.setenv("COPIL_CALLER_KEY", "health-test-key-not-secret")
+    monkeypatch.setenv("COPIL_CALLER_KEY", "health-test-key-not-secret-padded-to-32-bytes")
     db = tmp_path / "bank.duckdb"
     assert main(["ingest", "calls", str(BANK_DIR / "calls.csv.gz"), "--profile",
                  "anonymous-bank", "--db", str(db)]) == 0

@@ -13,8 +13,8 @@ BANK = Path(__file__).resolve().parents[3] / "shared" / "data" / "anonymous_bank
 
 @pytest.fixture(autouse=True)
 def caller_key(monkeypatch):
-    monkeypatch.setenv("COPIL_CALLER_KEY", "test-key-not-secret")
-    return b"test-key-not-secret"
+    monkeypatch.setenv("COPIL_CALLER_KEY", "test-key-not-secret-padded-to-32-bytes")
+    return b"test-key-not-secret-padded-to-32-bytes"
 
 
 @pytest.fixture

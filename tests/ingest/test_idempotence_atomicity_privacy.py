@@ -1,4 +1,4 @@
-"""Nothing lost, nothing twice; interrupted loads change nothing; no raw number is stored."""
+"""Nothing lost, nothing twice; interrupted loads change nothing (raw numbers: test_caller_privacy)."""
 
 from __future__ import annotations
 
@@ -62,7 +62,7 @@ def test_interrupted_load_leaves_the_warehouse_as_before(con, tmp_path, write, r
     assert after == before
     assert rows(con, "select count(*) from quarantine") == [(0,)]
     monkeypatch.undo()
-    monkeypatch.setenv("COPIL_CALLER_KEY", "test-key-not-secret")
+    monkeypatch.setenv("COPIL_CALLER_KEY", "test-key-not-secret-padded-to-32-bytes")
     # the same file loads normally afterwards
     assert ingest_file(con, "calls", bad).rows_loaded == 20
 
@@ -76,7 +76,7 @@ def test_killed_process_loads_all_or_nothing(tmp_path, write):
             fh.write(f"k{i},q{i % 3},2026-02-16 09:{i % 60:02d}:{i % 60:02d},abandoned,{i % 90},0600{i % 997:06d}\n")
     db = tmp_path / "kill.duckdb"
     connect(db).close()
-    env = {**os.environ, "COPIL_CALLER_KEY": "k"}
+    env = {**os.environ, "COPIL_CALLER_KEY": "k" * 32}
     proc = subprocess.Popen([sys.executable, "-m", "copil", "ingest", "calls", str(big), "--db", str(db)],
                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     time.sleep(2.0)
@@ -87,26 +87,6 @@ def test_killed_process_loads_all_or_nothing(tmp_path, write):
     runs = con.execute("select count(*) from ingest_runs").fetchall()[0][0]
     con.close()
     assert (n, runs) in [(0, 0), (300_000, 1)]
-
-
-def test_raw_caller_numbers_appear_nowhere_in_the_database_file(db_path, tmp_path, write):
-    numbers = ["06 12 34 56 78", "+33 7 98 76 54 32", "0033145678912"]
-    text = HEAD + "".join(f"c{i},q,2026-02-16 09:0{i}:00,abandoned,5,{n}\n" for i, n in enumerate(numbers))
-    # a bad row carrying a number goes to quarantine: the number must not follow it
-    text += "bad,q,not-a-date,abandoned,5,06 99 88 77 66\n"
-    f = write(tmp_path / "a.csv", text)
-    con = connect(db_path)
-    s = ingest_file(con, "calls", f)
-    assert s.rows_quarantined == 1
-    keys = [r[0] for r in con.execute("select caller_key from calls order by call_id").fetchall()]
-    con.execute("checkpoint")
-    con.close()
-    assert all(len(k) == 64 for k in keys)
-    blob = db_path.read_bytes()
-    for n in [*numbers, "06 99 88 77 66"]:
-        digits = "".join(ch for ch in n if ch.isdigit())
-        for form in (n, digits, digits[-9:], "+33" + digits[-9:]):
-            assert form.encode() not in blob, form
 
 
 def test_caller_key_file_is_created_private(tmp_path, monkeypatch):
