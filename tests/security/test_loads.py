@@ -64,17 +64,21 @@ def test_a_load_completes_while_the_app_reads_without_pause(own_warehouse, tmp_p
     file = generated(20_000, tmp_path)
     stop, errors, reads = threading.Event(), [], [0]
 
+    def query(con, _key) -> int:  # a callback's read: about 50 ms on its connection
+        time.sleep(0.05)
+        return generated_calls(con)
+
     def reader(k: int) -> None:  # uncached reads, one connection each, back to back
         i = 0
         while not stop.is_set():
             i += 1
             try:
-                wh.read(lambda con, _i: generated_calls(con), (k, i))
+                wh.read(query, (k, i))
                 reads[0] += 1
             except Exception as exc:  # pragma: no cover - reported below
                 errors.append(exc)
 
-    threads = [threading.Thread(target=reader, args=(k,)) for k in range(4)]
+    threads = [threading.Thread(target=reader, args=(k,)) for k in range(8)]  # waitress: 8
     for th in threads:
         th.start()
     try:
