@@ -8,7 +8,8 @@ On loopback only, bounded in time and count:
    background);
 2. 20 users (10 clients, 10 providers) log in over HTTP and post the Weekly, Quarterly
    and (providers) Planning callbacks as the browser does, back to back, choosing with a
-   fixed seed among the last 13 weeks, the last two quarters and the first two weeks to plan;
+   fixed seed among the views of a steering meeting (the ones ``copil serve`` warms): the
+   last 13 complete weeks, the current quarter and the first week to plan;
 3. 5 s in, ``copil ingest calls`` of a 2,000,000-row canonical file (benchmarks/ingest.py's
    generator: no randomness) starts and is killed with SIGKILL 5 s after it took the
    writer lock; a second ``copil ingest`` of the same file then runs to the end;
@@ -95,8 +96,8 @@ def views(db: Path) -> dict:
     try:
         monday = week_start(last_complete_week(con))
         weeks = [iso_week(monday - dt.timedelta(weeks=k)) for k in range(13)]
-        quarters = sorted({quarter_of_week(w) for w in weeks})[-2:]
-        plan = read_plan_weeks(con)["weeks"][:2]
+        quarters = [quarter_of_week(weeks[0])]
+        plan = read_plan_weeks(con)["weeks"][:1]
     finally:
         con.close()
     return {"weeks": weeks, "quarters": quarters, "plan": plan}
@@ -263,6 +264,12 @@ def main() -> int:
     slow = [x for x in log if x[2] > SLOW_S]
     p = (lambda q: lat[min(len(lat) - 1, int(q * len(lat)))]) if lat else (lambda q: float("nan"))
     after_load = [x[2] for x in log if x[3] - t0 >= events["load_done"]]
+    phases = {"before_load": (0.0, events["kill_start"]),
+              "loads": (events["kill_start"], events["load_done"]),
+              "after_load": (events["load_done"], duration)}
+    (run / "requests.json").write_text(json.dumps(
+        [{"view": k, "status": s, "seconds": round(x, 4), "at_s": round(a - t0, 3)}
+         for k, s, x, a in log]))
     expected = dict(before, calls=before["calls"] + args.rows,
                     ingest_runs=before["ingest_runs"] + 1)
     changed = {t: (before[t], after[t]) for t in TABLES if after[t] != expected[t]
@@ -282,6 +289,11 @@ def main() -> int:
                       "p99": round(p(0.99), 3), "max": round(lat[-1], 3) if lat else None},
         "latency_p95_by_view_s": {k: round(sorted(v)[int(0.95 * (len(v) - 1))], 3)
                                   for k, v in sorted(by_kind.items())},
+        "latency_by_phase_s": {
+            name: {"requests": len(v), "p50": round(v[len(v) // 2], 3),
+                   "p95": round(v[int(0.95 * (len(v) - 1))], 3), "max": round(v[-1], 3)}
+            for name, (a, b) in phases.items()
+            if (v := sorted(x[2] for x in log if a <= x[3] - t0 < b and x[0] != "login"))},
         "requests_over_2s": len(slow),
         "latency_max_after_load_s": round(max(after_load), 3) if after_load else None,
         "server_rss_peak_bytes": peak_rss,

@@ -10,7 +10,10 @@ midway) and no writer holds it, the app publishes a snapshot itself. Writes from
 (the actions log) queue with the other writers, then publish.
 
 Results are cached per (function, arguments; a ``week`` argument in its canonical form)
-and tagged with the snapshot's number: a new snapshot is read again. The cache
+and tagged with the snapshot's number: a new snapshot is read again. After a load
+(another process) publishes, a view already cached is served as it was while a background
+thread computes it on the new snapshot, for at most :data:`REFRESH_S`: users never wait
+for every view to be recomputed at once. After the app's own writes, reads are fresh. The cache
 (:class:`dashboards.cache.ResultCache`) holds at most :data:`dashboards.cache.CACHE_BYTES`
 (256 MiB) and 512 results; each DuckDB read runs within :data:`DUCKDB_MEMORY_LIMIT`.
 """
@@ -43,6 +46,9 @@ from dashboards.cache import cache_bytes as cache_bytes_default
 DUCKDB_MEMORY_LIMIT = "512MB"
 #: how long the app's own writes (actions) wait for a load under way (s)
 APP_WRITE_WAIT_S = 20.0
+#: after a load publishes, how long a view may still show the state before it while its
+#: new answer is computed in the background (s); beyond, the request computes it
+REFRESH_S = 60.0
 
 
 class WarehouseBusy(RuntimeError):
@@ -113,6 +119,8 @@ class Warehouse:
         self._publishing = threading.Lock()
         self.stats = {"hits": 0, "misses": 0, "stale": 0}
         self.published = 0
+        self._fresh_from = 0  # snapshots up to this one were made by this app: read fresh
+        self._seen: dict[int, float] = {}  # snapshot number -> when this app first saw it
         self._todo: queue.Queue = queue.Queue()
         self._queued: set = set()
         self._queue_lock = threading.Lock()
@@ -153,6 +161,7 @@ class Warehouse:
             except (WriterQueueTimeout, WarehouseLocked):
                 return latest  # a writer is at work: it publishes when it commits
             self.published += 1
+            self._fresh_from = max(self._fresh_from, published.number)
             return published
         finally:
             self._publishing.release()
@@ -195,6 +204,10 @@ class Warehouse:
         if item is not None and item[0] == snap.number:
             self.stats["hits"] += 1
             return _copy(item[1])
+        if item is not None and not _background and self._may_refresh_later(snap):
+            self.stats["stale"] += 1  # the state before the load, recomputed behind
+            self._queue(key, fn, args, kwargs)
+            return _copy(item[1])
         for _attempt in range(3):
             try:
                 con = connect(snap.path, read_only=True, retries=0,
@@ -213,19 +226,34 @@ class Warehouse:
         self._store(key, snap.number, value)
         return _copy(value)
 
+    def _may_refresh_later(self, snap: Snapshot) -> bool:
+        """Whether a view cached on an older snapshot may still be shown: ``snap`` came from
+        another process and this app first saw it less than :data:`REFRESH_S` ago."""
+        if snap.number <= self._fresh_from:
+            return False
+        seen = self._seen.setdefault(snap.number, time.monotonic())
+        if len(self._seen) > 8:
+            for number in sorted(self._seen)[:-8]:
+                del self._seen[number]
+        return time.monotonic() - seen < REFRESH_S
+
     def prefetch(self, fn: Callable[..., Any], *args: Any) -> None:
         """Queue ``read(fn, *args)`` for a background thread (e.g. the weeks next to the one
-        on screen), run when no request has come for 0.3 s. Already cached: nothing to do."""
+        on screen), run when no request has come for 0.3 s (at most 1 s later). Already
+        cached: nothing to do."""
         args, _ = canonical_args(fn, args, {})
         key = self._key(fn, args, {})
         item = self._cached(key)
         if item is not None and item[0] == self.version():
             return
+        self._queue(key, fn, args, {})
+
+    def _queue(self, key: Any, fn: Callable[..., Any], args: tuple, kwargs: dict) -> None:
         with self._queue_lock:
             if key in self._queued:
                 return
             self._queued.add(key)
-            self._todo.put((key, fn, args))
+            self._todo.put((key, fn, args, kwargs))
             if self._worker is None or not self._worker.is_alive():
                 self._worker = threading.Thread(target=self._drain, daemon=True,
                                                 name="copil-prefetch")
@@ -234,13 +262,15 @@ class Warehouse:
     def _drain(self) -> None:
         while True:
             try:
-                key, fn, args = self._todo.get(timeout=2.0)
+                key, fn, args, kwargs = self._todo.get(timeout=2.0)
             except queue.Empty:
                 return
-            while time.monotonic() - self._last_request < 0.3:  # let live requests go first
-                time.sleep(0.1)
+            waited = 0.0
+            while time.monotonic() - self._last_request < 0.3 and waited < 1.0:
+                time.sleep(0.1)  # let live requests go first, a little
+                waited += 0.1
             try:
-                self.read(fn, *args, _background=True)
+                self.read(fn, *args, _background=True, **kwargs)
             except Exception:  # a failed prefetch is only a missed speed-up
                 pass
             finally:
@@ -256,7 +286,8 @@ class Warehouse:
                 con = connect(self.path, read_only=False, retries=max(self.retries, 40))
                 try:
                     value = fn(con, *args, **kwargs)
-                    publish_snapshot(con, self.path)
+                    published = publish_snapshot(con, self.path)
+                    self._fresh_from = max(self._fresh_from, published.number)
                 finally:
                     con.close()
         except (WriterQueueTimeout, WarehouseLocked):
