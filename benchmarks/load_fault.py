@@ -6,9 +6,9 @@ On loopback only, bounded in time and count:
    serves it in a separate process with waitress on 127.0.0.1 (8 threads, as ``copil
    serve``; the meeting's views prefetched first, as ``copil serve`` does in the
    background);
-2. 20 users (10 clients, 10 providers) log in over HTTP and post the Weekly, Quarterly
-   and (providers) Planning callbacks as the browser does, back to back, choosing with a
-   fixed seed among the views of a steering meeting (the ones ``copil serve`` warms): the
+2. 20 users (10 clients, 10 providers, arriving over the first 5 s) log in over HTTP and post the Weekly, Quarterly
+   and (providers) Planning callbacks as the browser does, each after a pause of 1 to 3 s
+   (a person reading the page: ``--think``), choosing with a fixed seed among the views of a steering meeting (the ones ``copil serve`` warms): the
    last 13 complete weeks, the current quarter and the first week to plan;
 3. 5 s in, ``copil ingest calls`` of a 2,000,000-row canonical file (benchmarks/ingest.py's
    generator: no randomness) starts and is killed with SIGKILL 5 s after it took the
@@ -134,8 +134,9 @@ def bodies(role: str, choice: dict, rng: random.Random) -> list[tuple[str, dict]
 
 
 def user(name: str, role: str, url: str, choice: dict, stop: threading.Event,
-         log: list, index: int) -> None:
+         log: list, index: int, think: tuple[float, float]) -> None:
     rng = random.Random(SEED + index)
+    stop.wait(0.25 * index)  # people arrive over the first 5 s, not in one instant
     s = requests.Session()
     r = s.post(url + "/login", data={"username": name, "password": PASSWORD},
                allow_redirects=False, timeout=30)
@@ -151,6 +152,7 @@ def user(name: str, role: str, url: str, choice: dict, stop: threading.Event,
         except requests.RequestException:
             status = 599
         log.append((kind, status, time.monotonic() - start, start))
+        stop.wait(rng.uniform(*think))
 
 
 def rss(pid: int) -> tuple[int, int]:
@@ -169,7 +171,10 @@ def main() -> int:
     parser.add_argument("--rows", type=int, default=2_000_000)
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--max-seconds", type=float, default=420.0)
+    parser.add_argument("--think", default="1,3",
+                        help="pause between a user's requests: min,max seconds (0,0: none)")
     args = parser.parse_args()
+    think = tuple(float(x) for x in args.think.split(","))
     work = Path(args.work)
     work.mkdir(parents=True, exist_ok=True)
     demo = work / "demo" / "demo.duckdb"
@@ -210,7 +215,7 @@ def main() -> int:
                 time.sleep(0.1)
         warm_s = time.monotonic() - t_warm
         stop, log, samples = threading.Event(), [], []
-        threads = [threading.Thread(target=user, args=(n, r, url, choice, stop, log, i),
+        threads = [threading.Thread(target=user, args=(n, r, url, choice, stop, log, i, think),
                                     daemon=True) for i, (n, r) in enumerate(USERS)]
         t0 = time.monotonic()
         for th in threads:
@@ -281,7 +286,7 @@ def main() -> int:
         "load_average_1_5_15": os.getloadavg(),
         "cpus": os.cpu_count(),
         "server_warm_up_s": round(warm_s, 1),
-        "users": len(USERS), "duration_s": round(duration, 1),
+        "users": len(USERS), "think_s": think, "duration_s": round(duration, 1),
         "requests": len(lat), "requests_per_s": round(len(lat) / duration, 1),
         "status_counts": {str(s): statuses.count(s) for s in sorted(set(statuses))},
         "http_5xx": five,
