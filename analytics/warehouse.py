@@ -6,6 +6,7 @@ pandas objects from functions here and in the KPI modules.
 
 from __future__ import annotations
 
+import os
 import re
 import time
 from collections.abc import Iterator
@@ -119,7 +120,9 @@ def connection(path: str | Path, *, read_only: bool = False,
     For writing it first queues behind the other writers (:func:`analytics.snapshot.writer_lock`,
     at most ``wait_s`` seconds, default :data:`analytics.snapshot.WRITER_WAIT_S`) and, when
     the block ends without an error and a dashboard reads this warehouse, publishes a new
-    snapshot for it (:func:`analytics.snapshot.publish_snapshot`) before letting go.
+    snapshot for it (:func:`analytics.snapshot.publish_snapshot`) before letting go. While
+    a dashboard reads the warehouse, the writer leaves it one processor (DuckDB threads:
+    the processors less one), so that a load does not slow the pages down.
     """
     if read_only:
         con = connect(path, read_only=True)
@@ -133,8 +136,11 @@ def connection(path: str | Path, *, read_only: bool = False,
     with writer_lock(path, wait_s=wait_s):
         con = connect(path)
         try:
+            served = wants_snapshots(path)
+            if served and (os.cpu_count() or 1) > 1:
+                con.execute(f"set threads = {(os.cpu_count() or 2) - 1}")
             yield con
-            if wants_snapshots(path):
+            if served:
                 publish_snapshot(con, path)
         finally:
             con.close()
