@@ -37,7 +37,9 @@ import numpy as np
 import pandas as pd
 
 from analytics.contract import Contract
-from analytics.kpis import iso_week, last_complete_week, line_zone, resolve_contract, week_start
+from analytics.kpis import last_complete_week, line_zone, resolve_contract
+from analytics.line_calendar import line_calendar
+from analytics.periods import week_days, week_label
 from analytics.warehouse import sql_text
 
 __all__ = [
@@ -124,7 +126,7 @@ def interval_profile(con: duckdb.DuckDBPyConnection, *, weeks: int = 8,
         if last is None:
             raise ValueError("no complete week of calls in the warehouse; load a call log "
                              "with 'copil ingest calls FILE' or give until=")
-        end = week_start(last) + dt.timedelta(days=7)
+        end = week_days(last, line_calendar(con, contract).week_start)[1] + dt.timedelta(days=1)
     else:
         end = pd.Timestamp(until).date()
     start = end - dt.timedelta(days=7 * weeks)
@@ -342,7 +344,8 @@ def staffing_vs_requirement(con: duckdb.DuckDBPyConnection, start, end, *,
     out["answer_s"] = answer_s
     out.attrs.update(targets=targets, timezone=tz,
                      service_level_variant=contract.service_level_variant,
-                     service_level_basis=targets["service_level_basis"])
+                     service_level_basis=targets["service_level_basis"],
+                     week_start=line_calendar(con, contract).week_start)
     return out
 
 
@@ -363,7 +366,8 @@ def staffing_vs_requirement_weekly(intervals: pd.DataFrame) -> pd.DataFrame:
     df = intervals.copy()
     hours = df["period_start"].diff().dt.total_seconds().mode()
     step_h = float(hours.iloc[0]) / 3600.0 if len(hours) else 0.5
-    df["week"] = [iso_week(ts.date()) for ts in df["period_start"]]
+    ws = int(intervals.attrs.get("week_start", 0))      # the line's week start
+    df["week"] = [week_label(ts.date(), ws) for ts in df["period_start"]]
     off = df["offered"].astype(float)
     exp_ans = off * df["erlang_a_pickup_rate"]
     answered_only = intervals.attrs.get("service_level_basis") == "answered"

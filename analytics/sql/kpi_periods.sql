@@ -1,6 +1,7 @@
 -- Shared KPIs per local period (and per $by value), exactly as KPI_GLOSSARY.md defines them.
 -- One query for every grain: $grain is 'interval' (buckets of $bucket on the local wall
--- clock), 'day', 'week' (ISO, Monday), 'month' or 'quarter'.
+-- clock), 'day', 'week' (from the line's week start: Monday, or Sunday for a Sunday-Thursday
+-- line; $week_start 0 = Monday .. 6 = Sunday, $week_anchor its epoch day), 'month' or 'quarter'.
 -- Parameters (all bound, never formatted in):
 --   $tz        line's IANA time zone; periods are cut on its wall clock
 --   $grain     see above;  $bucket  interval length (INTERVAL) for grain 'interval',
@@ -25,7 +26,7 @@ with
 periods as (
     select p as period_start
     from range(
-        case when $grain = 'interval' then $start::timestamp
+        case when $grain in ('interval', 'week') then $start::timestamp   -- already a week start
              else date_trunc($part, $start::timestamp) end,
         $end::timestamp,
         case $grain when 'interval' then $bucket::interval
@@ -70,7 +71,10 @@ calls_in as (
         case $grain
             when 'interval' then (local_us // $bucket_us) * $bucket_us
             when 'day'      then (local_us // 86400000000) * 86400000000
-            when 'week'     then ((local_us // 86400000000 - 4) // 7 * 7 + 4) * 86400000000
+            -- $week_anchor: epoch day (0..6) of a first day of the line's week
+            -- (4 = Monday 1970-01-05, 3 = Sunday 1970-01-04)
+            when 'week'     then ((local_us // 86400000000 - $week_anchor) // 7 * 7
+                                  + $week_anchor) * 86400000000
             else epoch_us(date_trunc($part, make_timestamp(local_us)))
         end                                                             as period_us,
         * exclude (local_us)
@@ -108,6 +112,8 @@ callbacks_in as (
 callbacks_agg as (
     select
         case when $grain = 'interval' then time_bucket($bucket::interval, timezone($tz, deadline))
+             when $grain = 'week' then date_trunc('day', timezone($tz, deadline))
+                 - to_days(cast((isodow(timezone($tz, deadline)) - 1 - $week_start + 7) % 7 as integer))
              else date_trunc($part, timezone($tz, deadline)) end       as period_start,
         by_value,
         -- pending: still open and its deadline not yet reached; counts in neither
@@ -127,6 +133,9 @@ callbacks_agg as (
 staffing_agg as (
     select
         case when $grain = 'interval' then time_bucket($bucket::interval, timezone($tz, interval_start))
+             when $grain = 'week' then date_trunc('day', timezone($tz, interval_start))
+                 - to_days(cast((isodow(timezone($tz, interval_start)) - 1 - $week_start + 7) % 7
+                                as integer))
              else date_trunc($part, timezone($tz, interval_start)) end as period_start,
         case when $by = 'queue' then queue end                          as by_value,
         sum(advisors * interval_minutes * 60)                           as staffed_s

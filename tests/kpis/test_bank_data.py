@@ -62,12 +62,7 @@ order by month
 def bank(tmp_path_factory):
     if BANK is None:
         pytest.skip("the shared Anonymous Bank file is not present")
-    ingest = pytest.importorskip("analytics.ingest")
-    profiles = pytest.importorskip("analytics.profiles")
-    try:
-        profiles.load_profile("anonymous-bank")
-    except Exception as exc:   # profile not available on this branch yet
-        pytest.skip(f"anonymous-bank profile not available: {exc}")
+    from analytics import ingest
     from analytics.warehouse import connect
 
     mp = pytest.MonkeyPatch()
