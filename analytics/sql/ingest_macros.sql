@@ -49,6 +49,12 @@ create or replace temp macro copil_local_ts(v) as coalesce(
 create or replace temp macro copil_local_ts_f(v, fmt) as
     coalesce(try_strptime(v::varchar, fmt), copil_local_ts(v));
 
+-- An instant written as UNIX time: seconds (per_s = 1) or milliseconds (per_s = 1000)
+-- since 1970-01-01 UTC, decimals allowed; null when v is not such a number.
+create or replace temp macro copil_epoch(v, per_s) as case
+    when regexp_full_match(trim(v::varchar), '\d{1,14}(\.\d+)?')
+    then to_timestamp(cast(trim(v::varchar) as double) / per_s) end;
+
 -- A calendar date in any of the accepted layouts.
 create or replace temp macro copil_date(v) as try_cast(copil_local_ts(v) as date);
 

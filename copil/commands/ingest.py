@@ -69,9 +69,19 @@ def print_summary(s: IngestSummary, out=None) -> None:
         return
     print(f"{s.file} -> {KINDS[s.kind].table} (profile {s.profile}, source {s.source}, "
           f"run {s.run_id}, {s.seconds:.1f} s)", file=out)
+    grouped = f" + grouped {_fmt(s.rows_grouped)}" if s.rows_grouped else ""
     print(f"  read {_fmt(s.rows_read)} = loaded {_fmt(s.rows_loaded)} + updated "
           f"{_fmt(s.rows_updated)} + duplicates {_fmt(s.rows_duplicate)} + quarantined "
-          f"{_fmt(s.rows_quarantined)} + filtered {_fmt(s.rows_filtered)}", file=out)
+          f"{_fmt(s.rows_quarantined)} + filtered {_fmt(s.rows_filtered)}{grouped}", file=out)
+    if s.rows_grouped:
+        calls = s.rows_loaded + s.rows_updated + s.rows_duplicate - s.rows_superseded
+        print(f"  {_fmt(calls)} call(s) made of several rows each where the export has one row "
+              f"per segment; {_fmt(s.rows_grouped)} row(s) merged into their call", file=out)
+    if s.rows_superseded:
+        print(f"  {_fmt(s.rows_superseded)} earlier deliveries of a record replaced by a later "
+              "one (counted in duplicates)", file=out)
+    if s.assumptions:
+        print(f"  profile assumes: {s.assumptions}", file=out)
     if s.dst_ambiguous:
         print(f"  {s.dst_ambiguous} arrival(s) in the repeated autumn DST hour, resolved by row order",
               file=out)
