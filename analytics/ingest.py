@@ -27,7 +27,7 @@ import duckdb
 
 from analytics.kinds import KINDS, Column, Kind
 from analytics.privacy import caller_secret, check_key, hmac_pads, key_fingerprint
-from analytics.profiles import Profile, load_profile
+from analytics.profiles import Profile, detect_file_profile, load_profile
 from analytics.readers import (
     FileRefused,
     NeedsTranscoding,
@@ -38,7 +38,10 @@ from analytics.readers import (
 )
 from analytics.warehouse import DEFAULT_TIMEZONE, get_setting, set_setting, sql_text
 
-__all__ = ["FileRefused", "IngestSummary", "ingest_file"]
+__all__ = ["AUTO", "FileRefused", "IngestSummary", "ingest_file"]
+
+#: ``profile=AUTO``: the built-in profile is recognised from the file's header.
+AUTO = "auto"
 
 #: Columns made from the caller's text by copil_caller_key, never read as such.
 _CALLER_COLUMNS = ("caller_key", "caller_withheld")
@@ -80,6 +83,7 @@ class IngestSummary:
     rows_superseded: int = 0    # of rows_duplicate: earlier deliveries of a record (keep_latest)
     timezone: str = ""          # zone naive date-times of the file were read in
     assumptions: str = ""       # what the profile assumes (its own words)
+    detected_by: list[str] = field(default_factory=list)  # --profile auto: headers that matched
     dst_ambiguous: int = 0
     skipped: bool = False
     previous_run: int | None = None
@@ -562,6 +566,9 @@ def ingest_file(con: duckdb.DuckDBPyConnection, kind: str, path: str | Path, *,
                 force: bool = False) -> IngestSummary:
     """Load one file of ``kind`` into the warehouse in one transaction.
 
+    ``profile``: a built-in name, a YAML path, a :class:`Profile`, None (``canonical``) or
+    ``"auto"`` (recognised from the header; ``summary.profile`` names the one chosen and
+    ``summary.detected_by`` the headers that told it).
     Raises :class:`FileRefused` (nothing written) when the file is unusable as a whole.
     A file whose content hash was already loaded for the same kind and source is skipped
     (``skipped=True``) unless ``force``.
@@ -569,16 +576,21 @@ def ingest_file(con: duckdb.DuckDBPyConnection, kind: str, path: str | Path, *,
     if kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r}: use one of {', '.join(KINDS)}")
     spec = KINDS[kind]
-    prof = profile if isinstance(profile, Profile) else load_profile(profile)
-    if not prof.applies_to(kind):
-        raise ValueError(f"profile {prof.name!r} is for {prof.kind} files, not {kind}")
     path = Path(path)
     if not path.is_file():
         raise FileRefused(f"{path}: no such file. Check the path.")
+    detected = None
+    if profile == AUTO:
+        detected = detect_file_profile(path, kind)
+        profile = detected.profile
+    prof = profile if isinstance(profile, Profile) else load_profile(profile)
+    if not prof.applies_to(kind):
+        raise ValueError(f"profile {prof.name!r} is for {prof.kind} files, not {kind}")
     src_label = source or prof.source or spec.default_source
     started = time.perf_counter()
     summary = IngestSummary(kind=kind, file=str(path), profile=prof.name, source=src_label,
-                            sha256=file_sha256(path), assumptions=prof.assumptions)
+                            sha256=file_sha256(path), assumptions=prof.assumptions,
+                            detected_by=list(detected.matched) if detected else [])
     previous = con.execute(
         "select run_id from ingest_runs where sha256 = ? and kind = ? and source = ? "
         "and status = 'ok' order by run_id desc limit 1",

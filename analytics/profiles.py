@@ -70,7 +70,7 @@ from typing import Any
 import yaml
 
 from analytics.kinds import KINDS
-from analytics.readers import normalise_header
+from analytics.readers import FileRefused, file_headers, normalise_header
 
 _CSV_KEYS = {"delimiter", "encoding", "decimal"}
 _TOP_KEYS = {"name", "kind", "description", "source", "timezone", "country_code", "csv",
@@ -126,12 +126,19 @@ class Profile:
     fold_partition: str | None = None  # SQL over headers grouping rows for DST fold order
     caller_key_id: str | None = None   # fingerprint of the key that made the file's caller_keys
     signature: tuple[str, ...] = ()    # normalised headers that identify the export
+    #                                    (("required",): the kind's required columns)
     assumptions: str = ""              # what the profile assumes (zone, overflow), one line
     group: Group | None = None         # rows sharing call_id become one call
     keep_latest: KeepLatest | None = None  # per key, only the latest delivery counts
 
     def applies_to(self, kind: str) -> bool:
         return self.kind in ("any", kind)
+
+    def headers_for(self, kind: str) -> tuple[str, ...]:
+        """The headers that identify this profile's exports of ``kind`` (may be empty)."""
+        if self.signature == ("required",):
+            return tuple(KINDS[kind].required)
+        return self.signature
 
 
 def builtin_profiles() -> dict[str, Path]:
@@ -199,9 +206,11 @@ def parse_profile(data: dict, origin: str = "<profile>") -> Profile:
         if not isinstance(rule, dict) or "sql" not in rule or "reason" not in rule:
             raise ValueError(f"{origin}: each exclude rule needs sql: and reason:")
     signature = data.get("signature") or []
-    if not isinstance(signature, list) or not all(isinstance(h, str) for h in signature):
+    if signature == "required":
+        signature = ["required"]
+    elif not isinstance(signature, list) or not all(isinstance(h, str) for h in signature):
         raise ValueError(f"{origin}: signature is a list of header names, "
-                         "e.g. signature: [ContactId, InitialContactId]")
+                         "e.g. signature: [ContactId, InitialContactId], or 'required'")
     return Profile(
         name=str(data.get("name") or Path(origin).stem),
         kind=kind,
@@ -290,36 +299,54 @@ def _parse_keep_latest(data: Any, origin: str) -> KeepLatest | None:
 @dataclass(frozen=True)
 class Detection:
     """Which built-in profile fits a file's header: ``profile`` (None when none fits),
-    the headers that matched and the profiles considered."""
+    the signature headers that matched, and the profiles that can be recognised."""
 
     profile: str | None
     matched: tuple[str, ...]
     known: tuple[str, ...]
 
 
-def detect_profile(headers: list[str]) -> Detection:
-    """The built-in profile whose ``signature`` headers are all in ``headers`` (normalised
-    names); the longest signature wins, so a vendor export is not taken for a canonical one.
+def detect_profile(headers: list[str], kind: str = "calls") -> Detection:
+    """The built-in profile for ``kind`` whose signature headers are all in ``headers``
+    (normalised names). The longest signature wins, so a vendor export that also has the
+    canonical names is taken for the vendor's.
 
     Raises ValueError when two profiles with equally long signatures fit.
     """
     have = set(headers)
-    fits = []
-    known = []
+    fits, known = [], []
     for name in sorted(builtin_profiles()):
         prof = load_profile(name)
-        if not prof.signature:
+        signature = prof.headers_for(kind) if prof.applies_to(kind) else ()
+        if not signature:
             continue
         known.append(name)
-        if set(prof.signature) <= have:
-            fits.append((len(prof.signature), name, prof.signature))
+        if set(signature) <= have:
+            fits.append((len(signature), name, signature))
     if not fits:
         return Detection(None, (), tuple(known))
-    fits.sort(reverse=True)
+    fits.sort(key=lambda f: -f[0])
     if len(fits) > 1 and fits[0][0] == fits[1][0]:
         raise ValueError(f"the header fits profiles {fits[0][1]} and {fits[1][1]} equally; "
                          "choose one with --profile")
     return Detection(fits[0][1], fits[0][2], tuple(known))
+
+
+def detect_file_profile(path: str | Path, kind: str = "calls") -> Detection:
+    """:func:`detect_profile` on the header of the file at ``path``.
+
+    Raises :class:`~analytics.readers.FileRefused` naming the known profiles when no
+    built-in profile recognises the header.
+    """
+    headers = file_headers(Path(path))
+    found = detect_profile(headers, kind)
+    if found.profile is None:
+        shown = ", ".join(headers[:15]) + (", ..." if len(headers) > 15 else "")
+        raise FileRefused(
+            f"{path}: no built-in profile recognises this header ({shown}). Known exports: "
+            f"{', '.join(found.known)} (see README, 'Supported sources'). Pass --profile NAME, "
+            "or write a profile YAML for this layout and pass its path.")
+    return found
 
 
 def _fold(text: str) -> str:
