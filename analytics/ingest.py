@@ -398,6 +398,10 @@ _COMBINE_SQL = {
                     "or arrived_at <= copil_first_answer)",
     "answered_else_last": "case when bool_or({c} = 'answered') then 'answered' else "
                           "arg_max({c}, copil_ord) filter (where {c} is not null) end",
+    # the last value among segments that arrived after the first answer: where an
+    # answered call was transferred to
+    "after_answer": "arg_max({c}, copil_ord) filter (where {c} is not null "
+                    "and arrived_at > copil_first_answer)",
 }
 
 
@@ -414,7 +418,10 @@ def _grouping_sql(b: _Builder, present: list[str]) -> str:
     kind, group = b.kind, b.profile.group
     live = "not copil_excluded" + (" and not copil_superseded" if b.profile.keep_latest else "")
     order = "copil_order" if group.order else "arrived_at"
-    needs_first_answer = any(group.rule(c) == "until_answer" for c in present)
+    needs_first_answer = any(
+        group.rule(c) in ("until_answer", "after_answer")
+        or (isinstance(group.rule(c), dict) and "copil_first_answer" in group.rule(c)["sql"])
+        for c in present)
     first_answer = (", min(answered_at) over (partition by copil_gkey) as copil_first_answer"
                     if needs_first_answer else "")
     cols = []

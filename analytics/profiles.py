@@ -43,14 +43,17 @@ become calls; both steps run in SQL in the load's transaction::
     group:                       # rows sharing call_id become one call
       order: {sql: "try_cast(eventdatems as bigint)"}   # segment order (default arrived_at)
       combine:                   # per canonical column: first | last (non-empty, in order),
-        transfer_to: last        # min | max | sum | until_answer | answered_else_last
-        outcome: {sql: "case when bool_or(...) then ... end"}   # or an SQL aggregate
+        transfer_to: after_answer  # min | max | sum | until_answer | after_answer |
+        outcome: {sql: "case when bool_or(...) then ... end"}   # answered_else_last | SQL
 
 Without ``combine`` entries the rules are: queue, agent, caller, topic, region ``first``;
 ``arrived_at`` and ``answered_at`` ``min`` (first queue entry, first answer); ``ended_at``
 ``max``; ``talk_s``, ``hold_s``, ``wrap_s`` ``sum``; ``wait_s`` ``until_answer`` (the waits of
 the segments that arrived up to the first answer); ``outcome`` ``answered_else_last``
 (answered if any segment was, else the last segment's outcome); ``transfer_to`` ``last``.
+``after_answer`` is the last value among segments that arrived after the first answer (the
+target of a transfer). An SQL aggregate sees the segments' canonical columns, ``line``,
+``copil_ord`` (the segment order) and ``copil_first_answer`` (the call's first answer).
 Every other step (parsing, checks, quarantine, caller keys, dedupe) is the same; the
 balance becomes ``read = loaded + updated + duplicates + quarantined + filtered + grouped``.
 
@@ -79,7 +82,8 @@ _TOP_KEYS = {"name", "kind", "description", "source", "timezone", "country_code"
 #: Units a column spec may declare: epoch times for timestamps, milliseconds for durations.
 UNITS = {"epoch_s": "timestamp", "epoch_ms": "timestamp", "ms": "seconds"}
 #: Named ways of combining a column over the segments of one call (``group.combine``).
-COMBINE_RULES = ("first", "last", "min", "max", "sum", "until_answer", "answered_else_last")
+COMBINE_RULES = ("first", "last", "min", "max", "sum", "until_answer", "after_answer",
+                 "answered_else_last")
 #: The rule each canonical calls column gets when ``group.combine`` does not name it.
 DEFAULT_COMBINE = {
     "queue": "first", "arrived_at": "min", "answered_at": "min", "ended_at": "max",

@@ -94,14 +94,14 @@ end;
 -- The number in E.164 form ('+33612345678'), null when v is not written as a phone number.
 create or replace temp macro copil_phone(v, cc) as case when copil_is_phone(v)
     then copil_e164(regexp_replace(copil_dialable(v), '[^0-9+]', '', 'g'), cc) end;
--- Withheld: empty, a word for a hidden number (anonymous, privé, unknown...), or no digit
--- but zeros. Kept as caller_key null + caller_withheld, never hashed (that key would be
+-- Withheld: empty, a word for a hidden number (anonymous, privé, unknown...; also as a URI:
+-- tel:anonymous, sip:anonymous@anonymous.invalid), or no digit but zeros. Kept as caller_key null + caller_withheld, never hashed (that key would be
 -- shared by every hidden caller).
 create or replace temp macro copil_caller_withheld(v) as case
     when copil_text(v) is null then true
     when regexp_matches(v::varchar, '[1-9]') then false
     else regexp_full_match(copil_dialable(v), '[+0\pZ\s./()-]*')
-        or copil_fold(v) in ('anonymous', 'anonyme', 'anonym', 'unknown', 'inconnu', 'private',
+        or copil_fold(copil_dialable(v)) in ('anonymous', 'anonyme', 'anonym', 'unknown', 'inconnu', 'private',
                              'prive', 'withheld', 'masque', 'numero_masque', 'appel_masque',
                              'numero_cache', 'cache', 'hidden', 'secret', 'restricted', 'blocked',
                              'bloque', 'unavailable', 'indisponible', 'non_disponible',
