@@ -207,3 +207,175 @@ def test_avaya_cms(con, rows, caller_key):
     assert_kpis(d[MON], {
         "offered": 2, "answered": 1, "abandoned": 1, "pickup_rate": 1 / 2,
         "service_level_20s": 0, "asa_s": 25, "aht_s": 60 + 0 + 15, "abandon_wait_s": 22})
+
+
+#: Saturday's KPIs of the Genesys, Twilio, Cisco and Axialys samples, which tell the same
+#: calls: answered 2 (wait 30 s, handle talk 320 + hold 15 + wrap 30 = 365; wait 10 s,
+#: handle 100 + 0 + 25 = 125), abandoned 2 (45 s, 4 s), overflow 2 (60 s: a callback
+#: asked in queue; 90 s: sent to voicemail), one answered call transferred to Expert.
+SATURDAY = {
+    "offered": 6, "answered": 2, "abandoned": 2, "overflow": 2,
+    "pickup_rate": 2 / 6, "abandon_rate": 2 / 6,
+    "service_level_20s": 1 / 4,               # the 10 s answer of answered 2 + abandoned 2
+    "asa_s": (30 + 10) / 2, "abandon_wait_s": (45 + 4) / 2,
+    "aht_s": (365 + 125) / 2, "transfer_rate": 1 / 2}
+#: Monday: answered after 5 s at 00:10 local (22:10 UTC Sunday; handle 60 + 0 + 15),
+#: abandoned after 12 s.
+MONDAY = {"offered": 2, "answered": 1, "abandoned": 1, "pickup_rate": 1 / 2,
+          "service_level_20s": 1 / 2, "asa_s": 5, "aht_s": 75, "abandon_wait_s": 12}
+
+
+def test_genesys_cloud(con, rows, caller_key):
+    s = load(con, "genesys-cloud")
+    # 29 session rows: 9 conversations; the agent session of …0005 delivered twice (1
+    # duplicate); the 2 callback sessions of …0004 and the chat (3 filtered); the other
+    # 16 sessions (customer, ivr, second acd, agents, voicemail) join their call
+    assert counts(s) == (29, 9, 0, 1, 0, 3, 16)
+    got = {c[-4:]: v for c, v in calls(con, rows).items()}
+    # two acd sessions (Sales then Expert): one call, Sales, answered after tAcd 30 000 ms;
+    # tTalkComplete 200 000 + 120 000 ms, tHeldComplete 15 000, tAcw 20 000 + 10 000
+    assert got["0001"] == ("Sales", utc("2026-03-28T08:00:00"), utc("2026-03-28T08:00:30"),
+                           "answered", 30.0, 320.0, 15.0, 30.0, "marie", "Expert", False)
+    assert {c: v[3] for c, v in got.items()} == {
+        "0001": "answered", "0002": "abandoned",   # tAbandon
+        "0003": "ivr",                             # ivr session only: queue (ivr)
+        "0004": "overflow",                        # tFlowOut to the callback
+        "0005": "answered", "0006": "overflow",    # tFlowOut to voicemail
+        "0007": "abandoned",                       # tShortAbandon: still an abandon
+        "0009": "answered", "0010": "abandoned"}
+    assert got["0003"][0] == "(ivr)"
+    # the callback's answer by marie at 10:20 is not this call's
+    assert got["0004"][2] is None and got["0004"][4] == 60.0
+    k = {c[-4:]: v for c, v in keys(con, rows).items()}
+    assert k["0001"] == k["0009"] == hmac_key("+33612345678", caller_key)   # tel:+33…
+    assert k["0002"] == k["0010"] == hmac_key("+33698765432", caller_key)   # and 33…
+    assert k["0003"] is None                  # sip:anonymous@anonymous.invalid
+    d = day_kpis(con)
+    assert_kpis(d[SAT], {**SATURDAY, "ivr_only": 1})
+    assert_kpis(d[MON], MONDAY)
+
+
+def test_twilio_taskrouter(con, rows, caller_key):
+    s = load(con, "twilio-taskrouter")
+    # 40 events: 8 calls; the task.wrapup of WT0006 delivered twice (1 duplicate); the
+    # callback task's 3 events and a worker event (4 filtered); 27 more events of calls
+    assert counts(s) == (40, 8, 0, 1, 0, 4, 27)
+    got = calls(con, rows)
+    # WT0001 and its transfer task WT0002 (same conversation_id): talk = (245 - 30) +
+    # (140 - 20) = 335 (TaskRouter has no hold), wrap = (265 - 245) + (150 - 140) = 30
+    assert got["WT0001"] == ("Sales", utc("2026-03-28T08:00:00"), utc("2026-03-28T08:00:30"),
+                             "answered", 30.0, 335.0, None, 30.0, "marie", "Expert", False)
+    assert {c: (v[3], v[4]) for c, v in got.items()} == {
+        "WT0001": ("answered", 30.0),
+        "WT0003": ("abandoned", 45.0),    # canceled: hangup, TaskAge 45
+        "WT0004": ("overflow", 60.0),     # canceled: callback requested
+        "WT0006": ("answered", 10.0),
+        "WT0007": ("overflow", 90.0),     # canceled: Task TTL Exceeded
+        "WT0008": ("abandoned", 4.0),
+        "WT0009": ("answered", 5.0),
+        "WT0010": ("abandoned", 12.0)}
+    k = keys(con, rows)
+    # "from" inside the TaskAttributes JSON: +33… and tel:+33… are one caller
+    assert k["WT0001"] == k["WT0009"] == hmac_key("+33612345678", caller_key)
+    assert k["WT0003"] == k["WT0010"] == hmac_key("+33698765432", caller_key)
+    assert k["WT0007"] is None            # anonymous
+    d = day_kpis(con)
+    # handle of WT0001 = 335 + 30 = 365 as in SATURDAY; IVR-only calls never reach TaskRouter
+    assert_kpis(d[SAT], {**SATURDAY, "ivr_only": 0, "talk_mean_s": (335 + 100) / 2})
+    assert_kpis(d[MON], MONDAY)
+
+
+def test_cisco_ucce(con, rows, caller_key):
+    s = load(con, "cisco-ucce")
+    # 15 legs: 9 calls; the agent leg of 100005 exported twice (1 duplicate); the
+    # courtesy call back (PeripheralCallType 9) filtered; 4 more legs join their calls
+    assert counts(s) == (15, 9, 0, 1, 0, 1, 4)
+    got = calls(con, rows)
+    # VRU leg ends 09:00:25 local after LocalQTime 25 (queue entry 09:00:00 local =
+    # 08:00 UTC); marie's leg rings 5 s: wait 25 + 5 = 30; paul's leg (Expert) after the
+    # transfer: talk 200 + 120, hold 15 + 0, work 20 + 10
+    assert got["153466-100001"] == ("Sales", utc("2026-03-28T08:00:00"),
+                                    utc("2026-03-28T08:00:30"), "answered", 30.0, 320.0, 15.0,
+                                    30.0, "marie", "Expert", False)
+    # RouterCallKey 100001 again on another RouterCallKeyDay: another call, whose local
+    # DateTime 2026-03-30 00:10:02 is 22:10:02 UTC (CEST)
+    assert got["153468-100001"][1] == utc("2026-03-29T22:10:00")
+    assert {c: (v[0], v[3], v[4]) for c, v in got.items()} == {
+        "153466-100001": ("Sales", "answered", 30.0),
+        "153466-100002": ("Sales", "abandoned", 45.0),  # disposition 2: in local queue
+        "153466-100003": ("(ivr)", "ivr", 0.0),         # disposition 1, no queue time
+        "153466-100004": ("Sales", "overflow", 60.0),   # 15 redirected: courtesy callback
+        "153466-100005": ("Sales", "answered", 10.0),
+        "153466-100006": ("Sales", "overflow", 90.0),   # 15 redirected: voicemail
+        "153466-100007": ("Sales", "abandoned", 4.0),   # 7: short abandon
+        "153468-100001": ("Expert", "answered", 5.0),
+        "153468-100008": ("Expert", "abandoned", 12.0)}
+    k = keys(con, rows)
+    assert k["153466-100001"] == k["153468-100001"] == hmac_key("+33612345678", caller_key)
+    assert k["153466-100002"] == k["153468-100008"] == hmac_key("+33698765432", caller_key)
+    assert k["153466-100003"] is None     # 0000000000: number blocked
+    d = day_kpis(con)
+    assert_kpis(d[SAT], {**SATURDAY, "ivr_only": 1})
+    assert_kpis(d[MON], MONDAY)
+
+
+def test_axialys(con, rows, caller_key):
+    s = load(con, "axialys")
+    # 12 rows: 9 calls; 7006 twice (1 duplicate); the outbound call-back 7005 filtered;
+    # 7009 at 02:30 on Sunday 29 March does not exist in Paris (clocks jump 02:00 ->
+    # 03:00): quarantined
+    assert counts(s) == (12, 9, 0, 1, 1, 1, 0)
+    assert "does not exist" in s.problems[0]["reason"] and s.problems[0]["line"] == 11
+    got = calls(con, rows)
+    # date 08:59:20 local + duration_svi 40 = queue entry 09:00:00 (08:00 UTC); wait =
+    # duration_wait 25 + duration_ring 5; transferred from group Sales to Expert
+    assert got["7001"] == ("Sales", utc("2026-03-28T08:00:00"), utc("2026-03-28T08:00:30"),
+                           "answered", 30.0, 320.0, 15.0, 30.0, "marie", "Expert", False)
+    assert {c: (v[3], v[4]) for c, v in got.items()} == {
+        "7001": ("answered", 30.0), "7002": ("abandoned", 45.0),   # ABORT
+        "7003": ("ivr", 0.0),                                      # no group
+        "7004": ("overflow", 60.0),                                # NOANSWER
+        "7006": ("answered", 10.0), "7007": ("overflow", 90.0),
+        "7008": ("abandoned", 4.0),                                # CANCEL while ringing
+        "7010": ("answered", 5.0), "7011": ("abandoned", 12.0)}
+    # 00:09:40 + 20 s of IVR on Monday 30 (CEST, UTC+2) = 22:10 UTC on Sunday
+    assert got["7010"][1] == utc("2026-03-29T22:10:00")
+    k = keys(con, rows)
+    # E.164 without '+'
+    assert k["7001"] == k["7010"] == hmac_key("+33612345678", caller_key)
+    assert k["7003"] is None
+    d = day_kpis(con)
+    assert_kpis(d[SAT], {**SATURDAY, "ivr_only": 1})
+    assert_kpis(d[MON], MONDAY)
+
+
+@pytest.mark.parametrize("profile", ["aircall", "amazon-connect", "avaya-cms", "axialys",
+                                     "cisco-ucce", "genesys-cloud", "twilio-taskrouter"])
+def test_auto_detection_recognises_every_sample(con, rows, profile):
+    s = ingest_file(con, "calls", SAMPLES / f"{profile}.csv", profile="auto")
+    assert s.profile == profile and s.detected_by
+    assert rows(con, "select profile from ingest_runs") == [(profile,)]
+    # the same result as with the profile named
+    assert s.balanced and s.rows_loaded > 0
+
+
+def test_auto_detection_refuses_an_unknown_header_listing_the_known_ones(con, tmp_path, write):
+    from analytics.ingest import FileRefused
+
+    f = write(tmp_path / "x.csv", "appel,debut,fin\n1,2,3\n")
+    with pytest.raises(FileRefused) as refused:
+        ingest_file(con, "calls", f, profile="auto")
+    message = str(refused.value)
+    for name in ("aircall", "amazon-connect", "avaya-cms", "axialys", "cisco-ucce",
+                 "genesys-cloud", "twilio-taskrouter", "french-acd", "canonical"):
+        assert name in message
+    assert "appel, debut, fin" in message
+
+
+def test_auto_detection_of_canonical_and_french_files(tmp_path, write):
+    from analytics.profiles import detect_file_profile
+
+    canon = write(tmp_path / "c.csv", "call_id,queue,arrived_at,outcome,wait_s\n")
+    assert detect_file_profile(canon).profile == "canonical"
+    french = write(tmp_path / "f.csv", "Date appel;Heure;File;Statut;Attente (s)\n", "latin-1")
+    assert detect_file_profile(french).profile == "french-acd"
