@@ -263,13 +263,12 @@ def _staging_sql(con: duckdb.DuckDBPyConnection, b: _Builder) -> tuple[str, list
     extra_cols = []  # bookkeeping columns carried from mapped to final
     latest = b.profile.keep_latest
     if latest:
-        # a record delivered several times: only the greatest `by` (then the last line) counts
-        mapped_cols.append(
-            f"row_number() over (partition by {latest.key} order by "
-            f"try_cast(trim({latest.by}) as timestamptz) desc nulls last, "
-            f"try_cast(trim({latest.by}) as double) desc nulls last, {latest.by} desc nulls last, "
-            f"copil_line desc) > 1 as copil_superseded")
-        extra_cols.append("copil_superseded")
+        # a record delivered several times: marked by _mark_superseded once staged (a
+        # window over the staged narrow columns costs far less than over the file's rows)
+        mapped_cols += [f"cast({latest.key} as varchar) as copil_lkey",
+                        f"cast({latest.by} as varchar) as copil_lby",
+                        "false as copil_superseded"]
+        extra_cols += ["copil_lkey", "copil_lby", "copil_superseded"]
     if grouped and b.profile.group.order:
         mapped_cols.append(f"{b.profile.group.order} as copil_order")
         extra_cols.append("copil_order")
@@ -456,8 +455,12 @@ def _grouping_sql(b: _Builder, present: list[str]) -> str:
     inner = "grouped"
     for step in _default_chain(kind):
         inner = f"({step} {inner})"
+    # only the columns the combining reads (the staged table holds more)
+    needed = ["line", "problems", *(_quote(c) for c in present if c != "call_id"),
+              *(["caller_raw"] if b.caller_column else [])]
     return (
-        f"with seg as (select *, coalesce(call_id, '#line ' || line) as copil_gkey, "
+        f"with seg as (select call_id, {', '.join(needed)}, "
+        f"coalesce(call_id, '#line ' || line) as copil_gkey, "
         f"({order}, line) as copil_ord{first_answer} from copil_seg where {live}), "
         f"grouped as (select min(line) as line, count(*) as copil_rows, false as copil_excluded, "
         + ", ".join(cols)
@@ -696,6 +699,20 @@ _CALLER_UNUSABLE = (
     "in the profile that gives the number")
 
 
+def _mark_superseded(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    """``keep_latest``: among staged rows sharing ``copil_lkey``, all but the one with the
+    greatest ``copil_lby`` (an instant if it reads as one, else a number, else text; then
+    the last line) get ``copil_superseded``. Only keys seen more than once are ranked."""
+    by = "trim(copil_lby)"
+    con.execute(
+        f"update {table} set copil_superseded = true where line in ("
+        f"select line from (select line, row_number() over (partition by copil_lkey order by "
+        f"try_cast({by} as timestamptz) desc nulls last, try_cast({by} as double) desc nulls "
+        f"last, copil_lby desc nulls last, line desc) as rank from {table} "
+        f"where copil_lkey in (select copil_lkey from {table} where copil_lkey is not null "
+        f"group by copil_lkey having count(*) > 1)) where rank > 1)")
+
+
 def _group_segments(con: duckdb.DuckDBPyConnection, b: _Builder, present: list[str],
                     summary: IngestSummary) -> None:
     """Calls of the staged segments (``copil_seg`` -> ``copil_stage``, :func:`_grouping_sql`)
@@ -783,6 +800,8 @@ def _load(con, spec: Kind, prof: Profile, source_file: Source, summary: IngestSu
         con.execute(f"update {rows_table} set line = line + (select count(*) from copil_rejects r "
                     f"where r.good_before < {rows_table}.line - 1) "
                     "where line - 1 > (select min(good_before) from copil_rejects)")
+    if prof.keep_latest:
+        _mark_superseded(con, rows_table)
     mark("stage")
     summary.run_id = con.execute("select nextval('ingest_run_seq')").fetchall()[0][0]
     if grouped:
