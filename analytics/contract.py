@@ -29,7 +29,9 @@ __all__ = [
     "PERIODS",
 ]
 
-SERVICE_LEVEL_VARIANTS = ("default", "answered_only", "exclude_short")
+# KPI_GLOSSARY "service_level"; each variant's denominator: service_level_denominator in
+# analytics/sql/stg_calls.sql
+SERVICE_LEVEL_VARIANTS = ("default", "exclude_short", "answered_only", "offered")
 PERIODS = ("day", "week", "month", "quarter")
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 MAX_THRESHOLDS = 6
@@ -153,10 +155,12 @@ def _opening_hours(source: str, raw) -> dict:
         key_s = str(key).lower().strip()
         if "-" in key_s:
             first, _, last = key_s.partition("-")
-            if first not in DAYS or last not in DAYS or DAYS.index(first) > DAYS.index(last):
+            if first not in DAYS or last not in DAYS:
                 raise _fail(source, f"opening_hours.{key}", "is not a day range",
                             "use mon, tue, wed, thu, fri, sat, sun or a range like mon-fri")
-            days = DAYS[DAYS.index(first):DAYS.index(last) + 1]
+            a, b = DAYS.index(first), DAYS.index(last)
+            # a range may wrap past Sunday: sun-thu is sun, mon, tue, wed, thu
+            days = tuple(DAYS[(a + k) % 7] for k in range((b - a) % 7 + 1))
         elif key_s in DAYS:
             days = (key_s,)
         else:

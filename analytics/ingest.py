@@ -294,7 +294,12 @@ def _staging_sql(con: duckdb.DuckDBPyConnection, b: _Builder) -> tuple[str, list
             epoch = b.units.get(col.name, "").startswith("epoch")
             layout = (b.detect_layout(con, present[col.name])
                       if col.type in ("timestamp", "date") and not epoch else None)
-            typed_cols.append(f"{b.typed(col, raw_name, layout)} as {_quote(col.name)}")
+            typed = b.typed(col, raw_name, layout)
+            if col.blank is not None and not grouped:
+                # the file has the column: an empty cell is a value (for a grouping
+                # profile, given to the call when no segment has one: _grouping_sql)
+                typed = f"coalesce({typed}, {_lit(col.blank)})"
+            typed_cols.append(f"{typed} as {_quote(col.name)}")
             typed_cols.append(raw_name)
             if col.type == "timestamp" and not epoch:
                 naive_ts.append(col.name)
@@ -435,6 +440,8 @@ def _grouping_sql(b: _Builder, present: list[str]) -> str:
         else:
             rule = group.rule(col.name)
             agg = rule["sql"] if isinstance(rule, dict) else _COMBINE_SQL[rule].format(c=q)
+            if col.blank is not None:  # the file has the column: no value is a value
+                agg = f"coalesce(({agg}), {_lit(col.blank)})"
             cols.append(f"({agg}) as {q}")
     if b.caller_column:
         cols.append(_COMBINE_SQL["first"].format(c="caller_raw") + " as caller_raw")

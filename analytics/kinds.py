@@ -25,7 +25,9 @@ class Column:
     ``date``, ``seconds`` (number or H:MM:SS), ``int``, ``number``, ``enum``, or ``derived``
     (computed by ingestion, never read from a file: ``caller_withheld``).
     ``default`` is a SQL expression over already-typed columns used when the file has no
-    value (e.g. ``answered_at`` from ``arrived_at + wait_s``).
+    value (e.g. ``answered_at`` from ``arrived_at + wait_s``). ``blank`` is the value an
+    empty cell stands for when the file has the column (``''`` for ``transfer_to``: not
+    transferred); a file without the column leaves it null (unknown).
     """
 
     name: str
@@ -34,6 +36,7 @@ class Column:
     values: tuple[str, ...] = ()
     default: str | None = None
     help: str = ""
+    blank: str | None = None
 
 
 @dataclass(frozen=True)
@@ -112,7 +115,8 @@ CALLS = Kind(
                help="the caller's number was withheld (caller_key is then empty)"),
         Column("topic", "text"),
         Column("region", "text"),
-        Column("transfer_to", "text"),
+        Column("transfer_to", "text", blank="",
+               help="where an answered call was transferred; empty: not transferred"),
     ),
     key=("call_id", "queue"),
     checks=(

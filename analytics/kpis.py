@@ -13,11 +13,11 @@ import pandas as pd
 
 from analytics.contract import Contract, default_contract, warehouse_contract
 from analytics.metrics import kpi_metric_names
-from analytics.periods import to_date, week_days, week_label
+from analytics.periods import to_date, week_days, week_first_day, week_label
 from analytics.warehouse import line_timezone, sql_text
 
 __all__ = ["kpis", "data_range", "last_complete_week", "data_as_of", "resolve_contract",
-           "GRAINS", "BY_DIMENSIONS", "KPI_COLUMNS", "iso_week", "week_start", "period_bounds",
+           "line_zone", "GRAINS", "BY_DIMENSIONS", "KPI_COLUMNS", "iso_week", "week_start", "period_bounds",
            "to_date"]
 
 GRAINS = ("interval", "day", "week", "month", "quarter")
@@ -44,9 +44,9 @@ def week_start(week: str) -> dt.date:
     return week_days(week, 0)[0]
 
 
-def _trunc(day: dt.date, grain: str) -> dt.date:
+def _trunc(day: dt.date, grain: str, week_start: int = 0) -> dt.date:
     if grain == "week":
-        return day - dt.timedelta(days=day.weekday())
+        return week_first_day(day, week_start)
     if grain == "month":
         return day.replace(day=1)
     if grain == "quarter":
@@ -63,10 +63,12 @@ def _next(day: dt.date, grain: str) -> dt.date:
     return day + dt.timedelta(days=1)
 
 
-def period_bounds(start: dt.date, end: dt.date, grain: str) -> tuple[dt.date, dt.date]:
-    """First local day and the day after the last, widened to whole periods of ``grain``."""
-    first = _trunc(start, grain)
-    return first, _next(_trunc(end, grain), grain)
+def period_bounds(start: dt.date, end: dt.date, grain: str,
+                  week_start: int = 0) -> tuple[dt.date, dt.date]:
+    """First local day and the day after the last, widened to whole periods of ``grain``
+    (weeks start on ``week_start``, Monday = 0)."""
+    first = _trunc(start, grain, week_start)
+    return first, _next(_trunc(end, grain, week_start), grain)
 
 
 def data_range(con) -> tuple[dt.date, dt.date] | None:
@@ -80,39 +82,29 @@ def data_range(con) -> tuple[dt.date, dt.date] | None:
     return row[0], row[1]
 
 
-def open_weekdays(con, *, weeks: int = 8) -> set[int]:
-    """Weekdays (Monday = 0) with calls in the last ``weeks`` weeks of data.
+def last_complete_week(con, contract: Contract | None = None) -> str | None:
+    """The last week of the line (``YYYY-Www``) whose last open day is covered by the
+    calls, or None.
 
-    All seven days when the data span less than four weeks (too short to tell).
+    Weeks and open days follow the line's calendar (:func:`analytics.line_calendar.
+    line_calendar`): a Monday-Friday line's week is complete once its Friday is in, a
+    Sunday-Thursday line's week starts on Sunday.
     """
-    rng = data_range(con)
-    if rng is None or (rng[1] - rng[0]).days < 28:
-        return set(range(7))
-    tz = line_timezone(con)
-    since = rng[1] - dt.timedelta(weeks=weeks)
-    rows = con.execute(
-        "select distinct isodow(cast(timezone(?, arrived_at) as date)) - 1 from calls "
-        "where arrived_at >= timezone(?, ?::timestamp)", [tz, tz, since]).fetchall()
-    return {int(r[0]) for r in rows} or set(range(7))
+    from analytics.line_calendar import line_calendar
 
-
-def last_complete_week(con) -> str | None:
-    """The last ISO week (``YYYY-Www``) whose last open day is covered by the calls, or None.
-
-    Open days are learned from the data (:func:`open_weekdays`): a Monday-Friday line's
-    week is complete once its Friday is in, without waiting for Sunday's (absent) calls.
-    """
     rng = data_range(con)
     if rng is None:
         return None
     first, last = rng
-    last_open = max(open_weekdays(con))  # 4 = Friday for a Monday-Friday line
-    monday = last - dt.timedelta(days=last.weekday())
-    if last.weekday() < last_open:  # this week's last open day is not in yet
-        monday -= dt.timedelta(days=7)
-    if monday < _trunc(first, "week"):
+    cal = line_calendar(con, contract)
+    ws = cal.week_start
+    start = week_first_day(last, ws)
+    last_open = (cal.week_last_open_weekday() - ws) % 7    # position in the week
+    if (last - start).days < last_open:                    # its last open day is not in yet
+        start -= dt.timedelta(days=7)
+    if start < week_first_day(first, ws):
         return None
-    return iso_week(monday)
+    return week_label(start, ws)
 
 
 def last_complete_quarter(con) -> str | None:
@@ -121,10 +113,12 @@ def last_complete_quarter(con) -> str | None:
     A quarter is complete once the last complete week (:func:`last_complete_week`)
     reaches its last day; None when no quarter with calls is complete yet.
     """
+    from analytics.line_calendar import line_calendar
+
     week = last_complete_week(con)
     if week is None:
         return None
-    sunday = week_start(week) + dt.timedelta(days=6)
+    sunday = week_days(week, line_calendar(con).week_start)[1]    # the week's last day
     first_day = _trunc(sunday, "quarter")
     if _next(first_day, "quarter") - dt.timedelta(days=1) > sunday:  # quarter still running
         first_day = _trunc(first_day - dt.timedelta(days=1), "quarter")
@@ -164,6 +158,11 @@ def local_offset_case(con, tz: str, first: dt.datetime, last: dt.datetime,
     return f"(case {' '.join(whens)} else $tzseg_off_{len(segments) - 1} end)", params
 
 
+def line_zone(con, contract: Contract) -> str:
+    """The IANA zone periods are cut in: the contract's, else the warehouse's."""
+    return contract.timezone or line_timezone(con)
+
+
 def resolve_contract(con, contract: Contract | None) -> Contract:
     """The contract to use: the one given, else the warehouse's, else the glossary defaults."""
     if contract is None:
@@ -176,13 +175,15 @@ def resolve_contract(con, contract: Contract | None) -> Contract:
 def kpis(con, *, period: str = "week", interval_minutes: int = 30,
          start: dt.date | str | None = None, end: dt.date | str | None = None,
          by: str | None = None, queues: list[str] | None = None,
-         contract: Contract | None = None, as_of: dt.datetime | None = None) -> pd.DataFrame:
+         contract: Contract | None = None, as_of: dt.datetime | None = None,
+         week_start: int | None = None) -> pd.DataFrame:
     """Glossary KPIs per local period (and per ``by`` value).
 
     Parameters
     ----------
     con : duckdb connection to the warehouse.
-    period : ``interval``, ``day``, ``week`` (ISO, Monday), ``month`` or ``quarter``.
+    period : ``interval``, ``day``, ``week`` (from the line calendar's week start, Monday
+        unless the contract or the data say otherwise), ``month`` or ``quarter``.
     interval_minutes : length of an interval (minutes) when ``period='interval'``.
     start, end : first and last local day (inclusive); widened to whole periods.
         Default: the days with calls (:func:`data_range`).
@@ -191,6 +192,7 @@ def kpis(con, *, period: str = "week", interval_minutes: int = 30,
     contract : parameters (service-level variant and thresholds, short abandons, callback
         deadline); default the warehouse's contract, else the glossary defaults.
     as_of : instant (UTC) before which open callbacks are late; default :func:`data_as_of`.
+    week_start : first day of a week (Monday = 0, Sunday = 6); default the line calendar's.
 
     Returns
     -------
@@ -213,7 +215,7 @@ def kpis(con, *, period: str = "week", interval_minutes: int = 30,
         raise ValueError(f"interval_minutes {interval_minutes} is not supported; use one of "
                          f"{', '.join(map(str, INTERVAL_MINUTES))}")
     contract = resolve_contract(con, contract)
-    tz = contract.timezone or line_timezone(con)
+    tz = line_zone(con, contract)
     thresholds = contract.service_level_thresholds
     start, end = to_date(start), to_date(end)
     columns = ["period_start", *([by] if by else []), *KPI_COLUMNS(thresholds)]
@@ -225,7 +227,14 @@ def kpis(con, *, period: str = "week", interval_minutes: int = 30,
         end = end or (rng[1] if rng else start)
     if end < start:
         raise ValueError(f"--to {end} is before --from {start}; swap them")
-    first, after = period_bounds(start, end, "day" if period == "interval" else period)
+    if week_start is None:
+        week_start = 0
+        if period == "week":
+            from analytics.line_calendar import line_calendar
+
+            week_start = line_calendar(con, contract).week_start
+    first, after = period_bounds(start, end, "day" if period == "interval" else period,
+                                 week_start)
     if as_of is None:
         as_of = data_as_of(con) or dt.datetime.now(dt.UTC)
     has_line_staff = con.execute("select count(*) > 0 from staffing where queue = '*'").fetchall()[0][0]
@@ -238,6 +247,7 @@ def kpis(con, *, period: str = "week", interval_minutes: int = 30,
         "short_s": float(contract.short_abandon_s), "variant": contract.service_level_variant,
         "thr": list(thresholds), "deadline_s": float(contract.callback_deadline_h) * 3600.0,
         "as_of": as_of, "staff_line": bool(has_line_staff),
+        "week_start": week_start, "week_anchor": (4 + week_start) % 7,
     }
     offset_sql, offset_params = local_offset_case(
         con, tz, dt.datetime.combine(first, dt.time()) - dt.timedelta(days=2),

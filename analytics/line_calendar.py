@@ -29,6 +29,7 @@ import holidays as _holidays
 import pandas as pd
 
 from analytics.contract import DAYS, Contract, warehouse_contract
+from analytics.periods import Week, week_label
 from analytics.warehouse import get_setting, line_timezone, sql_text
 from forecasting.calendar import (
     LineCalendar,
@@ -39,7 +40,7 @@ from forecasting.calendar import (
 )
 
 __all__ = ["line_calendar", "calendar_from_contract", "learn_calendar", "zone_country",
-           "LineCalendar"]
+           "line_week", "line_week_label", "LineCalendar"]
 
 #: a slot is part of a weekday's learned hours when at least this share of the weekday's
 #: days with calls have a call in it
@@ -47,6 +48,8 @@ SLOT_DAY_SHARE = 0.25
 SLOT_MINUTES = 15
 SPAN_GAP_MIN = 60      # busy slots at most this far apart (minutes) belong to one span
 SPAN_MIN_MIN = 60      # shorter runs of busy slots are stray calls, not opening hours
+LEARN_MIN_DAYS = 28       # under four weeks of calls, the line counts as open every day
+WEEK_START_MIN_WEEKS = 8   # weeks of calls before a learned week may start on another day
 #: a weekday with calls on at least this share of its weeks is open even when its calls
 #: are too sparse to draw spans (then open from its first to its last busy slot)
 MOST_WEEKS = 0.5
@@ -94,8 +97,10 @@ def calendar_from_contract(contract: Contract, timezone: str,
     closed = tuple(d for d in range(7) if not hours[d])
     if contract.week_start is not None:
         week_start = DAYS.index(contract.week_start)
+    elif contract.opening_hours_given or learned is None:
+        week_start = week_start_from_pattern(closed)      # the day after the closed days
     else:
-        week_start = week_start_from_pattern(weekend if weekend is not None else closed)
+        week_start = learned.week_start                   # learned with the hours
     return LineCalendar(
         opening_hours=hours, holidays=country, subdivision=contract.holiday_subdivision,
         closed_on_holidays=contract.closed_on_holidays, school_zones=contract.school_zones,
@@ -120,8 +125,19 @@ def _spans(slots: list[int]) -> tuple:
     return tuple((_clock(a), _clock(b)) for a, b in runs if b - a >= SPAN_MIN_MIN)
 
 
-def _daily_calls(con: duckdb.DuckDBPyConnection, tz: str) -> pd.Series:
-    df = con.execute(sql_text("calls_per_day"), {"tz": tz}).df()
+def _learned_week_start(y: pd.Series, weekend) -> int:
+    """Week start learned from the data, conservatively: another day than Monday only with
+    at least ``WEEK_START_MIN_WEEKS`` weeks of calls and a weekend of two consecutive
+    days (Friday-Saturday gives Sunday); otherwise the ISO Monday."""
+    weekend = sorted(set(weekend))
+    two_days = len(weekend) == 2 and (weekend[1] - weekend[0]) % 7 in (1, 6)
+    if not two_days or len(y) < 7 * WEEK_START_MIN_WEEKS:
+        return 0
+    return week_start_from_pattern(weekend)
+
+
+def _daily_calls(con: duckdb.DuckDBPyConnection, tz: str, offered_only: bool) -> pd.Series:
+    df = con.execute(sql_text("calls_per_day"), {"tz": tz, "offered_only": offered_only}).df()
     if df.empty:
         return pd.Series(dtype=float)
     s = df.set_index(pd.to_datetime(df["day"]))["calls"].astype(float)
@@ -131,12 +147,17 @@ def _daily_calls(con: duckdb.DuckDBPyConnection, tz: str) -> pd.Series:
 def learn_calendar(con: duckdb.DuckDBPyConnection) -> LineCalendar:
     """The calendar learned from the call log (see the module docstring)."""
     tz = line_timezone(con)
-    y = _daily_calls(con, tz)
+    # the queue's traffic says when the line is open; a log of IVR calls only, its rows
+    offered_only = bool(con.execute("select count(*) > 0 from calls "
+                                    "where outcome <> 'ivr'").fetchone()[0])
+    y = _daily_calls(con, tz, offered_only)
     if y.dropna().empty:
         return LineCalendar.always_open(source="default")
+    if len(y) < LEARN_MIN_DAYS:          # too short to tell closed days from quiet ones
+        return LineCalendar.always_open(source="short")
     closed, weekend = learn_weekly_pattern(y)
     slots = con.execute(sql_text("call_days_by_slot"),
-                        {"tz": tz, "minutes": SLOT_MINUTES}).df()
+                        {"tz": tz, "minutes": SLOT_MINUTES, "offered_only": offered_only}).df()
     days_per_weekday = y.dropna().groupby(y.dropna().index.day_of_week).apply(
         lambda v: int((v > 0).sum()))
     hours = []
@@ -157,7 +178,7 @@ def learn_calendar(con: duckdb.DuckDBPyConnection) -> LineCalendar:
     country = zone_country(tz)
     coh = default_closed_on_holidays(y, holiday_dates(country, y.index), closed)
     return LineCalendar(opening_hours=tuple(hours), holidays=country,
-                        closed_on_holidays=coh, week_start=week_start_from_pattern(weekend),
+                        closed_on_holidays=coh, week_start=_learned_week_start(y, weekend),
                         weekend=tuple(weekend) or None, source="learned")
 
 
@@ -192,3 +213,14 @@ def line_calendar(con: duckdb.DuckDBPyConnection, contract: Contract | None = No
         _CACHE.clear()
     _CACHE[key] = cal
     return cal
+
+
+def line_week(con: duckdb.DuckDBPyConnection, week: str, contract: Contract | None = None) -> Week:
+    """The line's week labelled ``week``: its first and last local day, from the calendar's
+    week start (Monday, or Sunday for a Sunday-Thursday line)."""
+    return Week.of(week, line_calendar(con, contract).week_start)
+
+
+def line_week_label(con: duckdb.DuckDBPyConnection, day, contract: Contract | None = None) -> str:
+    """Label ``YYYY-Www`` of the line's week holding ``day``."""
+    return week_label(pd.Timestamp(day).date(), line_calendar(con, contract).week_start)

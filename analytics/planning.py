@@ -18,15 +18,13 @@ Contract targets become staffing targets (:func:`staffing_targets`):
 - ``service_level_<T>s >= s`` -> ``service_level >= s`` with ``answer_s = T``;
 - ``asa_s <= w``             -> ``asa_s <= w`` (mean wait of answered calls).
 
-Service-level variants: the glossary default is answered within T / (answered + abandoned).
-In Erlang A every offered call is either answered or abandons, so that denominator is the
-offered calls and the default variant is exactly Erlang A's ``service_level`` (answered
-within T / offered), *not* ``service_level_answered`` (answered within T / answered), which
-is the ``answered_only`` variant. ``exclude_short`` also maps to ``service_level`` (short
-abandons are out of both the data and, being instant hang-ups, of the model's patience).
-:func:`staffing.requirements.requirements` has no answered-only basis, so an
-``answered_only`` contract is staffed to the offered basis, which is stricter
-(answered/offered <= answered/answered): never understaffed, possibly a little over.
+Service-level variants (glossary): ``default`` answered within T / (answered + abandoned +
+short abandons), ``exclude_short`` / (answered + abandoned), ``offered`` / offered,
+``answered_only`` / answered. In Erlang A every offered call is either answered or abandons
+(short abandons are, being instant hang-ups, out of the model's patience), so the first
+three are Erlang A's ``service_level`` (answered within T / offered: the ``"offered"``
+basis) and ``answered_only`` is its ``service_level_answered`` (the ``"answered"`` basis);
+:func:`staffing_targets` gives the basis and the requirements are computed on it.
 """
 
 from __future__ import annotations
@@ -39,8 +37,10 @@ import numpy as np
 import pandas as pd
 
 from analytics.contract import Contract
-from analytics.kpis import iso_week, last_complete_week, resolve_contract, week_start
-from analytics.warehouse import line_timezone, sql_text
+from analytics.kpis import last_complete_week, line_zone, resolve_contract
+from analytics.line_calendar import line_calendar
+from analytics.periods import week_days, week_label
+from analytics.warehouse import sql_text
 
 __all__ = [
     "interval_profile", "staffing_targets", "required_advisors", "attach_profile",
@@ -56,10 +56,6 @@ FORECAST_COLUMNS = ["period_start", "calls", "lo80", "hi80", "lo95", "hi95", "ah
 
 
 # ------------------------------------------------------------------------------ helpers
-def _tz(con, contract: Contract) -> str:
-    return contract.timezone or line_timezone(con)
-
-
 def check_interval_minutes(minutes: int) -> None:
     """Refuse an interval length (minutes) that does not divide a day."""
     if minutes <= 0 or 1440 % minutes:
@@ -114,26 +110,27 @@ def interval_profile(con: duckdb.DuckDBPyConnection, *, weeks: int = 8,
 
     Notes
     -----
-    Glossary formulas: ``aht_s`` = mean of ``talk_s + hold_s + wrap_s`` over answered calls;
-    ``patience_mean_s`` = total ``wait_s`` of answered and abandoned calls / abandoned calls
-    (exponential patience, answered waits censored). Short abandons (contract
-    ``short_abandon_s``) are left out of both, as in the KPIs.
+    Glossary formulas (staging model ``stg_calls``): ``aht_s`` = mean handle time (talk +
+    hold + wrap) over answered calls; ``patience_mean_s`` = total ``wait_s`` of offered calls
+    (answered, abandoned and overflow) / abandoned calls (exponential patience, the waits of
+    answered and overflowed callers censored). Short abandons (contract ``short_abandon_s``)
+    are left out of both, as in the KPIs.
     """
     check_interval_minutes(interval_minutes)
     if weeks < 1:
         raise ValueError("weeks must be >= 1")
     contract = resolve_contract(con, contract)
-    tz = _tz(con, contract)
+    tz = line_zone(con, contract)
     if until is None:
         last = last_complete_week(con)
         if last is None:
             raise ValueError("no complete week of calls in the warehouse; load a call log "
                              "with 'copil ingest calls FILE' or give until=")
-        end = week_start(last) + dt.timedelta(days=7)
+        end = week_days(last, line_calendar(con, contract).week_start)[1] + dt.timedelta(days=1)
     else:
         end = pd.Timestamp(until).date()
     start = end - dt.timedelta(days=7 * weeks)
-    df = con.execute(sql_text("planning_interval_profile"), {
+    df = con.execute(sql_text("interval_handling_profile"), {
         "tz": tz, "start": dt.datetime.combine(start, dt.time()),
         "end": dt.datetime.combine(end, dt.time()), "minutes": interval_minutes,
         "queues": list(queues) if queues else None,
@@ -180,8 +177,10 @@ def staffing_targets(contract: Contract, *, queues: list[str] | None = None,
 
     Only line-wide targets count (and, with ``queues``, targets on one of those queues); for
     each metric the strictest threshold wins. Returns ``pickup_rate`` (fraction or None),
-    ``asa_s`` (s or None) and ``service_levels``: a list of ``(answer_s, fraction)`` pairs.
-    With ``model='erlang_c'`` pickup targets are dropped (no abandonment in Erlang C).
+    ``asa_s`` (s or None) and ``service_levels``: a list of ``(answer_s, fraction)`` pairs,
+    and ``service_level_basis`` (``"answered"`` for the ``answered_only`` variant, else
+    ``"offered"``; see the module notes). With ``model='erlang_c'`` pickup targets are
+    dropped (no abandonment in Erlang C).
     """
     pickup = asa = None
     sls: dict[float, float] = {}
@@ -199,7 +198,9 @@ def staffing_targets(contract: Contract, *, queues: list[str] | None = None,
             sls[answer_s] = max(sls.get(answer_s, 0.0), t.threshold)
     if model == "erlang_c":
         pickup = None
-    return {"pickup_rate": pickup, "asa_s": asa, "service_levels": sorted(sls.items())}
+    basis = "answered" if contract.service_level_variant == "answered_only" else "offered"
+    return {"pickup_rate": pickup, "asa_s": asa, "service_levels": sorted(sls.items()),
+            "service_level_basis": basis}
 
 
 def required_advisors(frame: pd.DataFrame, targets: dict, *, model: str, shrinkage: float,
@@ -212,6 +213,7 @@ def required_advisors(frame: pd.DataFrame, targets: dict, *, model: str, shrinka
               "asa_s": targets["asa_s"]}
     if model == "erlang_a":
         common["pickup_rate"] = targets["pickup_rate"]
+        common["service_level_basis"] = targets.get("service_level_basis", "offered")
     sls = targets["service_levels"]
     if not sls and common["asa_s"] is None and common.get("pickup_rate") is None:
         sls = [(20.0, 0.8)]  # no usable target: the requirements default (80 % in 20 s)
@@ -275,7 +277,9 @@ def staffing_vs_requirement(con: duckdb.DuckDBPyConnection, start, end, *,
     Returns
     -------
     DataFrame, one row per local interval with staffing data: ``period_start`` (tz-aware),
-    ``offered, answered, abandoned, overflow, answered_within`` (calls; within ``answer_s``),
+    ``offered, answered, abandoned, short_abandoned, overflow, answered_within`` (calls;
+    within ``answer_s``), ``service_level_calls`` (calls in the contract variant's
+    service-level denominator),
     ``aht_s`` (the interval's observed AHT, or the profile's without answered calls, s),
     ``patience_s`` (profile over the period, s), ``advisors`` (logged in, time-averaged),
     ``agents_required`` (Erlang A for the contract's targets at the actual volume),
@@ -293,7 +297,7 @@ def staffing_vs_requirement(con: duckdb.DuckDBPyConnection, start, end, *,
     """
     check_interval_minutes(interval_minutes)
     contract = resolve_contract(con, contract)
-    tz = _tz(con, contract)
+    tz = line_zone(con, contract)
     first, last = pd.Timestamp(start).date(), pd.Timestamp(end).date()
     if last < first:
         raise ValueError(f"end {last} is before start {first}; swap them")
@@ -301,11 +305,11 @@ def staffing_vs_requirement(con: duckdb.DuckDBPyConnection, start, end, *,
     targets = staffing_targets(contract)
     answer_s = (targets["service_levels"][0][0] if targets["service_levels"]
                 else float(contract.service_level_thresholds[0]))
-    df = con.execute(sql_text("planning_staffing_intervals"), {
+    df = con.execute(sql_text("staffed_intervals"), {
         "tz": tz, "start": dt.datetime.combine(first, dt.time()),
         "end": dt.datetime.combine(after, dt.time()), "minutes": interval_minutes,
         "short_s": float(contract.short_abandon_s), "answer_s": answer_s,
-        "answered_only": contract.service_level_variant == "answered_only"}).df()
+        "variant": contract.service_level_variant}).df()
     if df.empty:
         raise ValueError(f"no staffing data between {first} and {last}; load it with "
                          "'copil ingest staffing FILE'")
@@ -323,11 +327,12 @@ def staffing_vs_requirement(con: duckdb.DuckDBPyConnection, start, end, *,
     interval_s = interval_minutes * 60.0
     m = evaluate_fractional(df["offered"].to_numpy(float), df["aht_s"].to_numpy(float),
                             interval_s, df["advisors"].to_numpy(float), prof_pat, answer_s)
-    sl_key = ("service_level_answered" if contract.service_level_variant == "answered_only"
+    sl_key = ("service_level_answered" if targets["service_level_basis"] == "answered"
               else "service_level")
     observed = [c for c in df.columns if c.startswith("observed_")]
-    out = df[["period_start", "offered", "answered", "abandoned", "overflow",
-              "answered_within", "aht_s", "patience_s", "advisors"]].copy()
+    out = df[["period_start", "offered", "answered", "abandoned", "short_abandoned", "overflow",
+              "answered_within", "service_level_calls", "aht_s", "patience_s",
+              "advisors"]].copy()
     out["agents_required"] = req["agents"].to_numpy()
     out["understaffed"] = out["advisors"] < out["agents_required"]
     out["erlang_a_pickup_rate"] = m["pickup_rate"]
@@ -338,7 +343,9 @@ def staffing_vs_requirement(con: duckdb.DuckDBPyConnection, start, end, *,
         out[c] = df[c].astype(float)
     out["answer_s"] = answer_s
     out.attrs.update(targets=targets, timezone=tz,
-                     service_level_variant=contract.service_level_variant)
+                     service_level_variant=contract.service_level_variant,
+                     service_level_basis=targets["service_level_basis"],
+                     week_start=line_calendar(con, contract).week_start)
     return out
 
 
@@ -351,23 +358,24 @@ def staffing_vs_requirement_weekly(intervals: pd.DataFrame) -> pd.DataFrame:
     ``understaffed_intervals``, ``offered``, ``advisor_hours`` and
     ``required_advisor_hours`` (advisor x hours), then the observed rates over the week's
     staffed intervals from the counts (``observed_pickup_rate`` = answered / offered,
-    ``observed_abandon_rate``, ``observed_service_level`` = answered within T / (answered +
-    abandoned), or / answered for the answered-only variant) and Erlang A's expected values
+    ``observed_abandon_rate``, ``observed_service_level`` = answered within T / the
+    contract variant's calls, ``service_level_calls``) and Erlang A's expected values
     weighted by offered calls (``erlang_a_*`` rates; ``erlang_a_asa_s`` weighted by expected
     answered calls, ``observed_asa_s`` by answered calls).
     """
     df = intervals.copy()
     hours = df["period_start"].diff().dt.total_seconds().mode()
     step_h = float(hours.iloc[0]) / 3600.0 if len(hours) else 0.5
-    df["week"] = [iso_week(ts.date()) for ts in df["period_start"]]
+    ws = int(intervals.attrs.get("week_start", 0))      # the line's week start
+    df["week"] = [week_label(ts.date(), ws) for ts in df["period_start"]]
     off = df["offered"].astype(float)
     exp_ans = off * df["erlang_a_pickup_rate"]
-    answered_only = intervals.attrs.get("service_level_variant") == "answered_only"
+    answered_only = intervals.attrs.get("service_level_basis") == "answered"
     df = df.assign(
         _pick=off * df["erlang_a_pickup_rate"], _ab=off * df["erlang_a_abandon_rate"],
         _sl=(exp_ans if answered_only else off) * df["erlang_a_service_level"],
         _asa=(exp_ans * df["erlang_a_asa_s"]).fillna(0.0), _exp_ans=exp_ans,
-        _sl_den=df["answered"] + (0 if answered_only else df["abandoned"]),
+        _sl_den=df["service_level_calls"],
         _wait=(df["answered"] * df["observed_asa_s"]).fillna(0.0))
     g = df.groupby("week", sort=True)
     out = pd.DataFrame({

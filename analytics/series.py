@@ -1,8 +1,10 @@
 """Offered-call series and the campaign calendar for the forecasting package.
 
 Small readers: they return pandas objects that :mod:`forecasting` consumes.
-``offered`` follows the KPI glossary (answered + abandoned + overflow); days and
-intervals are cut on the line's wall clock (``settings.timezone``).
+``offered`` is the KPI glossary's, read from the staging model ``stg_calls``
+(answered + abandoned + overflow, minus the contract's short abandons), so a forecast's
+history equals the KPI ``offered``; days and intervals are cut on the line's wall clock
+(the contract's zone, else ``settings.timezone``).
 """
 
 from __future__ import annotations
@@ -10,7 +12,9 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from analytics.warehouse import line_timezone, sql_text
+from analytics.contract import Contract
+from analytics.kpis import line_zone, resolve_contract
+from analytics.warehouse import sql_text
 
 CAMPAIGN_COLUMNS = ["campaign_id", "name", "channel", "start_date", "end_date", "audience",
                     "queues"]
@@ -21,24 +25,34 @@ def queues(con: duckdb.DuckDBPyConnection) -> list[str]:
     return [r[0] for r in con.execute("select distinct queue from calls order by 1").fetchall()]
 
 
-def daily_offered(con: duckdb.DuckDBPyConnection, queue: str | None = None) -> pd.DataFrame:
+def _staging_params(con: duckdb.DuckDBPyConnection, contract: Contract | None) -> dict:
+    """``tz`` and ``short_s`` of the staging model for ``contract`` (default: the warehouse's)."""
+    contract = resolve_contract(con, contract)
+    return {"tz": line_zone(con, contract), "short_s": float(contract.short_abandon_s)}
+
+
+def daily_offered(con: duckdb.DuckDBPyConnection, queue: str | None = None, *,
+                  contract: Contract | None = None) -> pd.DataFrame:
     """Offered calls per local day and queue: ``date, queue, offered`` (calls).
 
     ``queue=None`` returns every queue. Days without offered calls have no row.
+    ``contract`` gives the time zone and ``short_abandon_s`` (default: the warehouse's
+    contract, as :func:`analytics.kpis.kpis`).
     """
     df = con.execute(sql_text("daily_offered"),
-                     {"tz": line_timezone(con), "queue": queue}).df()
+                     _staging_params(con, contract) | {"queue": queue}).df()
     df["date"] = pd.to_datetime(df["date"])
     return df
 
 
-def daily_offered_series(con: duckdb.DuckDBPyConnection, queue: str | None = None) -> pd.Series:
+def daily_offered_series(con: duckdb.DuckDBPyConnection, queue: str | None = None, *,
+                         contract: Contract | None = None) -> pd.Series:
     """Offered calls per local day for one queue, or summed over all queues when None.
 
     Indexed by date from the first to the last day with calls; days without calls are
-    absent (NaN is left to the caller's calendar).
+    absent (NaN is left to the caller's calendar). ``contract`` as for :func:`daily_offered`.
     """
-    df = daily_offered(con, queue)
+    df = daily_offered(con, queue, contract=contract)
     if df.empty:
         raise ValueError("no offered calls in the warehouse"
                          + (f" for queue {queue!r}" if queue else "")
@@ -49,19 +63,21 @@ def daily_offered_series(con: duckdb.DuckDBPyConnection, queue: str | None = Non
 
 
 def interval_offered(con: duckdb.DuckDBPyConnection, minutes: int = 30,
-                     queue: str | None = None) -> pd.DataFrame:
+                     queue: str | None = None, *,
+                     contract: Contract | None = None) -> pd.DataFrame:
     """Offered calls per local wall-clock interval: ``period_start`` (naive local
-    timestamp), ``queue``, ``offered`` (calls)."""
+    timestamp), ``queue``, ``offered`` (calls). ``contract`` as for :func:`daily_offered`."""
     if minutes <= 0 or 1440 % minutes:
         raise ValueError("interval minutes must divide a day (e.g. 15, 30 or 60)")
-    return con.execute(sql_text("interval_offered"),
-                       {"tz": line_timezone(con), "minutes": minutes, "queue": queue}).df()
+    return con.execute(sql_text("interval_offered"), _staging_params(con, contract)
+                       | {"minutes": minutes, "queue": queue}).df()
 
 
 def interval_offered_series(con: duckdb.DuckDBPyConnection, minutes: int = 30,
-                            queue: str | None = None) -> pd.Series:
+                            queue: str | None = None, *,
+                            contract: Contract | None = None) -> pd.Series:
     """Offered calls per local interval (naive local ``period_start`` index), one queue or all."""
-    df = interval_offered(con, minutes, queue)
+    df = interval_offered(con, minutes, queue, contract=contract)
     s = df.groupby("period_start")["offered"].sum().astype(float)
     s.name = "calls"
     return s

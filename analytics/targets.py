@@ -7,13 +7,13 @@ Status, margin and shortfall follow KPI_GLOSSARY.md and come from
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pandas as pd
 
 from analytics.contract import Contract, Target
-from analytics.kpis import kpis, resolve_contract, week_start
+from analytics.kpis import kpis, resolve_contract
+from analytics.line_calendar import line_calendar
 from analytics.metrics import target_margin, target_shortfall, target_status
+from analytics.periods import week_days
 
 __all__ = ["evaluate_targets", "week_gaps", "line_target", "service_level_threshold",
            "TARGET_COLUMNS", "GAP_COLUMNS"]
@@ -145,8 +145,7 @@ def week_gaps(con, contract: Contract | None = None, week: str | None = None, *,
     if week is None:
         raise ValueError("week is required, e.g. 2026-W08")
     contract = resolve_contract(con, contract)
-    monday = week_start(week)
-    sunday = monday + dt.timedelta(days=6)
+    monday, sunday = week_days(week, line_calendar(con, contract).week_start)  # first, last day
     weekly = evaluate_targets(con, contract, period="week", start=monday, end=sunday,
                               queues=queues)
     missed = weekly[weekly.status == "missed"].copy()

@@ -26,8 +26,11 @@ def connect(path: str | Path, *, read_only: bool = False, retries: int = 40,
             retry_wait_s: float = 0.05) -> duckdb.DuckDBPyConnection:
     """Open the warehouse (creating it and its schema unless ``read_only``).
 
-    DuckDB allows one writing process at a time; while another process holds the
-    file, opening is retried ``retries`` times, ``retry_wait_s`` seconds apart.
+    Every connection, read-only ones too, gets the staging model of the call log
+    (``sql/stg_calls.sql``: TEMP macros ``stg_calls`` and its companions), which the
+    analytics queries read. DuckDB allows one writing process at a time; while another
+    process holds the file, opening is retried ``retries`` times, ``retry_wait_s`` seconds
+    apart.
     """
     path = Path(path)
     if read_only and not path.exists():
@@ -52,6 +55,13 @@ def connect(path: str | Path, *, read_only: bool = False, retries: int = 40,
     place_spill(con, path)
     if not read_only:
         con.execute(sql_text("schema"))
+    try:
+        con.execute(sql_text("stg_calls"))
+    except duckdb.CatalogException as exc:  # read-only file without the copil schema
+        con.close()
+        raise RuntimeError(f"{path}: not a copil warehouse (no calls table). Open it once "
+                           f"without read-only, or create it with 'copil ingest ... --db "
+                           f"{path}'. ({exc})") from None
     return con
 
 

@@ -24,7 +24,7 @@ import pandas as pd
 
 from analytics import series
 from analytics.contract import Contract
-from analytics.kpis import resolve_contract
+from analytics.kpis import line_zone, resolve_contract
 from analytics.line_calendar import line_calendar
 from analytics.periods import parse_week, to_date, week_days
 from analytics.planning import (
@@ -36,7 +36,6 @@ from analytics.planning import (
     required_advisors,
     staffing_targets,
 )
-from analytics.warehouse import line_timezone
 from forecasting.calendar import LineCalendar
 
 __all__ = ["WeekPlan", "WhatIf", "plan_week", "DAILY_COLUMNS", "PROFILE_WEEKS", "SHARE_WEEKS"]
@@ -311,6 +310,7 @@ class WeekPlan:
         kw = {"model": model, "shrinkage": shrinkage, "asa_s": targets["asa_s"]}
         if model == "erlang_a":
             kw["pickup_rate"] = targets["pickup_rate"]
+            kw["service_level_basis"] = targets["service_level_basis"]
         if targets["service_levels"]:
             kw["answer_s"], kw["service_level"] = targets["service_levels"][0]
         elif kw["asa_s"] is not None or kw.get("pickup_rate") is not None:
@@ -324,11 +324,12 @@ class WeekPlan:
 
 
 # ------------------------------------------------------------------------------ builder
-def _offered(con: duckdb.DuckDBPyConnection, queues: list[str] | None,
-             minutes: int) -> tuple[pd.Series, pd.DataFrame]:
-    """Daily offered series (calls per local day) and interval offered (naive local)."""
-    daily = series.daily_offered(con)
-    iv = series.interval_offered(con, minutes)
+def _offered(con: duckdb.DuckDBPyConnection, queues: list[str] | None, minutes: int,
+             contract: Contract) -> tuple[pd.Series, pd.DataFrame]:
+    """Daily offered series (calls per local day) and interval offered (naive local): the
+    KPI ``offered`` under ``contract`` (zone, short abandons)."""
+    daily = series.daily_offered(con, contract=contract)
+    iv = series.interval_offered(con, minutes, contract=contract)
     if queues:
         daily = daily[daily["queue"].isin(queues)]
         iv = iv[iv["queue"].isin(queues)]
@@ -378,9 +379,9 @@ def plan_week(con: duckdb.DuckDBPyConnection, week: str, *, interval_minutes: in
     check_interval_minutes(interval_minutes)
     cal = line_calendar(con, contract)   # the contract given, else the warehouse's, else learned
     contract = resolve_contract(con, contract)
-    tz = contract.timezone or line_timezone(con)
+    tz = line_zone(con, contract)
     first, last = week_days(week, cal.week_start)
-    daily, iv = _offered(con, queues, interval_minutes)
+    daily, iv = _offered(con, queues, interval_minutes, contract)
     data_end = daily.index.max().date()
     ex_ante = first <= data_end
     hist = daily[daily.index < pd.Timestamp(first)] if ex_ante else daily

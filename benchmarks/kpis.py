@@ -52,7 +52,8 @@ select
     null,
     case when u < 0.86 then round((hash(i, 6) % 60)::double, 0) end,
     null, null, null, null,
-    case when u < 0.86 and hash(i, 7) % 25 = 0 then 'expert' end,
+    -- the log has a transfer field: '' = not transferred (NULL would mean unknown)
+    case when u < 0.86 and hash(i, 7) % 25 = 0 then 'expert' else '' end,
     0,
     null  -- caller_withheld
 from (select i, (hash(i, 0) % 1000000) / 1000000.0 as u from range(?) t(i))
@@ -78,6 +79,7 @@ def pandas_kpis(df: pd.DataFrame, grain: str, by_queue: bool) -> pd.DataFrame:
         "overflow": out == "overflow", "ivr_only": out == "ivr",
         "wait_ans_sum": wait.where(answered), "wait_ans_max": wait.where(answered),
         "wait_ab_sum": wait.where(abandoned), "wait_all_sum": wait.where(waited),
+        "wait_offered_sum": wait.where(out != "ivr"),
         "handle_sum": handle.where(answered), "talk_sum": df["talk_s"].where(answered),
         "transferred": answered & df["transfer_to"].fillna("").ne(""),
     }
@@ -102,7 +104,8 @@ def pandas_kpis(df: pd.DataFrame, grain: str, by_queue: bool) -> pd.DataFrame:
     res["aht_s"] = sums["handle_sum"] / ans
     res["talk_mean_s"] = sums["talk_sum"] / ans
     res["transfer_rate"] = sums["transferred"] / ans
-    res["patience_mean_s"] = sums["wait_all_sum"] / sums["abandoned"].where(sums["abandoned"] > 0)
+    # waits of offered calls (answered, abandoned, overflow) over abandoned calls
+    res["patience_mean_s"] = sums["wait_offered_sum"] / sums["abandoned"].where(sums["abandoned"] > 0)
     akeys = [k[answered] for k in keys]
     q = wait[answered].groupby(akeys).quantile([0.5, 0.8, 0.9, 0.95]).unstack()
     for p, name in zip((0.5, 0.8, 0.9, 0.95), ("wait_p50_s", "wait_p80_s", "wait_p90_s",
@@ -153,7 +156,8 @@ def main() -> None:
             assert len(ours_busy) == len(theirs), (len(ours_busy), len(theirs))
             for col in ("offered", "answered", "abandoned"):
                 assert (ours_busy[col].to_numpy() == theirs[col].to_numpy()).all(), col
-            for col in ("wait_p90_s", "asa_s", "service_level_20s"):
+            for col in ("wait_p90_s", "asa_s", "service_level_20s", "patience_mean_s",
+                        "transfer_rate"):
                 np.testing.assert_allclose(ours_busy[col].to_numpy(float),
                                            theirs[col].to_numpy(float), rtol=1e-9)
             print(f"{label:<22}{len(ours):>9,}{t_c:>10.3f}{t_p:>10.3f}{t_p / t_c:>7.1f}x"

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from analytics.contract import warehouse_contract
-from analytics.kpis import kpis, last_complete_week, week_start
+from analytics.kpis import kpis, last_complete_week
+from analytics.line_calendar import line_week
 from analytics.metrics import target_status
 from analytics.warehouse import connection
 
@@ -49,9 +50,10 @@ def week_headline(db_path: str | Path) -> WeekHeadline | None:
         week = last_complete_week(con)
         if week is None:
             return None
-        monday = week_start(week)
-        frame = kpis(con, period="week", start=monday - dt.timedelta(days=7),
-                     end=monday + dt.timedelta(days=6))
+        w = line_week(con, week)
+        monday = w.first                      # the week's first day (Monday unless the line's
+        frame = kpis(con, period="week", start=monday - dt.timedelta(days=7),  # week differs)
+                     end=w.last)
         contract = warehouse_contract(con)
     this, prev = frame.iloc[-1], frame.iloc[0]
     targets = {t.metric: t for t in (contract.targets if contract else ()) if t.queue is None

@@ -27,7 +27,7 @@ HORIZONS = (("d1-7", 1, 7), ("d8-14", 8, 14), ("w3-13", 15, 91))
 #: after a campaign start (start day included)
 CAMPAIGN_WINDOW_DAYS = 14
 SUMMARY_COLUMNS = ["model", "selected", "horizon", "segment", "wape", "mase", "coverage_80",
-                   "coverage_95", "n"]
+                   "coverage_95", "n", "model_form"]
 
 
 def horizon_label(h: int) -> str | None:
@@ -66,7 +66,8 @@ def rolling_origin_forecasts(calls, *, campaigns: pd.DataFrame | None = None,
     Returns
     -------
     DataFrame with ``model, origin, date, h, actual, open, forecast, lo80, hi80, lo95,
-    hi95, scale`` where ``scale`` is the seasonal-naive in-sample MAE at that origin.
+    hi95, scale, model_form`` where ``scale`` is the seasonal-naive in-sample MAE at that
+    origin and ``model_form`` the form the model selected there.
     """
     y = as_daily_series(calls)
     camps = normalize_campaigns(campaigns)
@@ -86,10 +87,14 @@ def rolling_origin_forecasts(calls, *, campaigns: pd.DataFrame | None = None,
         open_future = calendar_frame(fut, **kw)["open"].to_numpy()
         scale = metrics.seasonal_naive_mae(train, open_days=pd.Series(open_past, train.index))
         fcs: dict[str, pd.DataFrame] = {}
+        forms = {"seasonal_naive": "same weekday last week", "ets": "ETS(A,Ad,A) weekly"}
         if "loglinear_arma" in models or "combination" in models:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                fcs["loglinear_arma"] = model.fit().forecast(h)
+                res = model.fit()
+                fcs["loglinear_arma"] = res.forecast(h)
+            forms["loglinear_arma"] = res.model_form
+            forms["combination"] = f"mean of ({res.model_form}) and ETS"
         if "seasonal_naive" in models:
             fcs["seasonal_naive"] = baselines.seasonal_naive(train, h, open_future, open_past)
         if "ets" in models or "combination" in models:
@@ -104,12 +109,13 @@ def rolling_origin_forecasts(calls, *, campaigns: pd.DataFrame | None = None,
             f["actual"] = y.reindex(f.index).to_numpy()
             f["open"] = open_future
             f["scale"] = scale
+            f["model_form"] = forms[name]
             frames.append(f.reset_index())
     if not frames:
         raise ValueError("backtest: the history is too short for any origin; give at least "
                          "three weeks of daily data")
     cols = ["model", "origin", "date", "h", "actual", "open", "forecast", "lo80", "hi80",
-            "lo95", "hi95", "scale"]
+            "lo95", "hi95", "scale", "model_form"]
     return pd.concat(frames, ignore_index=True)[cols]
 
 
@@ -128,7 +134,8 @@ def campaign_days(dates: pd.Series, campaigns: pd.DataFrame | None,
 def summarize(forecasts: pd.DataFrame, campaigns: pd.DataFrame | None = None,
               selected: str = DEFAULT_MODEL) -> pd.DataFrame:
     """Accuracy rows ``model, selected, horizon, segment, wape, mase, coverage_80,
-    coverage_95, n`` over open, observed target days.
+    coverage_95, n, model_form`` over open, observed target days (``model_form``: the
+    form selected at the latest origin).
 
     ``mase`` is the mean over target days of ``|actual - forecast| / scale``; with a
     single origin it equals the glossary's MAE / seasonal-naive in-sample MAE.
@@ -151,6 +158,8 @@ def summarize(forecasts: pd.DataFrame, campaigns: pd.DataFrame | None = None,
                 "coverage_80": metrics.coverage(a, part["lo80"], part["hi80"]),
                 "coverage_95": metrics.coverage(a, part["lo95"], part["hi95"]),
                 "n": int(len(part)),
+                "model_form": (str(g.sort_values("origin")["model_form"].iloc[-1])
+                               if "model_form" in g else ""),
             })
     out = pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
     hz = {label: i for i, (label, _, _) in enumerate(HORIZONS)}

@@ -255,7 +255,8 @@ class LineCalendar:
     weekend : tuple of int
         Weekdays the public is off (for bridge days); defaults to the closed weekdays.
     source : str
-        ``"contract"``, ``"learned"`` (from the call log) or ``"default"``.
+        ``"contract"``, ``"learned"`` (from the call log), ``"short"`` (too little data to
+        learn: open every day) or ``"default"``.
     """
 
     opening_hours: tuple[tuple[Span, ...], ...]
@@ -416,5 +417,7 @@ class LineCalendar:
         hol = (f"closed on {self.holidays} public holidays" if self.closed_on_holidays
                else f"open on {self.holidays} public holidays") if self.holidays else "no holiday calendar"
         origin = {"contract": "from the contract", "learned": "learned from the call log",
-                  "default": "default (no contract, no calls)"}.get(self.source, self.source)
+                  "default": "default (no contract, no calls)",
+                  "short": "no contract and under four weeks of calls to learn from"
+                  }.get(self.source, self.source)
         return (f"{week}; {hol}; week starts {WEEKDAY_NAMES[self.week_start]} ({origin})")

@@ -129,3 +129,56 @@ def extra_calls(level: np.ndarray, log_effect: np.ndarray) -> np.ndarray:
     ``level * exp(-log_effect)``.
     """
     return np.asarray(level, float) * (1.0 - np.exp(-np.asarray(log_effect, float)))
+
+
+#: smallest between-campaign sd of a channel, relative to its typical size: campaigns of a
+#: channel are never assumed identical (a prior, used when the spread is not measurable)
+MIN_REL_SPREAD = 0.2
+
+
+def pool_channel(est: np.ndarray, var: np.ndarray, *, min_rel_spread: float = MIN_REL_SPREAD
+                 ) -> tuple[np.ndarray, np.ndarray, float, float, float]:
+    """Shrink each campaign's size toward its channel's typical size (random effects).
+
+    Parameters
+    ----------
+    est, var : arrays
+        Each campaign's estimated size per unit of audience scale, and its variance.
+    min_rel_spread : float
+        Floor of the between-campaign sd as a share of the typical size.
+
+    Returns
+    -------
+    post, post_var : arrays
+        Shrunk sizes ``(est / var + gamma / tau2) / (1 / var + 1 / tau2)`` and their
+        variance ``1 / (1 / var + 1 / tau2) + (var / (var + tau2)) ** 2 * var_gamma``.
+    gamma, var_gamma, tau2 : float
+        Typical size (weighted by ``1 / (var + tau2)``), its variance, and the
+        between-campaign variance (DerSimonian-Laird; ``(min_rel_spread * gamma) ** 2`` at
+        least; ``(gamma / 2) ** 2`` with a single campaign).
+
+    Notes
+    -----
+    A small campaign's own estimate is noisy (large ``var``); it is pulled toward what
+    campaigns of its channel usually bring, by the share ``var / (var + tau2)``. A large,
+    well-measured campaign keeps its own estimate.
+    """
+    est = np.asarray(est, float)
+    var = np.maximum(np.asarray(var, float), 1e-12)
+    w = 1.0 / var
+    fixed = float(np.sum(w * est) / np.sum(w))
+    k = len(est)
+    if k >= 2:
+        q = float(np.sum(w * (est - fixed) ** 2))
+        c = float(np.sum(w) - np.sum(w ** 2) / np.sum(w))
+        tau2 = max(0.0, (q - (k - 1)) / c) if c > 0 else 0.0
+        tau2 = max(tau2, (min_rel_spread * fixed) ** 2)
+    else:
+        tau2 = (0.5 * fixed) ** 2
+    tau2 = max(tau2, 1e-12)
+    wr = 1.0 / (var + tau2)
+    gamma = float(np.sum(wr * est) / np.sum(wr))
+    var_gamma = float(1.0 / np.sum(wr))
+    post = (est / var + gamma / tau2) / (1.0 / var + 1.0 / tau2)
+    post_var = 1.0 / (1.0 / var + 1.0 / tau2) + (var / (var + tau2)) ** 2 * var_gamma
+    return post, post_var, gamma, var_gamma, tau2

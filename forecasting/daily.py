@@ -1,12 +1,18 @@
 """Daily call-volume model: log-linear calendar base with ARMA errors, plus campaign calls.
 
 The base, ``log(calls + 1)`` on open days, is regressed on weekday effects (learned, any
-weekly pattern), a linear trend, yearly Fourier terms (with more than ~13 months of
-history) and holiday / bridge-day / day-after-holiday / school-holiday indicators; its
-residuals follow an ARMA(1, 1) process on the daily grid (closed and missing days are
-gaps the Kalman filter skips). Each campaign adds extra calls on top: its peak-day size
-times a geometric decay over the following open days (an adstock), with a half-life and
-a delay per channel learned from past campaigns. Closed days are forecast exactly 0.
+weekly pattern), a linear trend, a yearly pattern (with more than ~13 months of history)
+and holiday / bridge-day / day-after-holiday / school-holiday indicators; its residuals
+follow an ARMA(1, 1) process on the daily grid (closed and missing days are gaps the
+Kalman filter skips). Each campaign adds calls: its size times a geometric decay over the
+following open days (an adstock), with a half-life and a delay per channel learned from
+past campaigns. Closed days are forecast exactly 0.
+
+The series chooses the model's form: the yearly pattern (none, Fourier, month effects or
+a spline over the day of year) by rolling-origin cross-validation
+(:func:`forecasting.seasonality.select_yearly`), the campaign response (added calls,
+calls proportional to the day's traffic, or multiplicative) by weighted least squares;
+the day-level noise beyond Poisson is estimated and carried into the bands.
 
 Examples
 --------
@@ -36,10 +42,13 @@ from forecasting.calendar import (
     holiday_dates,
     learn_weekly_pattern,
 )
+from forecasting.seasonality import YearlyForm, select_yearly
 
 MIN_OBS_PER_CAMPAIGN = 3
 YEARLY_MIN_DAYS = 400
 OUTLIER_Z = 5.0
+#: how a campaign's calls add to the day (see :class:`DailyVolumeResults`)
+CAMPAIGN_FORMS = ("additive", "proportional", "multiplicative")
 
 
 class ShortHistoryWarning(UserWarning):
@@ -74,16 +83,6 @@ def as_daily_series(data) -> pd.Series:
     return out
 
 
-def fourier_terms(dates: pd.DatetimeIndex, order: int, period: float = 365.25) -> pd.DataFrame:
-    """Yearly Fourier terms ``sin/cos(2 pi k t / period)``, k = 1..order, t in days since 2000-01-01."""
-    t = ((dates - pd.Timestamp("2000-01-01")) / pd.Timedelta(days=1)).to_numpy(float)
-    cols = {}
-    for k in range(1, order + 1):
-        cols[f"sin{k}"] = np.sin(2 * np.pi * k * t / period)
-        cols[f"cos{k}"] = np.cos(2 * np.pi * k * t / period)
-    return pd.DataFrame(cols, index=dates)
-
-
 def _wls(X: np.ndarray, r: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, float]:
     """Weighted least squares ``min sum w (r - X a)^2``: coefficients and weighted SSE."""
     sw = np.sqrt(w)
@@ -106,31 +105,50 @@ class _Design:
     """What the regression knows about the calendar (fixed at fit time)."""
 
     t0: pd.Timestamp
-    yearly_order: int
-    months: bool
+    yearly: YearlyForm | None
     calendar_cols: list[str]
     weekdays: list[int]
     cal_kwargs: dict = field(default_factory=dict)
+    allow_yearly: bool = True
 
-    def calendar(self, dates: pd.DatetimeIndex) -> pd.DataFrame:
-        return calendar_frame(dates, **self.cal_kwargs)
-
-    def base(self, dates: pd.DatetimeIndex, cal: pd.DataFrame) -> pd.DataFrame:
+    def fixed(self, dates: pd.DatetimeIndex, cal: pd.DataFrame) -> pd.DataFrame:
+        """Weekday effects, trend and calendar indicators (everything but the yearly pattern)."""
         cols = {f"wd{d}": (cal["weekday"].to_numpy() == d).astype(float) for d in self.weekdays}
         cols["trend"] = ((dates - self.t0) / pd.Timedelta(days=365.25)).to_numpy(float)
-        frame = pd.DataFrame(cols, index=dates)
-        if self.yearly_order:
-            frame = frame.join(fourier_terms(dates, self.yearly_order))
-        if self.months:  # month effects relative to January
-            for m in range(2, 13):
-                frame[f"m{m}"] = (dates.month == m).astype(float)
         for c in self.calendar_cols:
-            frame[c] = cal[c].to_numpy(float)
+            cols[c] = cal[c].to_numpy(float)
+        return pd.DataFrame(cols, index=dates)
+
+    def base(self, dates: pd.DatetimeIndex, cal: pd.DataFrame) -> pd.DataFrame:
+        frame = self.fixed(dates, cal)
+        if self.yearly is not None and self.yearly.kind != "none":
+            frame = frame.join(self.yearly.terms(dates))
         return frame
+
+
+@dataclass
+class _Stage:
+    """One backfit of the base and the campaigns, for one campaign response form."""
+
+    form: str
+    beta: np.ndarray
+    z: np.ndarray               # log base (campaign calls or effects removed)
+    rows: np.ndarray            # open, observed, not outliers
+    base_rows: np.ndarray       # days the base is fitted on
+    base: np.ndarray            # fitted base, calls
+    w: np.ndarray               # campaign-stage weights, 1 / var
+    shapes: dict
+    sizes: np.ndarray
+    fitted: np.ndarray          # base + campaign calls
+    shape_sse: dict = field(default_factory=dict)
+    base_ref: float = 1.0
 
 
 class DailyVolumeModel:
     """Daily calls with weekly/yearly seasonality, holidays and campaigns.
+
+    By default the series chooses the model's form (``yearly="auto"``,
+    ``campaign_response="auto"``); the choice is in the results' ``model_form``.
 
     Parameters
     ----------
@@ -153,12 +171,18 @@ class DailyVolumeModel:
         Whether the line closes on public holidays; learned when None.
     closed_dates : iterable of dates
         Extra days the line is closed (past or future).
-    yearly : {"fourier", "month"}
-        Shape of the yearly pattern: Fourier terms (smooth) or one effect per calendar
-        month (steps at month ends, e.g. billing or benefit cycles). Only with at least
-        400 days of history (or ``yearly_order`` > 0).
+    yearly : {"auto", "none", "fourier", "month", "spline"}
+        Shape of the yearly pattern (:mod:`forecasting.seasonality`): chosen by
+        rolling-origin cross-validation (``"auto"``), none, Fourier terms (smooth), one
+        effect per calendar month (steps at month ends) or a periodic spline over the day
+        of the year (dips that follow no month). Only with at least 400 days of history.
     yearly_order : int, optional
-        Number of yearly Fourier pairs; default 4 with at least 400 days of history, else 0.
+        Fourier pairs (``fourier``, or ``auto`` to force Fourier) or spline knots
+        (``spline``); 0 means no yearly pattern.
+    campaign_response : {"auto", "additive", "proportional", "multiplicative"}
+        How a campaign's calls add to the day: a number of calls, calls in proportion to
+        the day's usual traffic (weekday, season), or a factor in the log model;
+        ``"auto"`` keeps the best fitting.
     arma_order : (p, q)
         ARMA order of the regression errors (default (1, 1)).
     half_lives : dict, optional
@@ -179,7 +203,8 @@ class DailyVolumeModel:
                  closed_weekdays: Iterable[int] | None = None,
                  weekend: Iterable[int] | None = None,
                  closed_on_holidays: bool | None = None, closed_dates: Iterable = (),
-                 yearly_order: int | None = None, yearly: str = "month",
+                 yearly_order: int | None = None, yearly: str = "auto",
+                 campaign_response: str = "auto",
                  arma_order: tuple[int, int] = (1, 1),
                  half_lives: dict[str, float] | None = None,
                  delays: dict[str, int] | None = None, min_weeks: int = 8,
@@ -204,10 +229,15 @@ class DailyVolumeModel:
         if yearly_order is not None and yearly_order < 0:
             raise ValueError("yearly_order must be >= 0")
         self.yearly_order = yearly_order
-        if yearly not in ("fourier", "month"):
-            raise ValueError("yearly must be 'fourier' (smooth yearly wave) or 'month' "
-                             "(one effect per calendar month)")
+        if yearly not in ("auto", "none", "fourier", "month", "spline"):
+            raise ValueError("yearly must be 'auto' (chosen from the history), 'none', "
+                             "'fourier' (smooth yearly wave), 'month' (one effect per "
+                             "calendar month) or 'spline' (smooth curve over the day of year)")
         self.yearly = yearly
+        if campaign_response not in ("auto",) + CAMPAIGN_FORMS:
+            raise ValueError("campaign_response must be 'auto' or one of "
+                             f"{', '.join(CAMPAIGN_FORMS)}")
+        self.campaign_response = campaign_response
         if len(arma_order) != 2 or min(arma_order) < 0:
             raise ValueError("arma_order must be a pair (p, q) of non-negative integers")
         self.arma_order = tuple(arma_order)
@@ -234,8 +264,27 @@ class DailyVolumeModel:
                     school_dates=self.school_dates, closed_weekdays=closed, weekend=weekend,
                     closed_on_holidays=coh, closed_dates=self.closed_dates)
 
+    def _yearly_form(self, span_days: int) -> YearlyForm | None:
+        """The requested yearly pattern, or None when it is to be chosen from the data."""
+        order = self.yearly_order
+        if order == 0:
+            return YearlyForm("none")
+        if self.yearly == "auto":
+            if order is not None:
+                return YearlyForm("fourier", order)
+            return None if span_days >= YEARLY_MIN_DAYS else YearlyForm("none")
+        if self.yearly in ("fourier", "spline"):
+            size = order if order is not None else (4 if self.yearly == "fourier" else 24)
+            if order is None and span_days < YEARLY_MIN_DAYS:
+                return YearlyForm("none")
+            return YearlyForm(self.yearly, size)
+        if self.yearly == "month" and span_days < YEARLY_MIN_DAYS and order is None:
+            return YearlyForm("none")
+        return YearlyForm(self.yearly, 12 if self.yearly == "month" else 0)
+
     def fit(self) -> DailyVolumeResults:
-        """Estimate the model; returns a :class:`DailyVolumeResults`."""
+        """Estimate the model, choosing its form from the history; returns a
+        :class:`DailyVolumeResults`."""
         y = self.calls
         kw = self._calendar_kwargs()
         cal = calendar_frame(y.index, **kw)
@@ -249,8 +298,6 @@ class DailyVolumeModel:
                 ShortHistoryWarning, stacklevel=2)
             return DailyVolumeResults(self, kw, cal, short=True)
         span = (y.index[-1] - y.index[0]).days + 1
-        order = self.yearly_order if self.yearly_order is not None else (
-            4 if span >= YEARLY_MIN_DAYS else 0)
         cal_cols = []
         for c in ("holiday", "bridge", "after_holiday", "school"):
             v = cal.loc[obs, c].astype(float)
@@ -259,25 +306,41 @@ class DailyVolumeModel:
             if v.sum() > 0 and v.std() > 0:
                 cal_cols.append(c)
         weekdays = sorted(set(cal.loc[obs, "weekday"]))
-        months = self.yearly == "month" and order > 0
-        design = _Design(t0=y.index[0], yearly_order=0 if months else order, months=months,
-                         calendar_cols=cal_cols,
-                         weekdays=weekdays, cal_kwargs=kw)
+        design = _Design(t0=y.index[0], yearly=self._yearly_form(span), calendar_cols=cal_cols,
+                         weekdays=weekdays, cal_kwargs=kw, allow_yearly=span >= YEARLY_MIN_DAYS)
         return DailyVolumeResults(self, kw, cal, design=design)
 
 
 class DailyVolumeResults:
     """A fitted :class:`DailyVolumeModel`: forecasts, campaign uplift, summary.
 
+    Attributes
+    ----------
+    model_form : str
+        The form the history selected: yearly pattern, campaign response, errors, noise.
+    yearly_form : YearlyForm
+        The yearly pattern; ``yearly_scores`` the cross-validation score of each candidate.
+    campaign_form : str
+        ``additive``, ``proportional`` or ``multiplicative``; ``form_scores`` the weighted
+        sum of squares of each.
+    overdispersion_sd : float
+        Sd of the day-level noise beyond Poisson (log scale, about the relative sd); the
+        bands include it.
+
     Notes
     -----
-    Volume on an open day is ``base_t + sum_k a_k x_k(t)``: a log-linear base
-    (calendar regression + ARMA errors) plus each campaign's extra calls, ``a_k`` calls
-    on its peak day times its adstock shape ``x_k``. The two parts are estimated by
-    backfitting: the base on ``log(calls - campaign calls)``, then the campaign sizes by
-    weighted least squares on ``calls - base`` (weights ``1 / var``, with
-    ``var = base + s2 * base**2``: Poisson plus the base's own relative noise), and the
-    channel shapes (half-life, delay) by profile least squares on a grid.
+    Volume on an open day is ``base_t + extra_t``: a log-linear base (calendar
+    regression + ARMA errors) and the campaigns' calls. Campaign ``k`` has a size
+    ``a_k`` and a shape ``x_k(t)`` (its channel's adstock, scaled by its audience); its
+    calls are ``a_k x_k(t)`` (additive), ``a_k x_k(t) base_t / base_ref`` (proportional:
+    ``a_k`` calls on a day of average traffic) or ``base_t (exp(a_k x_k(t)) - 1)``
+    (multiplicative, ``a_k`` in log volume). Additive and proportional sizes are estimated
+    by backfitting (the base on ``log(calls - campaign calls)``, the sizes by weighted
+    least squares on ``calls - base`` with weights ``1 / (base + s2 base^2)``: Poisson plus
+    the day-level noise); multiplicative effects jointly with the base in the log
+    regression. The channel shapes (half-life, delay) are found by profile least squares
+    on a grid. Each campaign's size is then shrunk toward its channel's typical size
+    (:func:`forecasting.campaigns.pool_channel`).
     """
 
     def __init__(self, model: DailyVolumeModel, cal_kwargs: dict, cal: pd.DataFrame, *,
@@ -292,6 +355,11 @@ class DailyVolumeResults:
         self.own_campaigns: list[str] = []
         self.half_lives, self.delays, self.shapes = {}, {}, {}
         self.channel_effect: dict[str, tuple[float, float, float]] = {}
+        self.yearly_scores: dict[str, float] = {}
+        self.form_scores: dict[str, float] = {}
+        self.campaign_form = "additive"
+        self.overdispersion_sd = float("nan")
+        self.model_form = "seasonal naive (short history)"
         if short:
             return
         with single_blas_thread():
@@ -303,8 +371,6 @@ class DailyVolumeResults:
         camps = model.campaigns
         dates = y.index
         yv = y.to_numpy(float)
-        Xb = self.design.base(dates, self.calendar).to_numpy()
-        self.base_columns = list(self.design.base(dates[:1], self.calendar.iloc[:1]).columns)
         rows = self.open & np.isfinite(yv)
         # campaigns with enough observed open days get their own size
         all_lags = self._lags(dates, camps)
@@ -318,100 +384,227 @@ class DailyVolumeResults:
         for ch, h in (model.half_lives or {}).items():
             shapes[ch] = (float(h), int((model.delays or {}).get(ch, 0)))
         search = not model.half_lives and len(own_c) > 0
-        # first base fit without the days right after campaign starts
+        design = self.design
+        auto_yearly = design.yearly is None
+        if auto_yearly:  # provisional pattern to set outliers and campaigns aside
+            design.yearly = YearlyForm("fourier", 4)
+        Xb = design.base(dates, self.calendar).to_numpy()
+        first = self._backfit(Xb, yv, rows, lags, own_c, shapes, search, "additive",
+                              flag_outliers=True)
+        rows = first.rows
+        if auto_yearly:
+            fixed = design.fixed(dates, self.calendar).to_numpy()
+            design.yearly, self.yearly_scores = select_yearly(fixed, dates, first.z,
+                                                              first.base_rows)
+            Xb = design.base(dates, self.calendar).to_numpy()
+        forms = ([model.campaign_response] if model.campaign_response != "auto"
+                 else list(CAMPAIGN_FORMS)) if len(own_c) else ["additive"]
+        stages = {}
+        for form in forms:
+            stages[form] = self._backfit(Xb, yv, rows, lags, own_c, first.shapes, search,
+                                         form, flag_outliers=False)
+        if len(stages) > 1:
+            w = stages["additive"].w
+            self.form_scores = {f: float(np.sum(w[rows] * (yv[rows] - s.fitted[rows]) ** 2))
+                                for f, s in stages.items()}
+            # a non-additive response must beat added calls by 0.5 % of the weighted SSE
+            best = min(self.form_scores, key=self.form_scores.get)
+            if self.form_scores[best] > 0.995 * self.form_scores["additive"]:
+                best = "additive"
+        else:
+            best = forms[0]
+        st = stages[best]
+        self._stage = st
+        self.campaign_form = best
+        self.yearly_form = design.yearly
+        self.base_columns = list(design.base(dates[:1], self.calendar.iloc[:1]).columns)
+        self.shapes = st.shapes
+        self.shape_sse = st.shape_sse
+        self.half_lives = {ch: float(v[0]) for ch, v in st.shapes.items()}
+        self.delays = {ch: int(v[1]) for ch, v in st.shapes.items()}
+        self.base_ref = st.base_ref
+        import statsmodels.api as sm
+
+        base_rows = st.base_rows
+        ols = sm.OLS(st.z[base_rows], Xb[base_rows]).fit()
+        self.params = pd.Series(ols.params, index=self.base_columns)
+        self.cov = pd.DataFrame(ols.cov_params(), index=self.base_columns,
+                                columns=self.base_columns)
+        self.n_fit = int(base_rows.sum())
+        self.fit_rows = base_rows
+        self.resid = pd.Series(np.where(base_rows, st.z - Xb @ ols.params, np.nan), index=dates)
+        self._fit_arma(self.resid)
+        sigma2 = float(np.asarray(self.arma.params)[-1])
+        poisson = float(np.mean(1.0 / np.maximum(st.base[base_rows] + 1.0, 1.0)))
+        self.overdispersion_sd = float(np.sqrt(max(sigma2 - poisson, 0.0)))
+        self._Xb, self._lags_own, self._yv = Xb, lags, yv
+        if len(own_c):
+            a, cov, scale = self._sizes_for(st.shapes)
+            self.raw_sizes = pd.Series(a, index=self.own_campaigns)
+            self._size_scale = scale
+            self._channel_effects(own_c, a, cov)
+        else:
+            self.raw_sizes = pd.Series(dtype=float)
+            self.sizes = pd.Series(dtype=float)
+            self.sizes_cov = pd.DataFrame()
+        p, q = model.arma_order
+        self.model_form = (f"yearly {design.yearly.label}; campaigns "
+                           f"{self.campaign_form if len(own_c) else 'none'}; ARMA({p},{q}) errors; "
+                           f"Poisson + day noise sd {self.overdispersion_sd:.3f}")
+
+    def _backfit(self, Xb, yv, rows, lags, own_c, shapes, search, form, *, flag_outliers
+                 ) -> _Stage:
+        """Base and campaign sizes for one response ``form`` (see the class notes)."""
+        dates = self.model.calls.index
+        rows = rows.copy()
+        shapes = dict(shapes)
+        shape_sse: dict = {}
         near = (np.nan_to_num(lags, nan=-1.0) >= 0) & (np.nan_to_num(lags, nan=99.0) < 10)
-        base_rows = rows & ~near.any(axis=1) if len(own_c) else rows.copy()
+        campaign_days = near.any(axis=1) if len(own_c) else np.zeros(len(rows), bool)
+        base_rows = rows & ~campaign_days
         if base_rows.sum() < 0.5 * rows.sum():
             base_rows = rows.copy()
+        if form == "multiplicative":
+            return self._backfit_log(Xb, yv, rows, lags, own_c, shapes, search)
         campaign_calls = np.zeros(len(dates))
-        self.outlier_dates = dates[:0]
+        if flag_outliers:
+            self.outlier_dates = dates[:0]
+        a = np.zeros(len(own_c))
+        base_ref = 1.0
         for it in range(3):
             z = np.log1p(np.clip(yv - campaign_calls, 0.1 * np.nan_to_num(yv), None))
             beta, _ = _ols(Xb[base_rows], z[base_rows])
             r = z - Xb @ beta
-            if it < 2:  # set gross outliers aside (unflagged closures, data errors)
+            if flag_outliers and it < 2:  # set gross outliers aside (closures, data errors)
                 med = np.median(r[base_rows])
                 mad = 1.4826 * np.median(np.abs(r[base_rows] - med))
-                out = base_rows & (np.abs(r - med) > OUTLIER_Z * max(mad, 1e-6))
+                # campaign days are not outliers: a response the current fit misses
+                # (another form, another shape) is the campaign's, not the day's
+                out = (base_rows & ~campaign_days
+                       & (np.abs(r - med) > OUTLIER_Z * max(mad, 1e-6)))
                 base_rows &= ~out
                 rows &= ~out
                 self.outlier_dates = self.outlier_dates.union(dates[out])
             base = np.expm1(Xb @ beta)
             s2 = max(float(np.var(r[base_rows])) - float(np.mean(1.0 / np.maximum(
                 base[base_rows], 1.0))), 0.0)
+            w = 1.0 / np.maximum(base + s2 * base ** 2, 1.0)
             if not len(own_c):
                 break
-            w = 1.0 / np.maximum(base + s2 * base ** 2, 1.0)
             resid = yv - base
+            base_ref = float(np.mean(base[rows]))
+            mult = base / base_ref if form == "proportional" else np.ones(len(dates))
+
+            def cost(C, resid=resid, w=w, mult=mult, rows=rows):
+                return _wls((C * mult[:, None])[rows], resid[rows], w[rows])[1]
+
             if search and it < 2:
-                shapes = self._search_shapes(lags, own_c, shapes, resid, w, rows)
-            C = cmp.campaign_matrix(lags, own_c, shapes)
-            a, _ = _wls(C[rows], resid[rows], w[rows])
-            campaign_calls = C @ a
+                shapes, shape_sse = self._search_shapes(lags, own_c, shapes, cost)
+            R = cmp.campaign_matrix(lags, own_c, shapes) * mult[:, None]
+            a, _ = _wls(R[rows], resid[rows], w[rows])
+            campaign_calls = R @ a
             base_rows = rows.copy()
-        self.shapes = shapes
-        self.half_lives = {ch: float(v[0]) for ch, v in shapes.items()}
-        self.delays = {ch: int(v[1]) for ch, v in shapes.items()}
-        import statsmodels.api as sm
+        return _Stage(form=form, beta=beta, z=z, rows=rows, base_rows=base_rows, base=base, w=w,
+                      shapes=shapes, sizes=a, fitted=base + campaign_calls,
+                      shape_sse=shape_sse, base_ref=base_ref)
 
-        ols = sm.OLS(z[base_rows], Xb[base_rows]).fit()
-        self.params = pd.Series(ols.params, index=self.base_columns)
-        self.cov = pd.DataFrame(ols.cov_params(), index=self.base_columns,
-                                columns=self.base_columns)
-        self.n_fit = int(base_rows.sum())
-        self.fit_rows = base_rows
-        self.resid = pd.Series(np.where(base_rows, z - Xb @ ols.params, np.nan), index=dates)
-        self._fit_arma(self.resid)
-        if len(own_c):
-            C = cmp.campaign_matrix(lags, own_c, shapes)
-            wls = sm.WLS(resid[rows], C[rows], weights=w[rows]).fit()
-            self.sizes = pd.Series(wls.params, index=self.own_campaigns)
-            self.sizes_cov = pd.DataFrame(wls.cov_params(), index=self.own_campaigns,
-                                          columns=self.own_campaigns)
-            # serial correlation of the residuals (the base drifts for days) widens the
-            # campaign sizes' uncertainty by the AR(1) long-run factor (1 + rho) / (1 - rho)
-            e = np.where(rows, (resid - C @ wls.params) * np.sqrt(w), np.nan)
-            pair = np.isfinite(e[1:]) & np.isfinite(e[:-1])
-            rho = float(np.corrcoef(e[1:][pair], e[:-1][pair])[0, 1]) if pair.sum() > 10 else 0.0
-            self.serial_factor = (1 + max(rho, 0.0)) / (1 - min(max(rho, 0.0), 0.9))
-            self.sizes_cov *= self.serial_factor
-            self._profile = (lags, own_c, resid, w, rows, float(wls.scale) * self.serial_factor)
+    def _backfit_log(self, Xb, yv, rows, lags, own_c, shapes, search) -> _Stage:
+        """Multiplicative campaigns: ``log(1 + calls) = X beta + C a + e`` by least squares."""
+        z = np.log1p(np.nan_to_num(yv))
+        Q, _ = np.linalg.qr(Xb[rows])
+        zr = z[rows] - Q @ (Q.T @ z[rows])
+        shape_sse: dict = {}
+
+        def cost(C):
+            Cr = C[rows] - Q @ (Q.T @ C[rows])
+            return _ols(Cr, zr)[1]
+
+        if search:
+            shapes, shape_sse = self._search_shapes(lags, own_c, shapes, cost)
+        C = cmp.campaign_matrix(lags, own_c, shapes)
+        p = Xb.shape[1]
+        coef, _ = _ols(np.column_stack([Xb, C])[rows], z[rows])
+        beta, a = coef[:p], coef[p:]
+        base = np.expm1(Xb @ beta)
+        eff = C @ a
+        r = z - Xb @ beta - eff
+        s2 = max(float(np.var(r[rows])) - float(np.mean(1.0 / np.maximum(base[rows], 1.0))), 0.0)
+        w = 1.0 / np.maximum(base + s2 * base ** 2, 1.0)
+        fitted = (1.0 + base) * np.exp(eff) - 1.0
+        return _Stage(form="multiplicative", beta=beta, z=z - eff, rows=rows, base_rows=rows,
+                      base=base, w=w, shapes=shapes, sizes=a, fitted=fitted,
+                      shape_sse=shape_sse, base_ref=float(np.mean(base[rows])))
+
+    def _sizes_for(self, shapes: dict) -> tuple[np.ndarray, np.ndarray, float]:
+        """Campaign sizes, their covariance (widened for serial correlation) and the
+        residual scale, for the chosen form and the given channel shapes."""
+        st, rows = self._stage, self._stage.rows
+        own_c = self._own_c()
+        C = cmp.campaign_matrix(self._lags_own, own_c, shapes)
+        if st.form == "multiplicative":
+            X = np.column_stack([self._Xb, C])[rows]
+            z = st.z + cmp.campaign_matrix(self._lags_own, own_c, st.shapes) @ st.sizes
+            zr = z[rows]
+            xtx_inv = np.linalg.pinv(X.T @ X)
+            coef = xtx_inv @ X.T @ zr
+            e = zr - X @ coef
+            scale = float(e @ e) / max(len(zr) - X.shape[1], 1)
+            p = self._Xb.shape[1]
+            a, cov = coef[p:], xtx_inv[p:, p:] * scale
+            e_full = np.full(len(rows), np.nan)
+            e_full[rows] = e
         else:
-            self.sizes = pd.Series(dtype=float)
-            self.sizes_cov = pd.DataFrame()
-        self._channel_effects(own_c)
+            mult = st.base / st.base_ref if st.form == "proportional" else np.ones(len(rows))
+            R = C * mult[:, None]
+            resid = self._yv - st.base
+            sw = np.sqrt(st.w[rows])
+            X = R[rows] * sw[:, None]
+            xtx_inv = np.linalg.pinv(X.T @ X)
+            a = xtx_inv @ X.T @ (resid[rows] * sw)
+            e = resid[rows] * sw - X @ a
+            scale = float(e @ e) / max(len(e) - X.shape[1], 1)
+            cov = xtx_inv * scale
+            e_full = np.full(len(rows), np.nan)
+            e_full[rows] = e
+        # serial correlation of the residuals (the base drifts for days) widens the
+        # sizes' uncertainty by the AR(1) long-run factor (1 + rho) / (1 - rho)
+        pair = np.isfinite(e_full[1:]) & np.isfinite(e_full[:-1])
+        rho = float(np.corrcoef(e_full[1:][pair], e_full[:-1][pair])[0, 1]) if pair.sum() > 10 else 0.0
+        rho = min(max(rho, 0.0), 0.9)
+        factor = (1 + rho) / (1 - rho)
+        return a, cov * factor, scale * factor
 
-    def _search_shapes(self, lags, own_c, shapes, resid, w, rows):
-        """Half-life and delay per channel minimising the weighted SSE (coordinate search)."""
+    def _own_c(self) -> pd.DataFrame:
+        camps = self.model.campaigns
+        return camps[camps["campaign_id"].isin(self.own_campaigns)]
+
+    def _search_shapes(self, lags, own_c, shapes, cost):
+        """Half-life and delay per channel minimising ``cost(campaign matrix)`` (coordinate
+        search on the grid, then the half-life refined between its grid neighbours)."""
         shapes = dict(shapes)
-        self.shape_sse: dict[str, dict[tuple[float, int], float]] = {}
+        shape_sse: dict[str, dict[tuple[float, int], float]] = {}
         for ch in sorted(set(own_c["channel"])):
             sse = {}
             for h in cmp.HALF_LIFE_GRID:
                 for d in cmp.DELAY_GRID:
-                    trial = dict(shapes, **{ch: (h, d)})
-                    C = cmp.campaign_matrix(lags, own_c, trial)
-                    sse[(h, d)] = _wls(C[rows], resid[rows], w[rows])[1]
+                    sse[(h, d)] = cost(cmp.campaign_matrix(lags, own_c, dict(shapes, **{ch: (h, d)})))
             best_h, best_d = min(sse, key=sse.get)
-            # refine the half-life between its grid neighbours (the total extra calls,
-            # a sum of r**k, is sensitive to it)
             grid = cmp.HALF_LIFE_GRID
             i = grid.index(best_h)
             lo, hi = grid[max(i - 1, 0)], grid[min(i + 1, len(grid) - 1)]
 
-            def cost(h, ch=ch, d=best_d):
-                C = cmp.campaign_matrix(lags, own_c, dict(shapes, **{ch: (h, d)}))
-                return _wls(C[rows], resid[rows], w[rows])[1]
+            def one(h, ch=ch, d=best_d):
+                return cost(cmp.campaign_matrix(lags, own_c, dict(shapes, **{ch: (h, d)})))
 
             if hi > lo:
-                opt = optimize.minimize_scalar(cost, bounds=(lo, hi), method="bounded",
+                opt = optimize.minimize_scalar(one, bounds=(lo, hi), method="bounded",
                                                options={"xatol": 0.02})
                 if opt.fun < sse[(best_h, best_d)]:
                     best_h = round(float(opt.x), 2)
                     sse[(best_h, best_d)] = float(opt.fun)
             shapes[ch] = (best_h, best_d)
-            self.shape_sse[ch] = sse
-        return shapes
+            shape_sse[ch] = sse
+        return shapes, shape_sse
 
     def _lags(self, dates: pd.DatetimeIndex, camps: pd.DataFrame) -> np.ndarray:
         """Open days since each campaign's start on ``dates`` (see :func:`open_day_lags`)."""
@@ -433,27 +626,52 @@ class DailyVolumeResults:
                                 initialization="approximate_diffuse").fit(
                 disp=False, maxiter=100)
 
-    def _channel_effects(self, own_c: pd.DataFrame) -> None:
-        """Per channel: mean peak-day extra calls of a typical-audience campaign (``gamma``),
-        its variance and the between-campaign variance ``tau2`` (method of moments)."""
+    def _channel_effects(self, own_c: pd.DataFrame, a: np.ndarray, cov: np.ndarray) -> None:
+        """Per channel: the typical size of a typical-audience campaign (``gamma``), its
+        variance and the between-campaign variance ``tau2``; each campaign's size shrunk
+        toward its channel's (``sizes``, ``sizes_cov``)."""
         self.channel_effect = {}
-        for ch, grp in own_c.groupby("channel"):
-            ids = list(grp["campaign_id"])
-            sc = grp["scale"].to_numpy(float)
-            est = self.sizes[ids].to_numpy() / sc
-            var = np.diag(self.sizes_cov.loc[ids, ids].to_numpy()) / sc ** 2
-            wt = 1.0 / np.maximum(var, 1e-9)
-            gamma = float(np.sum(wt * est) / np.sum(wt))
-            var_gamma = float(1.0 / np.sum(wt))
-            if len(ids) >= 2:
-                spread = float(np.var(est, ddof=1))
-                tau2 = max(0.0, spread - float(np.mean(var)))
-                var_gamma = max(var_gamma, spread / len(ids))
-            else:
-                tau2 = (0.5 * gamma) ** 2
+        post = np.array(a, float)
+        post_var = np.diag(cov).astype(float).copy()
+        chans = own_c["channel"].to_numpy(object)
+        sc = own_c["scale"].to_numpy(float)
+        for ch in sorted(set(chans)):
+            m = chans == ch
+            p, pv, gamma, var_gamma, tau2 = cmp.pool_channel(a[m] / sc[m],
+                                                             np.diag(cov)[m] / sc[m] ** 2)
+            post[m] = p * sc[m]
+            post_var[m] = pv * sc[m] ** 2
             self.channel_effect[ch] = (gamma, var_gamma, tau2)
+        self.sizes = pd.Series(post, index=self.own_campaigns)
+        self.sizes_cov = pd.DataFrame(np.diag(post_var), index=self.own_campaigns,
+                                      columns=self.own_campaigns)
 
     # ------------------------------------------------------------------ forecasting
+    def _log_base(self, dates: pd.DatetimeIndex) -> np.ndarray:
+        """Log base on ``dates``: the calendar regression, plus the ARMA forecast after the
+        history's last day."""
+        cal = calendar_frame(dates, **self.cal_kwargs)
+        mu = self.design.base(dates, cal).to_numpy() @ self.params.to_numpy()
+        end = self.model.calls.index[-1]
+        fut = np.asarray(dates > end)
+        if fut.any():
+            steps = ((dates[fut] - end) / pd.Timedelta(days=1)).to_numpy().astype(int)
+            mean = np.asarray(self.arma.get_forecast(int(steps.max())).predicted_mean)
+            mu[fut] += mean[steps - 1]
+        return mu
+
+    def _to_calls(self, lin: np.ndarray, lin_var: np.ndarray, base: np.ndarray
+                  ) -> tuple[np.ndarray, np.ndarray]:
+        """Campaign calls and their variance from the sizes' linear term ``lin`` (calls
+        at average traffic, or log effect) and its variance, on days with ``base`` calls."""
+        if self.campaign_form == "proportional":
+            m = base / self.base_ref
+            return lin * m, lin_var * m ** 2
+        if self.campaign_form == "multiplicative":
+            g = (1.0 + base) * np.exp(lin)
+            return g - (1.0 + base), lin_var * g ** 2
+        return lin, lin_var
+
     def forecast(self, horizon: int, *, planned: pd.DataFrame | None = None) -> pd.DataFrame:
         """Daily forecast with 80 % and 95 % prediction intervals.
 
@@ -472,9 +690,10 @@ class DailyVolumeResults:
 
         Notes
         -----
-        The base's band is log-normal (ARMA forecast variance plus the regression
-        coefficients' uncertainty); the campaigns' calls add a normal term, combined in
-        quadrature: ``hi = base + C + sqrt((base_hi - base)**2 + (z sd_C)**2)``.
+        The base's band is log-normal (ARMA forecast variance, which holds the Poisson and
+        day-level noise, plus the regression coefficients' uncertainty); the campaigns'
+        calls add a normal term, combined in quadrature:
+        ``hi = base + C + sqrt((base_hi - base)**2 + (z sd_C)**2)``.
         """
         if horizon < 1:
             raise ValueError("horizon must be >= 1 day")
@@ -490,7 +709,7 @@ class DailyVolumeResults:
         sd = np.sqrt(np.asarray(fc.var_pred_mean)
                      + np.einsum("ij,jk,ik->i", Xb, self.cov.to_numpy(), Xb))
         base = np.expm1(mu)
-        c_mean, c_var = self._campaign_calls(dates, planned)
+        c_mean, c_var = self._campaign_calls(dates, planned, base)
         c_sd = np.sqrt(c_var)
         out = {"forecast": base + c_mean}
         for lo, hi, z in (("lo80", "hi80", Z80), ("lo95", "hi95", Z95)):
@@ -503,16 +722,17 @@ class DailyVolumeResults:
         frame.index.name = "date"
         return frame
 
-    def _campaign_calls(self, dates: pd.DatetimeIndex, planned: pd.DataFrame | None
-                        ) -> tuple[np.ndarray, np.ndarray]:
-        """Extra calls from campaigns on ``dates`` and their variance (calls, calls^2)."""
+    def _campaign_calls(self, dates: pd.DatetimeIndex, planned: pd.DataFrame | None,
+                        base: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Extra calls from campaigns on ``dates`` (with ``base`` calls) and their
+        variance (calls, calls^2)."""
         camps = self.model.campaigns
-        mean = np.zeros(len(dates))
+        lin = np.zeros(len(dates))
         var = np.zeros(len(dates))
-        own_c = camps[camps["campaign_id"].isin(self.own_campaigns)]
+        own_c = self._own_c()
         if len(own_c):
             C = cmp.campaign_matrix(self._lags(dates, own_c), own_c, self.shapes)
-            mean += C @ self.sizes.to_numpy()
+            lin += C @ self.sizes.to_numpy()
             var += np.einsum("ij,jk,ik->i", C, self.sizes_cov.to_numpy(), C)
         pend = camps[~camps["campaign_id"].isin(self.own_campaigns)]
         if planned is not None and len(planned):
@@ -528,9 +748,9 @@ class DailyVolumeResults:
                 continue
             gamma, var_gamma, tau2 = self.channel_effect[row.channel]
             x = row.scale * cmp.adstock(lags[:, j], *self.shapes[row.channel])
-            mean += gamma * x
+            lin += gamma * x
             var += x ** 2 * (var_gamma + tau2)
-        return mean, var
+        return self._to_calls(lin, var, base)
 
     def _short_forecast(self, horizon: int, open_future: np.ndarray) -> pd.DataFrame:
         y = self.model.calls
@@ -554,77 +774,99 @@ class DailyVolumeResults:
     def uplift(self, *, alpha: float = 0.05) -> pd.DataFrame:
         """Extra calls attributable to each past campaign, with a ``1 - alpha`` band.
 
-        Campaign ``k`` brings ``a_k x_k(t)`` calls on open day ``t`` of its window (the
-        counterfactual is the fitted volume without that term); its total is
-        ``a_k sum_t x_k(t)``. The band covers both the size and the shape: it is the union,
-        over the channel shapes (half-life, delay) that the data cannot reject (weighted
-        SSE within ``chi2_1(1 - alpha)`` residual variances of the best), of
-        ``(a_k +- z se(a_k)) sum_t x_k(t)``.
+        The counterfactual is the fitted volume without the campaign's term; its total is
+        the sum of its calls over its window (see the class notes for each response
+        form), with its size shrunk toward its channel's typical size. The band covers
+        both the size and the shape: it is the union, over the channel shapes
+        (half-life, delay) that the data cannot reject (profile sum of squares within
+        ``chi2_1(1 - alpha)`` residual variances of the best), of the totals at the
+        shrunk size ``+- z sd``.
 
         Returns
         -------
         DataFrame with ``campaign_id, channel, start_date, extra_calls, extra_calls_lo,
-        extra_calls_hi, peak_day_extra, half_life_days`` (calls, open days).
+        extra_calls_hi, peak_day_extra, half_life_days, model_form`` (calls, open days;
+        ``model_form``: the campaign response form used).
         """
         if not 0 < alpha < 1:
             raise ValueError("alpha must be in (0, 1)")
         z = float(stats.norm.ppf(1 - alpha / 2))
-        by_day = self.uplift_by_day()
-        camps = self.model.campaigns.set_index("campaign_id")
-        rows = []
-        # no campaign inside the history: nothing to measure (and no band to profile)
-        lo_hi = self._profile_bands(z) if self.own_campaigns else {}
-        for cid in self.own_campaigns:
-            d = by_day[by_day["campaign_id"] == cid]
-            ch = camps.loc[cid, "channel"]
-            lo, hi = lo_hi[cid]
-            rows.append({
-                "campaign_id": cid, "channel": ch,
-                "start_date": camps.loc[cid, "start_date"].date(),
-                "extra_calls": float(d["extra_calls"].sum()), "extra_calls_lo": lo,
-                "extra_calls_hi": hi,
-                "peak_day_extra": float(d["extra_calls"].max()) if len(d) else 0.0,
-                "half_life_days": float(self.half_lives[ch]),
-            })
         cols = ["campaign_id", "channel", "start_date", "extra_calls", "extra_calls_lo",
-                "extra_calls_hi", "peak_day_extra", "half_life_days"]
+                "extra_calls_hi", "peak_day_extra", "half_life_days", "model_form"]
+        if not self.own_campaigns:
+            return pd.DataFrame(columns=cols)
+        own_c = self._own_c()
+        daily = self._window_calls(self.sizes.to_numpy(), self.shapes)
+        lo_hi = self._profile_bands(z)
+        rows = []
+        for j, row in enumerate(own_c.itertuples(index=False)):
+            lo, hi = lo_hi[row.campaign_id]
+            rows.append({
+                "campaign_id": row.campaign_id, "channel": row.channel,
+                "start_date": row.start_date.date(),
+                "extra_calls": float(daily[:, j].sum()), "extra_calls_lo": lo,
+                "extra_calls_hi": hi, "peak_day_extra": float(daily[:, j].max()),
+                "half_life_days": float(self.half_lives[row.channel]),
+                "model_form": self.campaign_form,
+            })
         return pd.DataFrame(rows, columns=cols)
+
+    def _window(self) -> tuple[pd.DatetimeIndex, np.ndarray]:
+        """Days covering every past campaign's window, and the base calls on them."""
+        if getattr(self, "_window_cache", None) is None:
+            own_c = self._own_c()
+            first = own_c["start_date"].min()
+            last = own_c["start_date"].max() + pd.Timedelta(days=2 * cmp.MAX_EFFECT_DAYS)
+            dates = pd.date_range(first, last, freq="D")
+            self._window_cache = (dates, np.expm1(self._log_base(dates)))
+        return self._window_cache
+
+    def _window_calls(self, sizes: np.ndarray, shapes: dict) -> np.ndarray:
+        """Each past campaign's own calls per day of the window (days x campaigns)."""
+        own_c = self._own_c()
+        dates, base = self._window()
+        C = cmp.campaign_matrix(self._lags(dates, own_c), own_c, shapes)
+        if self.campaign_form == "proportional":
+            return C * sizes[None, :] * (base / self.base_ref)[:, None]
+        if self.campaign_form == "multiplicative":
+            return (1.0 + base)[:, None] * np.expm1(C * sizes[None, :])
+        return C * sizes[None, :]
 
     def _profile_bands(self, z: float) -> dict[str, tuple[float, float]]:
         """Band of each campaign's total over the plausible shapes of its channel."""
-        lags, own_c, resid, w, rows, scale = self._profile
+        own_c = self._own_c()
         chi = float(stats.chi2.ppf(2 * stats.norm.cdf(z) - 1, 1))
         out = {cid: (np.inf, -np.inf) for cid in own_c["campaign_id"]}
-        sse = getattr(self, "shape_sse", {})
-        for ch in sorted(set(own_c["channel"])):
-            grid = sse.get(ch, {self.shapes[ch]: 0.0})
+        chans = own_c["channel"].to_numpy(object)
+        sc = own_c["scale"].to_numpy(float)
+        for ch in sorted(set(chans)):
+            grid = self.shape_sse.get(ch, {self.shapes[ch]: 0.0})
             best = min(grid.values())
-            ok = [shp for shp, v in grid.items() if v <= best + chi * scale]
+            ok = [shp for shp, v in grid.items() if v <= best + chi * self._size_scale]
             if self.shapes[ch] not in ok:
                 ok.append(self.shapes[ch])
-            in_ch = (own_c["channel"] == ch).to_numpy()
+            m = chans == ch
             for shp in ok:
-                C = cmp.campaign_matrix(lags, own_c, dict(self.shapes, **{ch: shp}))
-                X = C[rows] * np.sqrt(w[rows])[:, None]
-                try:
-                    a = np.linalg.solve(X.T @ X, X.T @ (resid[rows] * np.sqrt(w[rows])))
-                    cov = np.linalg.inv(X.T @ X) * scale
-                except np.linalg.LinAlgError:
-                    continue
-                sx = self._window_sums(own_c, {**self.shapes, ch: shp})
-                for j in np.flatnonzero(in_ch):
+                shapes = {**self.shapes, ch: shp}
+                if shp == self.shapes[ch]:
+                    post, sd = self.sizes.to_numpy()[m], np.sqrt(np.diag(self.sizes_cov))[m]
+                else:
+                    try:
+                        a, cov, _ = self._sizes_for(shapes)
+                    except np.linalg.LinAlgError:
+                        continue
+                    p, pv, *_ = cmp.pool_channel(a[m] / sc[m], np.diag(cov)[m] / sc[m] ** 2)
+                    post, sd = p * sc[m], np.sqrt(pv) * sc[m]
+                full = self.sizes.to_numpy().copy()
+                full[m] = post - z * sd
+                lo = self._window_calls(full, shapes).sum(axis=0)
+                full[m] = post + z * sd
+                hi = self._window_calls(full, shapes).sum(axis=0)
+                for j in np.flatnonzero(m):
                     cid = own_c["campaign_id"].iloc[j]
-                    se = float(np.sqrt(cov[j, j]))
-                    lo, hi = out[cid]
-                    out[cid] = (min(lo, (a[j] - z * se) * sx[j]), max(hi, (a[j] + z * se) * sx[j]))
+                    a_lo, a_hi = out[cid]
+                    out[cid] = (min(a_lo, lo[j]), max(a_hi, hi[j]))
         return out
-
-    def _window_sums(self, own_c: pd.DataFrame, shapes: dict) -> np.ndarray:
-        """Sum of each campaign's adstock over its whole window (open days)."""
-        first = own_c["start_date"].min()
-        last = own_c["start_date"].max() + pd.Timedelta(days=2 * cmp.MAX_EFFECT_DAYS)
-        dates = pd.date_range(first, last, freq="D")
-        return cmp.campaign_matrix(self._lags(dates, own_c), own_c, shapes).sum(axis=0)
 
     def uplift_by_day(self) -> pd.DataFrame:
         """Extra calls per past campaign and open day of its window, in long format:
@@ -632,17 +874,15 @@ class DailyVolumeResults:
         cols = ["campaign_id", "date", "x", "extra_calls"]
         if not self.own_campaigns:
             return pd.DataFrame(columns=cols)
-        camps = self.model.campaigns
-        own_c = camps[camps["campaign_id"].isin(self.own_campaigns)]
-        first = own_c["start_date"].min()
-        last = own_c["start_date"].max() + pd.Timedelta(days=2 * cmp.MAX_EFFECT_DAYS)
-        dates = pd.date_range(first, last, freq="D")
+        own_c = self._own_c()
+        dates, _ = self._window()
         C = cmp.campaign_matrix(self._lags(dates, own_c), own_c, self.shapes)
+        daily = self._window_calls(self.sizes.to_numpy(), self.shapes)
         frames = []
         for j, cid in enumerate(own_c["campaign_id"]):
             m = C[:, j] > 0
             frames.append(pd.DataFrame({"campaign_id": cid, "date": dates[m], "x": C[m, j],
-                                        "extra_calls": float(self.sizes[cid]) * C[m, j]}))
+                                        "extra_calls": daily[m, j]}))
         return pd.concat(frames, ignore_index=True)[cols]
 
     def planned_uplift(self, channel: str, start_date, *, audience: float | None = None,
@@ -683,15 +923,17 @@ class DailyVolumeResults:
                                                      *self.shapes[channel])
         z = float(stats.norm.ppf(1 - alpha / 2))
         sd = np.sqrt(var_gamma + tau2)
+        base = np.expm1(self._log_base(dates))
+        zero = np.zeros(len(dates))
         return pd.DataFrame({
-            "date": dates, "extra_calls": gamma * x,
-            "extra_calls_lo": max(gamma - z * sd, 0.0) * x,
-            "extra_calls_hi": (gamma + z * sd) * x,
+            "date": dates, "extra_calls": self._to_calls(gamma * x, zero, base)[0],
+            "extra_calls_lo": self._to_calls(max(gamma - z * sd, 0.0) * x, zero, base)[0],
+            "extra_calls_hi": self._to_calls((gamma + z * sd) * x, zero, base)[0],
         })
 
     # ------------------------------------------------------------------ reporting
     def summary(self) -> str:
-        """A short text summary: data, calendar, coefficients, campaigns."""
+        """A short text summary: data, calendar, selected form, coefficients, campaigns."""
         y = self.model.calls
         lines = [f"DailyVolumeModel: {y.index[0].date()} to {y.index[-1].date()} "
                  f"({len(y)} days, {int(np.isfinite(y).sum())} observed)"]
@@ -702,23 +944,34 @@ class DailyVolumeResults:
         if self.short_history:
             lines.append("short history: seasonal-naive forecast")
             return "\n".join(lines)
-        yearly = "month effects" if self.design.months else (
-            f"Fourier order {self.design.yearly_order}")
-        lines.append(f"log base: yearly {yearly}, "
-                     f"ARMA{self.model.arma_order} errors; {self.n_fit} days fitted, "
+        lines.append(f"model form: {self.model_form}")
+        if self.yearly_scores:
+            best = min(self.yearly_scores.values())
+            lines.append("  yearly pattern, cross-validated error relative to the best: " + ", ".join(
+                f"{k} {v / best:.3f}" for k, v in sorted(self.yearly_scores.items(),
+                                                          key=lambda kv: kv[1])))
+        if self.form_scores:
+            best = min(self.form_scores.values())
+            lines.append("  campaign response, weighted sum of squares relative to the best: "
+                         + ", ".join(f"{k} {v / best:.3f}" for k, v in self.form_scores.items()))
+        lines.append(f"log base: {self.n_fit} days fitted, "
                      f"{len(self.outlier_dates)} outliers set aside")
         se = np.sqrt(np.diag(self.cov.to_numpy()))
         for name, b, s in zip(self.base_columns, self.params, se, strict=True):
             lines.append(f"  {name:>14s} {b: .4f} ({s:.4f})")
+        unit = {"additive": "peak-day extra calls",
+                "proportional": "peak-day extra calls on a day of average traffic",
+                "multiplicative": "peak-day log effect"}[self.campaign_form]
         if len(self.sizes):
-            lines.append("campaigns: peak-day extra calls (se)")
+            lines.append(f"campaigns ({self.campaign_form}): {unit}, shrunk toward the "
+                         "channel (own estimate)")
             for cid, a in self.sizes.items():
-                lines.append(f"  {cid:>14s} {a:9.1f} ({np.sqrt(self.sizes_cov.loc[cid, cid]):.1f})")
+                lines.append(f"  {cid:>14s} {a:9.3f} ({self.raw_sizes[cid]:.3f}), "
+                             f"se {np.sqrt(self.sizes_cov.loc[cid, cid]):.3f}")
         for ch, (g, vg, t2) in self.channel_effect.items():
             lines.append(f"channel {ch}: half-life {self.half_lives[ch]} open days, delay "
-                         f"{self.delays[ch]} open days, typical campaign {g:.1f} extra calls "
-                         f"on its peak day (se {np.sqrt(vg):.1f}, between-campaign sd "
-                         f"{np.sqrt(t2):.1f})")
+                         f"{self.delays[ch]} open days, typical campaign {g:.3f} ({unit}; "
+                         f"se {np.sqrt(vg):.3f}, between-campaign sd {np.sqrt(t2):.3f})")
         return "\n".join(lines)
 
 

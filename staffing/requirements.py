@@ -51,6 +51,7 @@ def requirements(forecast: pd.DataFrame, *, model: str = "erlang_a", calls_col: 
                  patience_s: float | None = None, service_level: float | None = 0.8,
                  answer_s: float = 20.0, pickup_rate: float | None = None,
                  asa_s: float | None = None, max_occupancy: float | None = None,
+                 service_level_basis: str = "offered",
                  shrinkage: float = 0.0, staff_to: str | None = None,
                  staff_to_when: str | np.ndarray | pd.Series | None = None) -> pd.DataFrame:
     """Advisors required per interval (and queue) with the measures achieved.
@@ -71,6 +72,9 @@ def requirements(forecast: pd.DataFrame, *, model: str = "erlang_a", calls_col: 
     service_level, answer_s, pickup_rate, asa_s, max_occupancy : optional
         Targets (fractions, seconds) as in :func:`staffing.erlang_a.required_agents`;
         ``pickup_rate`` needs Erlang A.
+    service_level_basis : {"offered", "answered"}
+        Erlang A: the service level among offered calls (default) or among answered calls
+        (a contract's ``answered_only`` variant). Erlang C answers every call: no effect.
     shrinkage : float
         Share of paid time off the phones (fraction), for ``scheduled``.
     staff_to : str, optional
@@ -119,7 +123,8 @@ def requirements(forecast: pd.DataFrame, *, model: str = "erlang_a", calls_col: 
         patience = _column(df, "patience_s", patience_s, "patience_s= (mean caller patience)")
         targets["pickup_rate"] = pickup_rate
         given = {k: v for k, v in targets.items() if v is not None}
-        agents = erlang_a.required_agents(staffed, aht, interval_s, patience, **given)
+        agents = erlang_a.required_agents(staffed, aht, interval_s, patience,
+                                          service_level_basis=service_level_basis, **given)
         measures = erlang_a.evaluate(calls, aht, interval_s, agents, patience, answer_s)
     else:
         if pickup_rate is not None:

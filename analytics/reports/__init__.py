@@ -20,6 +20,7 @@ from analytics.contract import Contract
 from analytics.i18n import MISSING, day_name, fmt_date, fmt_int, fmt_rate
 from analytics.kpis import iso_week, kpis
 from analytics.metrics import format_metric
+from analytics.periods import week_label
 from analytics.reconcile import reconcile
 from analytics.reports import charts, sections
 from analytics.reports.sections import e as _e
@@ -171,7 +172,8 @@ def weekly_report(con, week: str, *, lang: str = "fr", contract: Contract | None
                       & ((targets.queue == t.queue) if t.queue else targets.queue.isna())]
         values = [_val(v) for v in sel.actual]
         title = metrics.label(t.metric, lang) + (f" [{t.queue}]" if t.queue else "")
-        fig = charts.target_trend([iso_week(d) for d in sel.period_start], values, t.metric,
+        fig = charts.target_trend([week_label(d, review.week_start) for d in sel.period_start],
+                                  values, t.metric,
                                   t.threshold, t.comparison, lang, title)
         figs.append((f"trend_{i}_{t.metric}", fig))
         body.append(f"<div class='chart'>{charts.figure_html(fig, f'trend-{i}')}</div>")

@@ -81,6 +81,7 @@ class Review:
     staffing: pd.DataFrame
     queues: tuple[str, ...] | None
     contract: Contract
+    week_start: int = 0           # the line's week start (Monday = 0, Sunday = 6)
 
     def compliance_summary(self) -> pd.DataFrame:
         """Per weekly target: ``metric, comparison, threshold, queue, met, evaluated,
@@ -129,7 +130,7 @@ class WeekReview(Review):
 
     @property
     def previous_week(self) -> str:
-        return week_label(week_days(self.period, 0)[0] - dt.timedelta(days=7), 0)
+        return week_label(self.first - dt.timedelta(days=7), self.week_start)
 
 
 @dataclass(frozen=True)
@@ -139,15 +140,15 @@ class QuarterReview(Review):
 
 # ---------------------------------------------------------------------------- pieces
 
-def _iso_span(labels) -> tuple[dt.date, dt.date]:
-    return week_days(labels[0], 0)[0], week_days(labels[-1], 0)[1]
+def _span(labels, ws: int) -> tuple[dt.date, dt.date]:
+    return week_days(labels[0], ws)[0], week_days(labels[-1], ws)[1]
 
 
-def _week_rows(con, labels, contract, queues) -> pd.DataFrame:
-    first, last = _iso_span(labels)
+def _week_rows(con, labels, contract, queues, ws: int) -> pd.DataFrame:
+    first, last = _span(labels, ws)
     df = kpis(con, period="week", start=first, end=last, contract=contract,
-              queues=list(queues) if queues else None)
-    df.insert(0, "week", [week_label(d, 0) for d in df["period_start"]])
+              queues=list(queues) if queues else None, week_start=ws)
+    df.insert(0, "week", [week_label(d, ws) for d in df["period_start"]])
     return df[df["week"].isin(labels)].reset_index(drop=True)
 
 
@@ -156,24 +157,24 @@ def _complete(labels, con) -> list[bool]:
     return [done is not None and lab <= done for lab in labels]
 
 
-def _compliance(con, labels, contract) -> tuple[pd.DataFrame, pd.DataFrame]:
-    first, last = _iso_span(labels)
+def _compliance(con, labels, contract, ws: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    first, last = _span(labels, ws)
     targets = evaluate_targets(con, contract, period="week", start=first, end=last)
-    targets.insert(0, "week", [week_label(d, 0) for d in targets["period_start"]])
+    targets.insert(0, "week", [week_label(d, ws) for d in targets["period_start"]])
     targets = targets[targets["week"].isin(labels)].reset_index(drop=True)
     complete = dict(zip(labels, _complete(labels, con), strict=True))
     grid = targets.assign(complete=[complete[w] for w in targets["week"]])
     return grid[COMPLIANCE_COLUMNS], targets
 
 
-def _volume(con, weeks: pd.DataFrame, contract, queues) -> pd.DataFrame:
+def _volume(con, weeks: pd.DataFrame, contract, queues, ws: int) -> pd.DataFrame:
     rng = data_range(con)
     rows = []
     for label, offered in zip(weeks["week"], weeks["offered"], strict=True):
         year, w = (int(x) for x in label.split("-W"))
         try:
             before = f"{year - 1}-W{w:02d}"
-            first, last = week_days(before, 0)
+            first, last = week_days(before, ws)
         except ValueError:       # week 53 without a counterpart a year before
             rows.append([label, int(offered), None, None, None])
             continue
@@ -181,7 +182,8 @@ def _volume(con, weeks: pd.DataFrame, contract, queues) -> pd.DataFrame:
             rows.append([label, int(offered), before, None, None])
             continue
         then = int(kpis(con, period="week", start=first, end=last, contract=contract,
-                        queues=list(queues) if queues else None)["offered"].sum())
+                        queues=list(queues) if queues else None,
+                        week_start=ws)["offered"].sum())
         rows.append([label, int(offered), before, then,
                      (offered - then) / then if then else None])
     return pd.DataFrame(rows, columns=VOLUME_COLUMNS)
@@ -205,16 +207,17 @@ def _staffing(con, first, last, labels, contract) -> pd.DataFrame:
 def _build(cls, con, kind, period, labels, cal: LineCalendar, contract, queues, **extra):
     first = week_days(labels[0], cal.week_start)[0]
     last = week_days(labels[-1], cal.week_start)[1]
-    weeks = _week_rows(con, labels, contract, queues)
-    compliance, _ = _compliance(con, labels, contract)
+    ws = cal.week_start
+    weeks = _week_rows(con, labels, contract, queues, ws)
+    compliance, _ = _compliance(con, labels, contract, ws)
     return cls(
         kind=kind, period=period, first=first, last=last, calendar=cal.describe(),
         week_labels=tuple(labels), weeks=weeks, compliance=compliance,
-        volume=_volume(con, weeks, contract, queues),
+        volume=_volume(con, weeks, contract, queues, ws),
         campaigns=campaign_review(con, first, last, contract=contract, calendar=cal),
         forecast_accuracy=forecast_accuracy(con, first, last, contract=contract, calendar=cal),
         staffing=_staffing(con, first, last, labels, contract), queues=queues,
-        contract=contract, **extra)
+        contract=contract, week_start=ws, **extra)
 
 
 # ------------------------------------------------------------------------------ public
@@ -225,12 +228,12 @@ def week_review(con, week: str, *, contract: Contract | None = None,
     week = parse_week(week)
     cal = line_calendar(con, contract)
     contract = resolve_contract(con, contract)
-    monday = week_days(week, 0)[0]
-    trend_labels = [week_label(monday - dt.timedelta(weeks=k), 0)
+    ws = cal.week_start
+    first, last = week_days(week, ws)
+    trend_labels = [week_label(first - dt.timedelta(weeks=k), ws)
                     for k in range(TREND_WEEKS - 1, -1, -1)]
-    trend = _week_rows(con, trend_labels, contract, queues)
-    _, trend_targets = _compliance(con, trend_labels, contract)
-    first, last = week_days(week, 0)
+    trend = _week_rows(con, trend_labels, contract, queues, ws)
+    _, trend_targets = _compliance(con, trend_labels, contract, ws)
     daily = kpis(con, period="day", start=first, end=last, contract=contract,
                  queues=list(queues) if queues else None)
     return _build(WeekReview, con, "week", week, [week], cal, contract, queues,

@@ -1,12 +1,13 @@
 -- Days with at least one call reaching the queue per local weekday and wall-clock slot, for learning the
 -- line's opening hours. One row per (weekday, slot) with calls.
--- Parameters (bound): $tz  the line's IANA time zone;  $minutes  slot length (minutes)
+-- Parameters (bound): $tz  the line's IANA time zone;  $minutes  slot length (minutes);
+--   $offered_only  false: every call row (a log of IVR calls only)
 with
 
 source_calls as (
-    select timezone($tz, arrived_at) as local_ts             -- UTC instant -> local wall clock
-    from calls
-    where outcome <> 'ivr'                                  -- calls that reached the queue
+    select local_ts                                         -- arrival, local wall clock
+    from stg_calls($tz, 0)
+    where is_offered or not $offered_only                   -- reached the queue (short too)
 ),
 
 slotted as (

@@ -1,12 +1,12 @@
 -- Calls that reached the queue (IVR-only calls left out) per local day: the days the line had traffic, for
 -- learning its calendar. Days without any call have no row.
--- Parameters (bound): $tz  the line's IANA time zone
+-- Parameters (bound): $tz  the line's IANA time zone; $offered_only  false: every call row
 with
 
 source_calls as (
-    select cast(timezone($tz, arrived_at) as date) as day   -- UTC instant -> local date
-    from calls
-    where outcome <> 'ivr'                                  -- calls that reached the queue
+    select local_date as day                                -- local day of arrival
+    from stg_calls($tz, 0)
+    where is_offered or not $offered_only                   -- reached the queue (short too)
 ),
 
 final as (

@@ -1,6 +1,7 @@
 -- Shared KPIs per local period (and per $by value), exactly as KPI_GLOSSARY.md defines them.
 -- One query for every grain: $grain is 'interval' (buckets of $bucket on the local wall
--- clock), 'day', 'week' (ISO, Monday), 'month' or 'quarter'.
+-- clock), 'day', 'week' (from the line's week start: Monday, or Sunday for a Sunday-Thursday
+-- line; $week_start 0 = Monday .. 6 = Sunday, $week_anchor its epoch day), 'month' or 'quarter'.
 -- Parameters (all bound, never formatted in):
 --   $tz        line's IANA time zone; periods are cut on its wall clock
 --   $grain     see above;  $bucket  interval length (INTERVAL) for grain 'interval',
@@ -10,7 +11,7 @@
 --   $by        null | 'queue' | 'topic' | 'region' | 'agent'
 --   $queues    null or VARCHAR[] of queues to keep
 --   $short_s   short-abandon threshold (s); 0 = no call is a short abandon
---   $variant   service-level variant: default | answered_only | exclude_short
+--   $variant   service-level variant: default | exclude_short | answered_only | offered
 --   $thr       service-level thresholds (s), INTEGER[] of up to 6
 --   $deadline_s  callback deadline after the request (s)
 --   $as_of     TIMESTAMPTZ "now" for pending callbacks
@@ -25,7 +26,7 @@ with
 periods as (
     select p as period_start
     from range(
-        case when $grain = 'interval' then $start::timestamp
+        case when $grain in ('interval', 'week') then $start::timestamp   -- already a week start
              else date_trunc($part, $start::timestamp) end,
         $end::timestamp,
         case $grain when 'interval' then $bucket::interval
@@ -37,23 +38,28 @@ periods as (
     where $grain <> 'interval' or timezone($tz, timezone($tz, p)) = p
 ),
 
--- Per-call local wall clock as epoch microseconds: UTC epoch plus the line's offset at that
--- instant. Two slots in braces are filled by analytics.kpis, never with user input:
+-- Per-call rules (offered, short abandon, abandoned, handle time, transferred) come from the
+-- staging model stg_calls (stg_calls.sql), never re-derived here. Local time is the one
+-- exception, for speed: the per-call local wall clock is computed as epoch microseconds, UTC
+-- epoch plus the line's offset at that instant, instead of the staged local_ts (a per-row ICU
+-- timezone() conversion that costs more than the rest of the query on large logs). It equals
+-- epoch_us(stg_calls.local_ts) exactly (tests/staging/test_stg_calls.py checks it); the staged
+-- local_ts is not read, so DuckDB does not compute it. Two slots in braces are filled by
+-- analytics.kpis, never with user input:
 --   local_offset_us    a CASE over the zone's constant-offset segments (tz_offsets.sql)
---                      with bound placeholders only; equals timezone($tz, arrived_at)
---                      exactly, without a per-row ICU conversion on large logs
+--                      with bound placeholders only
 --   by_column          the column for $by, chosen from a fixed list (null for none)
 calls_local as (
     select
         epoch_us(arrived_at) + {local_offset_us}                        as local_us,
         {by_column}                                                     as by_value,
         outcome,
+        is_short,
         wait_s,                                                         -- seconds
-        talk_s + coalesce(hold_s, 0) + coalesce(wrap_s, 0)              as handle_s,
+        handle_s,
         talk_s,
-        coalesce(transfer_to, '') <> ''                                 as transferred,
-        outcome = 'abandoned' and $short_s > 0 and coalesce(wait_s, 0) <= $short_s as is_short
-    from calls
+        transferred
+    from stg_calls($tz, $short_s)
     where arrived_at >= timezone($tz, $start::timestamp)
       and arrived_at <  timezone($tz, $end::timestamp)
       and ($queues is null or list_contains($queues, queue))
@@ -65,7 +71,10 @@ calls_in as (
         case $grain
             when 'interval' then (local_us // $bucket_us) * $bucket_us
             when 'day'      then (local_us // 86400000000) * 86400000000
-            when 'week'     then ((local_us // 86400000000 - 4) // 7 * 7 + 4) * 86400000000
+            -- $week_anchor: epoch day (0..6) of a first day of the line's week
+            -- (4 = Monday 1970-01-05, 3 = Sunday 1970-01-04)
+            when 'week'     then ((local_us // 86400000000 - $week_anchor) // 7 * 7
+                                  + $week_anchor) * 86400000000
             else epoch_us(date_trunc($part, make_timestamp(local_us)))
         end                                                             as period_us,
         * exclude (local_us)
@@ -81,7 +90,7 @@ calls_in as (
 callback_calls as (
     select call_id, any_value(topic) as topic, any_value(region) as region,
            any_value(agent_id) as agent_id
-    from calls
+    from stg_calls($tz, $short_s)
     where $by in ('topic', 'region', 'agent')
       and call_id in (select call_id from callbacks)
     group by call_id
@@ -103,6 +112,8 @@ callbacks_in as (
 callbacks_agg as (
     select
         case when $grain = 'interval' then time_bucket($bucket::interval, timezone($tz, deadline))
+             when $grain = 'week' then date_trunc('day', timezone($tz, deadline))
+                 - to_days(cast((isodow(timezone($tz, deadline)) - 1 - $week_start + 7) % 7 as integer))
              else date_trunc($part, timezone($tz, deadline)) end       as period_start,
         by_value,
         -- pending: still open and its deadline not yet reached; counts in neither
@@ -122,6 +133,9 @@ callbacks_agg as (
 staffing_agg as (
     select
         case when $grain = 'interval' then time_bucket($bucket::interval, timezone($tz, interval_start))
+             when $grain = 'week' then date_trunc('day', timezone($tz, interval_start))
+                 - to_days(cast((isodow(timezone($tz, interval_start)) - 1 - $week_start + 7) % 7
+                                as integer))
              else date_trunc($part, timezone($tz, interval_start)) end as period_start,
         case when $by = 'queue' then queue end                          as by_value,
         sum(advisors * interval_minutes * 60)                           as staffed_s
@@ -163,11 +177,9 @@ final as (
         coalesce(c.ivr_only, 0)                                         as ivr_only,
         c.answered / nullif(c.offered, 0)                               as pickup_rate,
         c.abandoned / nullif(c.offered, 0)                              as abandon_rate,
-        -- service level: answered within T over the variant's denominator. `abandoned`
-        -- already leaves out short abandons (wait <= $short_s when $short_s > 0), so
-        -- 'exclude_short' and 'default' share the formula answered + abandoned.
-        case $variant when 'answered_only' then c.answered
-                      else c.answered + c.abandoned end                 as sl_denominator,
+        -- service level: answered within T over the variant's denominator (stg_calls.sql)
+        service_level_denominator($variant, c.answered, c.abandoned, c.short_abandoned,
+                                  c.offered)                            as sl_denominator,
         c.within_1 / nullif(sl_denominator, 0)                          as sl_1,
         c.within_2 / nullif(sl_denominator, 0)                          as sl_2,
         c.within_3 / nullif(sl_denominator, 0)                          as sl_3,
@@ -184,14 +196,16 @@ final as (
         c.wait_all_mean_s,
         c.aht_s,
         c.talk_mean_s,
-        c.transferred / nullif(c.answered, 0)                           as transfer_rate,
+        -- over answered calls whose source has a transfer field (null: unknown)
+        c.transfer_rate,
         coalesce(c.handle_total_s, 0) / nullif(s.staffed_s, 0)          as occupancy,
         coalesce(cb.callbacks_due, 0)                                   as callbacks_due,
         coalesce(cb.callbacks_on_time, 0)                               as callbacks_on_time,
         coalesce(cb.callbacks_pending, 0)                               as callbacks_pending,
         cb.callbacks_on_time / nullif(cb.callbacks_due, 0)              as callback_on_time_rate,
-        -- exponential patience: total wait of answered + abandoned over abandoned (s)
-        c.wait_total_s / nullif(c.abandoned, 0)                         as patience_mean_s
+        -- exponential patience: total wait of offered calls (answered, abandoned and
+        -- overflow: censored exposure) over abandoned calls (s)
+        c.wait_offered_s / nullif(c.abandoned, 0)                       as patience_mean_s
     from periods p
     cross join by_values b
     left join calls_agg c

@@ -4,9 +4,8 @@
 with
 
 calls_days as (
-    select 'calls' as kind, source,
-           cast(timezone($tz, arrived_at) as date) as day           -- UTC instant -> local date
-    from calls
+    select 'calls' as kind, source, local_date as day               -- local day of arrival
+    from stg_calls($tz, 0)
 ),
 
 operator_days as (

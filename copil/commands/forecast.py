@@ -35,7 +35,8 @@ Rolling-origin backtest: 26 weekly origins over the last 26 weeks, each forecast
 weeks. wape = sum|actual - forecast| / sum actual; mase = mean absolute error / the
 seasonal-naive in-sample error (same weekday last week); coverage_80/95 = share of actual
 open days inside the 80/95 % intervals (should be near 0.80/0.95). segment 'campaign' =
-target days within 14 days after a campaign start. 'selected' marks copil's model."""
+target days within 14 days after a campaign start. 'selected' marks copil's model;
+model_form is the form it selected from the history at the latest origin."""
 
 UPLIFT_EPILOG = """example:
   copil campaigns uplift
@@ -43,7 +44,10 @@ UPLIFT_EPILOG = """example:
 
 Rows: campaign_id, channel, start_date, extra_calls (calls the campaign brought, against
 the fitted volume without it), extra_calls_lo/hi (95 % band), peak_day_extra (calls on
-its busiest day), half_life_days (open days for its channel's effect to halve)."""
+its busiest day), half_life_days (open days for its channel's effect to halve),
+model_form (how campaign calls add to the day: additive, proportional or multiplicative,
+selected from the history). Small campaigns are shrunk toward their channel's usual size.
+The form the model selected is printed on stderr by every command."""
 
 CAMPAIGNS_EPILOG = """example:
   copil campaigns uplift --format json"""
@@ -136,6 +140,7 @@ def _fit(data):
     res, notes = data.fit()
     for msg in notes:
         print(f"copil: warning: {msg}", file=sys.stderr)
+    print(f"copil: model form selected from the history: {res.model_form}", file=sys.stderr)
     return res
 
 

@@ -119,7 +119,7 @@ def run_staff(args) -> int:
 # copil plan
 
 PLAN_EPILOG = """examples:
-  copil plan --db data/demo.duckdb --week 2026-W48 --out plan.csv
+  copil plan --db data/demo.duckdb --week 2026-W48 --out plan.csv      # a week after the data
   copil plan --db data/demo.duckdb --week 2026-W48 --campaign mailing:2026-11-24:150000
   copil plan --forecast forecast.csv --week 2026-W10 --max-advisors 25 --patience-s 120 \\
       --pickup-rate 0.9 --service-level 0.8 --out plan.csv

@@ -35,9 +35,8 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    import datetime as dt
-
-    from analytics.kpis import resolve_contract, week_start
+    from analytics.kpis import resolve_contract
+    from analytics.line_calendar import line_week
     from analytics.targets import evaluate_targets, week_gaps
     from analytics.warehouse import connection
 
@@ -52,8 +51,8 @@ def run(args) -> int:
                              f"{' and '.join(periods)}); use --period {periods[0]}")
         start, end = args.start, args.end
         if args.week:
-            start = week_start(args.week)
-            end = start + dt.timedelta(days=6)
+            w = line_week(con, args.week, contract)
+            start, end = w.first, w.last
         df = evaluate_targets(con, contract, period=args.period, start=start, end=end)
         gaps = week_gaps(con, contract, args.week) if args.week else None
     if gaps is None:

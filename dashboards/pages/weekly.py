@@ -73,18 +73,21 @@ def lbl(key: str, lang: str) -> str:
 
 def read_weeks(con) -> dict:
     """Weeks with calls (newest first), the default week and the queues."""
-    from analytics.kpis import data_range, iso_week, last_complete_week
+    from analytics.kpis import data_range, last_complete_week
+    from analytics.line_calendar import line_calendar
+    from analytics.periods import week_label
 
     rng = data_range(con)
     queues = series.queues(con)
     if rng is None:
         return {"weeks": [], "default": None, "queues": queues}
     first, last = rng
-    monday = first - dt.timedelta(days=first.weekday())
+    cal = line_calendar(con)
+    start = cal.week_first_day(first)
     weeks = []
-    while monday <= last:
-        weeks.append(iso_week(monday))
-        monday += dt.timedelta(days=7)
+    while start <= last:
+        weeks.append(week_label(start, cal.week_start))
+        start += dt.timedelta(days=7)
     default = last_complete_week(con) or weeks[-1]
     return {"weeks": weeks[::-1], "default": default, "queues": queues}
 
@@ -99,11 +102,12 @@ def read_week_trend(con, week: str, queues: tuple[str, ...] | None):
 
 def read_week_detail(con, week: str, queues: tuple[str, ...] | None) -> dict:
     """Half-hourly KPIs of ``week``."""
-    from analytics.kpis import kpis, resolve_contract, week_start
+    from analytics.kpis import kpis, resolve_contract
+    from analytics.line_calendar import line_week
 
     contract = resolve_contract(con, None)
-    monday = week_start(week)
-    sunday = monday + dt.timedelta(days=6)
+    w = line_week(con, week)
+    monday, sunday = w.first, w.last
     q = list(queues) if queues else None
     return {"intraday": kpis(con, period="interval", interval_minutes=30, start=monday,
                              end=sunday, queues=q, contract=contract)}
@@ -117,18 +121,19 @@ def read_gaps(con, week: str, queues: tuple[str, ...] | None) -> pd.DataFrame:
 
 
 def read_reconciliation(con, week: str) -> pd.DataFrame:
-    from analytics.kpis import week_start
+    from analytics.line_calendar import line_week
     from analytics.reconcile import reconcile
 
-    monday = week_start(week)
-    return reconcile(con, period="day", start=monday, end=monday + dt.timedelta(days=6))
+    w = line_week(con, week)
+    return reconcile(con, period="day", start=w.first, end=w.last)
 
 
 def read_agents(con, week: str, queues: tuple[str, ...] | None) -> pd.DataFrame:
-    from analytics.kpis import kpis, week_start
+    from analytics.kpis import kpis
+    from analytics.line_calendar import line_week
 
-    monday = week_start(week)
-    df = kpis(con, period="week", start=monday, end=monday + dt.timedelta(days=6), by="agent",
+    w = line_week(con, week)
+    df = kpis(con, period="week", start=w.first, end=w.last, by="agent",
               queues=list(queues) if queues else None)
     return df[df["answered"] > 0].sort_values("answered", ascending=False)
 
@@ -343,12 +348,12 @@ def update_detail(week, queues):
 
 def _prefetch_neighbours(week: str, queues: tuple[str, ...] | None) -> None:
     """Warm the cache for the weeks before and after ``week`` (the meeting steps through)."""
-    from analytics.kpis import iso_week, week_start
+    from analytics.periods import parse_week, week_days, week_label
 
     wh = data.current()
-    monday = week_start(week)
+    monday = week_days(parse_week(week))[0]     # labels step the same way whatever the start
     for step in (-7, 7):
-        other = iso_week(monday + dt.timedelta(days=step))
+        other = week_label(monday + dt.timedelta(days=step))
         for reader in (read_week_trend, read_week_detail, read_gaps, read_agents):
             wh.prefetch(reader, other, queues)
         wh.prefetch(read_reconciliation, other)

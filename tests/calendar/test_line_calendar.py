@@ -92,13 +92,13 @@ def test_no_calls_no_contract_is_always_open(tmp_path):
 
 
 def test_sparse_calls_on_most_weeks_keep_the_weekday_open(tmp_path):
-    """Three calls a day (09:05, 12:05, 17:35) Monday to Friday for 4 weeks: each busy
-    quarter-hour is a run shorter than an hour, yet every weekday has calls on 4 of its 4
+    """Three calls a day (09:05, 12:05, 17:35) Monday to Friday for 5 weeks: each busy
+    quarter-hour is a run shorter than an hour, yet every weekday has calls on 5 of its 5
     weeks: open from the first busy slot (09:00) to the end of the last (17:45). The one
-    Saturday call (1 of 4 Saturdays) stays a stray call."""
+    Saturday call (1 of 5 Saturdays) stays a stray call."""
     con = connect(tmp_path / "w.duckdb")
     rows = []
-    for day in pd.date_range("2026-01-05", "2026-01-30"):
+    for day in pd.date_range("2026-01-05", "2026-02-06"):
         if day.weekday() < 5:
             rows += [(f"{day.date()}-{hm}", f"{day.date()} {hm}:00", "answered")
                      for hm in ("09:05", "12:05", "17:35")]
@@ -107,3 +107,32 @@ def test_sparse_calls_on_most_weeks_keep_the_weekday_open(tmp_path):
     cal = learn_calendar(con)
     assert cal.open_weekdays == (0, 1, 2, 3, 4)
     assert cal.opening_hours[2] == ((dt.time(9, 0), dt.time(17, 45)),)
+
+
+def test_weekly_kpis_and_last_complete_week_follow_a_sunday_week(tmp_path):
+    """A Sunday-Thursday line (contract ``week_start: sun``): weekly rows start on Sunday and
+    the last complete week ends with its Thursday."""
+    from analytics.contract import store_contract
+    from analytics.kpis import kpis, last_complete_week
+
+    con = connect(tmp_path / "w.duckdb")
+    rows, i = [], 0
+    # Sun 2026-03-01 .. Thu 2026-03-12: 1 call on day k of the month at 10:00
+    for day in pd.date_range("2026-03-01", "2026-03-12"):
+        if day.weekday() in (4, 5):                   # Friday, Saturday: closed
+            continue
+        for _ in range(day.day):
+            i += 1
+            rows.append((str(i), f"{day.date()} 10:00:00", "answered"))
+    _load(con, rows)
+    store_contract(con, "timezone: Europe/Paris\nholidays: none\nweek_start: sun\n"
+                        "opening_hours: {sun-thu: '08:00-18:00', fri: closed, sat: closed}\n")
+    weekly = kpis(con, period="week", start="2026-03-01", end="2026-03-14")
+    assert [d.isoformat() for d in weekly.period_start] == ["2026-03-01", "2026-03-08"]
+    # week 1: days 1..5 -> 1+2+3+4+5 = 15 calls; week 2: days 8..12 -> 8+9+10+11+12 = 50
+    assert weekly.offered.tolist() == [15, 50]
+    # the data end on Thursday 12 March, the last open day of the week Sun 8 .. Sat 14:
+    # labelled by the ISO week of its Thursday (2026-03-12: ISO week 11)
+    assert last_complete_week(con) == "2026-W11"
+    monday_rows = kpis(con, period="week", start="2026-03-01", end="2026-03-14", week_start=0)
+    assert monday_rows.period_start.iloc[0].isoformat() == "2026-02-23"

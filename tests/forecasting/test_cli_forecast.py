@@ -65,7 +65,7 @@ def test_backtest_and_uplift_tables(daily_csv, capsys):
     assert {r["model"] for r in rows} == {"loglinear_arma", "combination", "seasonal_naive",
                                           "ets"}
     assert set(rows[0]) == {"model", "selected", "horizon", "segment", "wape", "mase",
-                            "coverage_80", "coverage_95", "n"}
+                            "coverage_80", "coverage_95", "n", "model_form"}
     assert main(["campaigns", "uplift", "--input", str(path), "--campaigns", str(camp),
                  "--format", "json"]) == 0
     up = json.loads(capsys.readouterr().out)

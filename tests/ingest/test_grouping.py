@@ -43,7 +43,7 @@ def test_segments_become_one_call_with_units_and_json(con, tmp_path, write, rows
     # talk 95 500 ms = 95.5 s; Expert entered before the answer: routing, no transfer
     assert got == [("Sales", datetime(2026, 3, 28, 8, tzinfo=UTC),
                     datetime(2026, 3, 28, 8, 0, 50, tzinfo=UTC), "answered", 50.0, 95.5,
-                    None, hmac_key("+33612345678", caller_key))]
+                    "", hmac_key("+33612345678", caller_key))]
     run = rows(con, "select rows_read, rows_loaded, rows_grouped from ingest_runs")
     assert run == [(2, 1, 1)]
 

@@ -85,13 +85,14 @@ def test_amazon_connect(con, rows, caller_key):
     # waited 60 s then asked for a queued callback: overflow, not abandoned; the callback
     # leg (marie's call back at 10:20) adds no answer, talk or agent to the call
     assert got["1005"] == ("Sales", utc("2026-03-28T09:45:00"), None, "overflow", 60.0,
-                           None, None, None, None, None, False)
+                           None, None, None, None, "", False)
     # the latest delivery (LastUpdateTimestamp 10:02:15, listed first) has the wrap-up 25
     assert got["1007"][3:8] == ("answered", 10.0, 100.0, 0.0, 25.0)
     # 90 s in Sales, moved by the flow to Overflow (QUEUE_TRANSFER), answered there after
-    # 15 s: one answered Sales call, wait 90 + 15 = 105, no agent transfer
+    # 15 s: one answered Sales call, wait 90 + 15 = 105, no agent transfer (the export
+    # has the transfer field: '' is "not transferred")
     assert got["1008"] == ("Sales", utc("2026-03-28T10:30:00"), utc("2026-03-28T10:31:45"),
-                           "answered", 105.0, 80.0, 0.0, 5.0, "paul", None, False)
+                           "answered", 105.0, 80.0, 0.0, 5.0, "paul", "", False)
     # 22:10 UTC on Sunday 29 is 00:10 on Monday 30 in Paris (UTC+2 since 01:00 UTC)
     assert got["2001"][1] == utc("2026-03-29T22:10:00")
     k = {c[-4:]: v for c, v in keys(con, rows).items()}

@@ -25,7 +25,9 @@ def insert_calls(con, rows: list[dict], tz: str = "Europe/Paris") -> None:
     """Insert calls given as dicts; ``arrived`` is a local time string in ``tz``.
 
     Keys: arrived, outcome, wait (s), talk (s), hold, wrap, queue, agent, topic, region,
-    transfer. ``answered_at``/``ended_at`` are derived from arrived + wait (+ talk).
+    transfer (default '': the source has a transfer field and the call was not transferred,
+    as ingestion stores it; None: the source has no transfer field). ``answered_at``/
+    ``ended_at`` are derived from arrived + wait (+ talk).
     """
     start = con.execute("select count(*) from calls").fetchall()[0][0]
     records = []
@@ -41,7 +43,7 @@ def insert_calls(con, rows: list[dict], tz: str = "Europe/Paris") -> None:
             "ended_at": arrived + dt.timedelta(seconds=(wait or 0) + (talk or 0)),
             "outcome": r["outcome"], "wait_s": wait, "talk_s": talk, "hold_s": r.get("hold"),
             "wrap_s": r.get("wrap"), "agent_id": r.get("agent"), "caller_key": None,
-            "topic": r.get("topic"), "region": r.get("region"), "transfer_to": r.get("transfer"),
+            "topic": r.get("topic"), "region": r.get("region"), "transfer_to": r.get("transfer", ""),
             "run_id": 0,
         })
     frame = pd.DataFrame.from_records(records, columns=CALL_COLUMNS)

@@ -66,18 +66,22 @@ def test_every_metric_on_a_hand_computed_day(con, load):
     assert r.aht_s == 310.0                      # (1500 talk + 20 hold + 30 wrap) / 5
     assert r.talk_mean_s == 300.0
     assert r.transfer_rate == 0.2                # one non-empty transfer_to of 5
-    assert r.patience_mean_s == pytest.approx(323 / 3)
+    # glossary 2026-12-04: waits of offered calls incl. overflow, (200 + 123 + 90) / 3
+    # (was (200 + 123) / 3 before overflow waits counted as exposure)
+    assert r.patience_mean_s == pytest.approx(413 / 3)
     assert "occupancy" not in r.index            # no staffing data in this warehouse
     assert (r.callbacks_due, r.callbacks_on_time, r.callbacks_pending) == (0, 0, 0)
     assert math.isnan(r.callback_on_time_rate)
 
 
 @pytest.mark.parametrize("variant, sl20, sl30, sl60", [
-    # `abandoned` (the glossary metric) already leaves the 3 s abandon out, so the default
-    # denominator answered + abandoned is 7, as for exclude_short
-    ("default", 2 / 7, 3 / 7, 4 / 7),
-    ("exclude_short", 2 / 7, 3 / 7, 4 / 7),
+    # answered within 20/30/60 s: 2/3/4 of 5 answered; abandoned 2 (+ 1 short, 3 s); overflow 1
+    # glossary 2026-12-04: the default counts the short abandon in its denominator,
+    # 5 + 2 + 1 = 8 (it was 7, as exclude_short, before)
+    ("default", 2 / 8, 3 / 8, 4 / 8),
+    ("exclude_short", 2 / 7, 3 / 7, 4 / 7),         # 5 + 2
     ("answered_only", 2 / 5, 3 / 5, 4 / 5),
+    ("offered", 2 / 8, 3 / 8, 4 / 8),               # offered 5 + 2 + 1 overflow
 ])
 def test_service_level_variants_with_short_abandons(con, load, variant, sl20, sl30, sl60):
     load.calls(con, GOLDEN_DAY)
@@ -90,7 +94,8 @@ def test_service_level_variants_with_short_abandons(con, load, variant, sl20, sl
         (sl20, sl30, sl60), abs=1e-15)
     assert r.abandon_wait_s == 60.0              # (50 + 70) / 2
     assert r.wait_all_mean_s == pytest.approx(320 / 7)
-    assert r.patience_mean_s == 160.0            # 320 / 2
+    # glossary 2026-12-04: offered waits incl. overflow, (200 + 120 + 90) / 2 (was 320 / 2)
+    assert r.patience_mean_s == 205.0
 
 
 def test_short_abandon_boundary_is_inclusive_and_zero_excludes_nothing(con, load):

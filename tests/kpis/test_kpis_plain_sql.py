@@ -26,8 +26,9 @@ select {key} as k,
     count(*) filter (where outcome = 'overflow') as overflow,
     count(*) filter (where outcome = 'ivr') as ivr_only,
     count(*) filter (where outcome = 'answered') / nullif(count(*) filter (where outcome <> 'ivr' and not short), 0) as pickup_rate,
+    -- glossary 2026-12-04: the default service level counts short abandons in its denominator
     count(*) filter (where outcome = 'answered' and wait_s <= 20)
-      / nullif(count(*) filter (where outcome = 'answered' or (outcome = 'abandoned' and not short)), 0) as service_level_20s,
+      / nullif(count(*) filter (where outcome in ('answered', 'abandoned')), 0) as service_level_20s,
     avg(wait_s) filter (where outcome = 'answered') as asa_s,
     quantile_cont(wait_s, 0.5) filter (where outcome = 'answered') as wait_p50_s,
     quantile_cont(wait_s, 0.8) filter (where outcome = 'answered') as wait_p80_s,
@@ -38,7 +39,8 @@ select {key} as k,
     avg(wait_s) filter (where outcome = 'answered' or (outcome = 'abandoned' and not short)) as wait_all_mean_s,
     avg(talk_s + coalesce(hold_s, 0) + coalesce(wrap_s, 0)) filter (where outcome = 'answered') as aht_s,
     avg(talk_s) filter (where outcome = 'answered') as talk_mean_s,
-    sum(wait_s) filter (where outcome = 'answered' or (outcome = 'abandoned' and not short))
+    -- glossary 2026-12-04: patience counts the waits of overflow calls as exposure too
+    sum(wait_s) filter (where outcome <> 'ivr' and not short)
       / nullif(count(*) filter (where outcome = 'abandoned' and not short), 0) as patience_mean_s
 from (select *, outcome = 'abandoned' and wait_s <= ? as short from calls
       where queue = any(?))

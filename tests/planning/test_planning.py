@@ -40,7 +40,9 @@ def test_interval_profile_equals_pandas(con):
     df["slot"] = (df["local"].dt.hour * 60 + df["local"].dt.minute) // 30 * 30
     df["handle"] = df["talk_s"] + df["hold_s"].fillna(0) + df["wrap_s"].fillna(0)
     ans = df[df["outcome"] == "answered"]
-    waited = df[df["outcome"].isin(["answered", "abandoned"])]
+    # glossary 2026-12-04: patience counts the waits of every offered call, overflow included
+    # (before: answered and abandoned only)
+    waited = df[df["outcome"].isin(["answered", "abandoned", "overflow"])]
     g_aht = ans.groupby(["weekday", "slot"])["handle"].mean()
     g_wait = waited.groupby(["weekday", "slot"])["wait_s"].sum()
     g_ab = df[df["outcome"] == "abandoned"].groupby(["weekday", "slot"]).size()
@@ -108,7 +110,7 @@ def test_contract_targets_map_to_staffing_targets(con):
     t = planning.staffing_targets(warehouse_contract(con))
     # example contract: pickup >= 0.90, abandon <= 0.08 (-> pickup >= 0.92), SL30 >= 0.8, ASA <= 60
     assert t == {"pickup_rate": pytest.approx(0.92), "asa_s": 60.0,
-                 "service_levels": [(30.0, 0.8)]}
+                 "service_levels": [(30.0, 0.8)], "service_level_basis": "offered"}
     c_targets = planning.staffing_targets(warehouse_contract(con), model="erlang_c")
     assert c_targets["pickup_rate"] is None
 

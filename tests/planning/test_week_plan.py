@@ -11,7 +11,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pytest
 
 from analytics.contract import store_contract
 from analytics.kpis import kpis
@@ -107,8 +106,6 @@ def test_page_cli_and_week_plan_agree(small_db, tmp_path, capsys):
     np.testing.assert_allclose(iv_fig["forecast"], req_a["calls"], rtol=1e-12)
 
 
-@pytest.mark.xfail(strict=True, reason="needs the staging branch (stg_calls: short abandons "
-                   "out of analytics.series' offered counts); remove this mark once it lands")
 def test_plan_actuals_are_kpi_offered_with_short_abandons(small_db, tmp_path, capsys):
     db = tmp_path / "short.duckdb"
     shutil.copy(small_db, db)

@@ -30,6 +30,20 @@ def test_requirements_match_the_erlang_functions(forecast):
     assert list(r.columns[:4]) == ["period_start", "calls", "hi80", "campaign"]
 
 
+def test_service_level_basis_answered_is_passed_to_erlang_a(forecast):
+    # a contract's answered_only variant: the service level among answered calls, which is
+    # never stricter than among offered calls, so never more advisors
+    r = requirements(forecast, aht_s=240, patience_s=60, service_level=0.9, answer_s=20,
+                     service_level_basis="answered")
+    want = erlang_a.required_agents(forecast["calls"].to_numpy(), 240, 1800, 60,
+                                    service_level=0.9, answer_s=20,
+                                    service_level_basis="answered")
+    assert r["agents"].tolist() == want.tolist()
+    assert (r["service_level_answered"][r["calls"] > 0] >= 0.9).all()
+    offered = requirements(forecast, aht_s=240, patience_s=60, service_level=0.9, answer_s=20)
+    assert (r["agents"] <= offered["agents"]).all() and (r["agents"] < offered["agents"]).any()
+
+
 def test_staff_to_the_upper_bound_on_campaign_days_only(forecast):
     r = requirements(forecast, model="erlang_c", aht_s=240, service_level=0.8,
                      staff_to="hi80", staff_to_when="campaign")

@@ -2,11 +2,11 @@
 -- intervals that have staffing data. Intervals follow the KPI convention (local wall clock;
 -- the repeated autumn hour is one bucket). Staffing rows are attributed to the bucket of
 -- their start and averaged over it: advisors = sum(advisors x row minutes) / $minutes.
--- Whole-line rows (queue '*') are used when present, else the sum over queues.
+-- Whole-line rows (queue '*') are used when present, else the sum over queues. Call counts
+-- follow the glossary through the staging model (stg_calls.sql).
 -- Parameters (bound): $tz IANA zone; $start, $end local TIMESTAMPs (midnights, end
 --   exclusive); $minutes interval length (minutes); $short_s short-abandon threshold (s);
---   $answer_s service-level threshold T (s); $answered_only true for the 'answered_only'
---   service-level variant (denominator answered instead of answered + abandoned)
+--   $answer_s service-level threshold T (s); $variant the contract's service-level variant
 with
 
 bounds as (
@@ -20,8 +20,7 @@ line_rows as (
 
 staff as (
     select
-        time_bucket(to_minutes(cast($minutes as bigint)),
-                    timezone($tz, interval_start))                   as period_start,  -- local
+        local_interval(timezone($tz, interval_start), $minutes)     as period_start,  -- local
         sum(advisors * interval_minutes) / $minutes                  as advisors       -- count
     from staffing
     where interval_start >= (select start_utc from bounds)
@@ -32,25 +31,25 @@ staff as (
 
 source_calls as (
     select
-        time_bucket(to_minutes(cast($minutes as bigint)),
-                    timezone($tz, arrived_at))                       as period_start,  -- local
+        local_interval(local_ts, $minutes)                           as period_start,  -- local
         outcome,
+        is_short,
+        is_abandoned,
+        is_offered,
         wait_s,                                                      -- seconds
-        talk_s + coalesce(hold_s, 0) + coalesce(wrap_s, 0)           as handle_s,
-        outcome = 'abandoned' and $short_s > 0
-            and coalesce(wait_s, 0) <= $short_s                      as is_short
-    from calls
-    where arrived_at >= (select start_utc from bounds)
-      and arrived_at <  (select end_utc from bounds)
-      and outcome in ('answered', 'abandoned', 'overflow')
+        handle_s                                                     -- seconds
+    from stg_calls($tz, $short_s)
+    where arrived_at >= timezone($tz, $start::timestamp)
+      and arrived_at <  timezone($tz, $end::timestamp)
 ),
 
 observed as (
     select
         period_start,
-        count(*) filter (where not is_short)                         as offered,
+        count(*) filter (where is_offered)                           as offered,
         count(*) filter (where outcome = 'answered')                 as answered,
-        count(*) filter (where outcome = 'abandoned' and not is_short) as abandoned,
+        count(*) filter (where is_abandoned)                         as abandoned,
+        count(*) filter (where is_short)                             as short_abandoned,
         count(*) filter (where outcome = 'overflow')                 as overflow,
         count(*) filter (where outcome = 'answered' and wait_s <= $answer_s) as answered_within,
         avg(wait_s) filter (where outcome = 'answered')              as asa_s,            -- s
@@ -66,14 +65,17 @@ final as (
         coalesce(o.offered, 0)                                       as offered,
         coalesce(o.answered, 0)                                      as answered,
         coalesce(o.abandoned, 0)                                     as abandoned,
+        coalesce(o.short_abandoned, 0)                               as short_abandoned,
         coalesce(o.overflow, 0)                                      as overflow,
         coalesce(o.answered_within, 0)                               as answered_within,
+        -- calls in the service level's denominator for the contract's variant
+        coalesce(service_level_denominator($variant, o.answered, o.abandoned,
+                                           o.short_abandoned, o.offered), 0)
+                                                                     as service_level_calls,
         o.aht_s,
         o.answered / nullif(o.offered, 0)                            as observed_pickup_rate,
         o.abandoned / nullif(o.offered, 0)                           as observed_abandon_rate,
-        o.answered_within / nullif(case when $answered_only then o.answered
-                                        else o.answered + o.abandoned end, 0)
-                                                                     as observed_service_level,
+        o.answered_within / nullif(service_level_calls, 0)           as observed_service_level,
         o.asa_s                                                      as observed_asa_s
     from staff s
     left join observed o on o.period_start = s.period_start
