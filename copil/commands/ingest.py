@@ -85,7 +85,7 @@ def print_summary(s: IngestSummary, out=None) -> None:
         print(f"  {_fmt(s.rows_superseded)} earlier deliveries of a record replaced by a later "
               "one (counted in duplicates)", file=out)
     if s.assumptions:
-        print(f"  profile assumes: {s.assumptions}", file=out)
+        print(f"  profile assumes: {s.assumptions} (line's zone: {s.timezone})", file=out)
     if s.dst_ambiguous:
         print(f"  {s.dst_ambiguous} arrival(s) in the repeated autumn DST hour, resolved by row order",
               file=out)

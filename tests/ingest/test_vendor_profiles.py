@@ -380,3 +380,22 @@ def test_auto_detection_of_canonical_and_french_files(tmp_path, write):
     assert detect_file_profile(canon).profile == "canonical"
     french = write(tmp_path / "f.csv", "Date appel;Heure;File;Statut;Attente (s)\n", "latin-1")
     assert detect_file_profile(french).profile == "french-acd"
+
+
+def test_cli_detects_and_ingests_with_auto(tmp_path, capsys):
+    from copil.cli import main
+
+    sample = str(SAMPLES / "amazon-connect.csv")
+    assert main(["profiles", "detect", sample]) == 0
+    out = capsys.readouterr().out
+    assert "amazon-connect" in out and "initialcontactid" in out
+    db = str(tmp_path / "w.duckdb")
+    assert main(["ingest", "calls", sample, "--profile", "auto", "--db", db]) == 0
+    out = capsys.readouterr().out
+    assert "recognised as amazon-connect" in out
+    assert "read 14 = loaded 8 + updated 0 + duplicates 1 + quarantined 0 + filtered 2 + grouped 3" in out
+    assert "profile assumes: times UTC (Z)" in out
+    unknown = tmp_path / "u.csv"
+    unknown.write_text("a,b\n1,2\n")
+    assert main(["profiles", "detect", str(unknown)]) == 1
+    assert "Known exports: aircall, amazon-connect" in capsys.readouterr().err
