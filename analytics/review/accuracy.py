@@ -83,12 +83,13 @@ def _num(value: float) -> float | None:
 
 
 def daily_offered(con, contract: Contract, last: dt.date) -> pd.Series:
-    """Calls offered per local day from the first day with calls to ``last``
+    """Calls offered per local day from the first day with calls to ``last``, or to the last
+    day with calls when the data end earlier (the days after are unknown, not zero)
     (DatetimeIndex, every day; KPI definition of offered)."""
     rng = data_range(con)
     if rng is None or rng[0] > last:
         return pd.Series(dtype=float, name="calls")
-    d = kpis(con, period="day", start=rng[0], end=last, contract=contract)
+    d = kpis(con, period="day", start=rng[0], end=min(last, rng[1]), contract=contract)
     return pd.Series(d.offered.to_numpy(float), index=pd.DatetimeIndex(pd.to_datetime(
         d.period_start.astype(str))), name="calls")
 
