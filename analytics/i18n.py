@@ -261,6 +261,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "col.rows_duplicate": {"fr": "doublons", "en": "duplicates"},
     "col.rows_quarantined": {"fr": "quarantaine", "en": "quarantined"},
     "col.rows_filtered": {"fr": "filtrées", "en": "filtered"},
+    "col.rows_grouped": {"fr": "regroupées", "en": "grouped"},
     "col.line": {"fr": "ligne", "en": "line"},
     "col.column": {"fr": "colonne", "en": "column"},
     "col.value": {"fr": "valeur", "en": "value"},

@@ -27,7 +27,7 @@ import duckdb
 
 from analytics.kinds import KINDS, Column, Kind
 from analytics.privacy import caller_secret, check_key, hmac_pads, key_fingerprint
-from analytics.profiles import Profile, load_profile
+from analytics.profiles import Profile, detect_file_profile, load_profile
 from analytics.readers import (
     FileRefused,
     NeedsTranscoding,
@@ -38,7 +38,10 @@ from analytics.readers import (
 )
 from analytics.warehouse import DEFAULT_TIMEZONE, get_setting, set_setting, sql_text
 
-__all__ = ["FileRefused", "IngestSummary", "ingest_file"]
+__all__ = ["AUTO", "FileRefused", "IngestSummary", "ingest_file"]
+
+#: ``profile=AUTO``: the built-in profile is recognised from the file's header.
+AUTO = "auto"
 
 #: Columns made from the caller's text by copil_caller_key, never read as such.
 _CALLER_COLUMNS = ("caller_key", "caller_withheld")
@@ -76,6 +79,11 @@ class IngestSummary:
     rows_duplicate: int = 0
     rows_quarantined: int = 0
     rows_filtered: int = 0
+    rows_grouped: int = 0       # segments merged into a call of an earlier row of the file
+    rows_superseded: int = 0    # of rows_duplicate: earlier deliveries of a record (keep_latest)
+    timezone: str = ""          # zone naive date-times of the file were read in
+    assumptions: str = ""       # what the profile assumes (its own words)
+    detected_by: list[str] = field(default_factory=list)  # --profile auto: headers that matched
     dst_ambiguous: int = 0
     skipped: bool = False
     previous_run: int | None = None
@@ -86,7 +94,8 @@ class IngestSummary:
     @property
     def balanced(self) -> bool:
         return self.rows_read == (self.rows_loaded + self.rows_updated + self.rows_duplicate
-                                  + self.rows_quarantined + self.rows_filtered)
+                                  + self.rows_quarantined + self.rows_filtered
+                                  + self.rows_grouped)
 
     def as_dict(self) -> dict:
         d = asdict(self)
@@ -117,6 +126,7 @@ class _Builder:
         self.source = source
         self.params: dict[str, object] = dict(source.params)
         self.caller_column: str | None = None  # caller_number or caller_key, as the file has
+        self.units: dict[str, str] = {}  # canonical column -> unit declared by the profile
 
     def _param(self, value: object) -> str:
         name = f"p{len(self.params)}"
@@ -146,10 +156,22 @@ class _Builder:
             if isinstance(alt, str):
                 if normalise_header(alt) in self.headers or required:
                     return self._header(alt, col)
-            elif "sql" in alt:
+                continue
+            header = alt.get("column") or alt.get("json")
+            if header is not None and not (normalise_header(header) in self.headers or required):
+                continue
+            if "unit" in alt:
+                self.units[col] = alt["unit"]
+            if "sql" in alt:
                 return f"cast(({alt['sql']}) as varchar)"
-            else:
-                return f"(trim({self._header(alt['date'], col)}) || ' ' || trim({self._header(alt['time'], col)}))"
+            if "column" in alt:
+                return self._header(header, col)
+            if "json" in alt:
+                # JSON in a cell (Twilio's task_attributes): one field, null if not JSON
+                cell = self._header(header, col)
+                return (f"case when json_valid({cell}) then json_extract_string({cell}, "
+                        f"{self._param(str(alt['path']))}) end")
+            return f"(trim({self._header(alt['date'], col)}) || ' ' || trim({self._header(alt['time'], col)}))"
         if col in self.kind.required:
             raise FileRefused(
                 f"profile {self.profile.name!r}: none of the columns it accepts for {col} "
@@ -191,8 +213,12 @@ class _Builder:
             return raw
         if col.type == "enum":
             return self.mapped(col, raw)
+        unit = self.units.get(col.name)
         if col.type == "seconds":
-            return f"copil_seconds({raw}, {comma})"
+            return (f"copil_seconds({raw}, {comma}) / 1000" if unit == "ms"
+                    else f"copil_seconds({raw}, {comma})")
+        if col.type == "timestamp" and unit in ("epoch_s", "epoch_ms"):
+            return f"copil_epoch({raw}, {1000 if unit == 'epoch_ms' else 1})"
         if col.type == "number":
             return f"copil_num({raw}, {comma})"
         if col.type == "int":
@@ -208,8 +234,15 @@ class _Builder:
 
 
 def _staging_sql(con: duckdb.DuckDBPyConnection, b: _Builder) -> tuple[str, list[str], list[str]]:
-    """The query creating temp table ``copil_stage``; returns (sql, columns, missing)."""
+    """The query creating temp table ``copil_stage`` (``copil_seg`` for a grouping profile);
+    returns (sql, columns, missing).
+
+    For a grouping profile the rows are segments: only their values are parsed and checked
+    here (unparseable values, non-existent local times); defaults and row checks apply to
+    the calls :func:`_grouping_sql` makes of them.
+    """
     kind = b.kind
+    grouped = b.profile.group is not None
     present: dict[str, str] = {}
     for col in kind.columns:
         if col.name in _CALLER_COLUMNS:
@@ -227,6 +260,18 @@ def _staging_sql(con: duckdb.DuckDBPyConnection, b: _Builder) -> tuple[str, list
 
     exclude = " or ".join(f"coalesce(({r['sql']}), false)" for r in b.profile.exclude) or "false"
     mapped_cols = ["copil_line as line", f"({exclude}) as copil_excluded"]
+    extra_cols = []  # bookkeeping columns carried from mapped to final
+    latest = b.profile.keep_latest
+    if latest:
+        # a record delivered several times: marked by _mark_superseded once staged (a
+        # window over the staged narrow columns costs far less than over the file's rows)
+        mapped_cols += [f"cast({latest.key} as varchar) as copil_lkey",
+                        f"cast({latest.by} as varchar) as copil_lby",
+                        "false as copil_superseded"]
+        extra_cols += ["copil_lkey", "copil_lby", "copil_superseded"]
+    if grouped and b.profile.group.order:
+        mapped_cols.append(f"{b.profile.group.order} as copil_order")
+        extra_cols.append("copil_order")
     for name, raw in present.items():
         # texts are trimmed once here (empty text is null from here on); the parsers of
         # the other types trim for themselves
@@ -238,7 +283,7 @@ def _staging_sql(con: duckdb.DuckDBPyConnection, b: _Builder) -> tuple[str, list
     if b.caller_column:
         # the caller's text, only until copil_caller_key (ingest_macros.sql) replaces it
         mapped_cols.append(f"copil_text({caller_sql}) as caller_raw")
-    typed_cols = ["line", "copil_excluded"]
+    typed_cols = ["line", "copil_excluded", *extra_cols]
     problems: list[tuple[str, str]] = []
     naive_ts: list[str] = []
     for col in kind.columns:
@@ -246,14 +291,17 @@ def _staging_sql(con: duckdb.DuckDBPyConnection, b: _Builder) -> tuple[str, list
             continue
         raw_name = _quote("raw_" + col.name)
         if col.name in present:
+            epoch = b.units.get(col.name, "").startswith("epoch")
             layout = (b.detect_layout(con, present[col.name])
-                      if col.type in ("timestamp", "date") else None)
+                      if col.type in ("timestamp", "date") and not epoch else None)
             typed = b.typed(col, raw_name, layout)
-            if col.blank is not None:  # the file has the column: an empty cell is a value
+            if col.blank is not None and not grouped:
+                # the file has the column: an empty cell is a value (for a grouping
+                # profile, given to the call when no segment has one: _grouping_sql)
                 typed = f"coalesce({typed}, {_lit(col.blank)})"
             typed_cols.append(f"{typed} as {_quote(col.name)}")
             typed_cols.append(raw_name)
-            if col.type == "timestamp":
+            if col.type == "timestamp" and not epoch:
                 naive_ts.append(col.name)
                 local = (f"copil_local_ts_f({raw_name}, {b._param(layout)})" if layout
                          else f"copil_local_ts({raw_name})")
@@ -264,13 +312,11 @@ def _staging_sql(con: duckdb.DuckDBPyConnection, b: _Builder) -> tuple[str, list
     if b.caller_column:
         typed_cols.append("caller_raw")
 
-    # derived defaults, applied in column order, each seeing the ones before
-    chain = []
-    for col in kind.columns:
-        if col.default:
-            chain.append(f"select * replace (coalesce({_quote(col.name)}, {col.default}) "
-                         f"as {_quote(col.name)}) from")
-
+    # derived defaults, applied in column order, each seeing the ones before (for a
+    # grouping profile, to the calls, after grouping)
+    chain = [] if grouped else _default_chain(kind)
+    # a segment's problems carry their own line (a call's lines are many)
+    line = "line" if grouped else None
     for col in kind.columns:
         if col.name in _CALLER_COLUMNS:
             continue
@@ -278,25 +324,22 @@ def _staging_sql(con: duckdb.DuckDBPyConnection, b: _Builder) -> tuple[str, list
         raw_name = _quote("raw_" + col.name)
         if col.name not in present:
             continue
-        if col.required:
+        if col.required and not grouped:
             problems.append(_problem(col.name, f"{raw_name} is null", "null",
                                      f"{col.name} is empty; every row needs it"))
         if col.type == "enum":
-            allowed = ", ".join(col.values)
-            problems.append(_problem(
-                col.name, f"{q} is not null and {q} not in ({', '.join(_lit(v) for v in col.values)})",
-                raw_name, f"{col.name} must be one of {allowed}; map other codes in the profile's "
-                          f"values: section"))
+            if not grouped:
+                problems.append(_enum_problem(col, raw_name))
         elif col.type != "text":
             problems.append(_problem(
                 col.name, f"{q} is null and {raw_name} is not null", raw_name,
-                f"not {_EXPECTED[col.type]}"))
-        if col.type == "timestamp":
+                f"not {_EXPECTED[col.type]}", line))
+        if col.type == "timestamp" and col.name in naive_ts:
             problems.append(_problem(
                 col.name, _quote("nonex_" + col.name), raw_name,
                 "this local time does not exist (clocks go forward at the spring DST change); "
-                "check the export's time zone"))
-    for check in kind.checks:
+                "check the export's time zone", line))
+    for check in kind.checks if not grouped else ():
         raw_name = _quote("raw_" + check.column) if check.column in present else "null"
         condition = f"coalesce({check.bad}, false)"
         if check.column in present and kind.column(check.column).type != "text":
@@ -320,13 +363,122 @@ def _staging_sql(con: duckdb.DuckDBPyConnection, b: _Builder) -> tuple[str, list
     # raw texts are only kept inside the problems of bad rows, not materialised
     raw_cols = ", ".join([_quote("raw_" + name) for name in present]
                          + [_quote("nonex_" + name) for name in naive_ts])
-    # the list of problems is only built for rows with one (null for good rows)
+    sql += ", final as (select * exclude (" + raw_cols + "), " + _problems_sql(problems)
+    sql += " from defaulted) select * from final"
+    return sql, list(present), missing
+
+
+def _default_chain(kind: Kind) -> list[str]:
+    """SELECT prefixes filling each column's derived default, in column order."""
+    return [f"select * replace (coalesce({_quote(col.name)}, {col.default}) "
+            f"as {_quote(col.name)}) from" for col in kind.columns if col.default]
+
+
+def _enum_problem(col: Column, value_sql: str, line: str | None = None) -> tuple[str, str]:
+    q = _quote(col.name)
+    return _problem(
+        col.name, f"{q} is not null and {q} not in ({', '.join(_lit(v) for v in col.values)})",
+        value_sql, f"{col.name} must be one of {', '.join(col.values)}; map other codes in "
+                   f"the profile's values: section", line)
+
+
+def _problems_sql(problems: list[tuple[str, str]]) -> str:
+    """``problems``: the list of a row's problems, built only for rows that have one."""
     any_bad = " or ".join(cond for cond, _ in problems) or "false"
     described = ", ".join(struct for _, struct in problems)
-    sql += (", final as (select * exclude (" + raw_cols + "), case when " + any_bad
-            + " then list_filter([" + described + "], lambda p: p is not null) end as problems "
-            "from defaulted) select * from final")
-    return sql, list(present), missing
+    return (f"case when {any_bad} then list_filter([{described}], lambda p: p is not null) "
+            "end as problems")
+
+
+#: SQL of the named combine rules over one call's segments (``{c}`` is the column).
+_COMBINE_SQL = {
+    "first": "arg_min({c}, copil_ord) filter (where {c} is not null)",
+    "last": "arg_max({c}, copil_ord) filter (where {c} is not null)",
+    "min": "min({c})",
+    "max": "max({c})",
+    "sum": "sum({c})",
+    # the segments that arrived up to the first answer (all when none was answered)
+    "until_answer": "sum({c}) filter (where copil_first_answer is null "
+                    "or arrived_at <= copil_first_answer)",
+    "answered_else_last": "case when bool_or({c} = 'answered') then 'answered' else "
+                          "arg_max({c}, copil_ord) filter (where {c} is not null) end",
+    # the last value among segments that arrived after the first answer: where an
+    # answered call was transferred to
+    "after_answer": "arg_max({c}, copil_ord) filter (where {c} is not null "
+                    "and arrived_at > copil_first_answer)",
+}
+
+
+def _grouping_sql(b: _Builder, present: list[str]) -> str:
+    """The query making calls (temp table ``copil_stage``) of the segments in ``copil_seg``.
+
+    Segments superseded (``keep_latest``) or excluded by the profile are left out; the
+    others are grouped by ``call_id`` (a segment without one stays alone and is
+    quarantined), each column combined by its rule (:data:`analytics.profiles.DEFAULT_COMBINE`).
+    A call whose segments had problems gets them all; otherwise the defaults and row
+    checks of the kind apply to the call. ``line`` is the call's first line and
+    ``copil_rows`` its number of segments.
+    """
+    kind, group = b.kind, b.profile.group
+    live = "not copil_excluded" + (" and not copil_superseded" if b.profile.keep_latest else "")
+    order = "copil_order" if group.order else "arrived_at"
+    needs_first_answer = any(
+        group.rule(c) in ("until_answer", "after_answer")
+        or (isinstance(group.rule(c), dict) and "copil_first_answer" in group.rule(c)["sql"])
+        for c in present)
+    first_answer = (", min(answered_at) over (partition by copil_gkey) as copil_first_answer"
+                    if needs_first_answer else "")
+    cols = []
+    for col in kind.columns:
+        if col.name in _CALLER_COLUMNS:
+            continue
+        q = _quote(col.name)
+        if col.name == "call_id":
+            cols.append(f"any_value(call_id) as {q}")
+        elif col.name not in present:
+            cols.append(f"null as {q}")
+        else:
+            rule = group.rule(col.name)
+            agg = rule["sql"] if isinstance(rule, dict) else _COMBINE_SQL[rule].format(c=q)
+            if col.blank is not None:  # the file has the column: no value is a value
+                agg = f"coalesce(({agg}), {_lit(col.blank)})"
+            cols.append(f"({agg}) as {q}")
+    if b.caller_column:
+        cols.append(_COMBINE_SQL["first"].format(c="caller_raw") + " as caller_raw")
+    problems = []
+    for col in kind.columns:
+        q = _quote(col.name)
+        if col.name not in present or col.name in _CALLER_COLUMNS:
+            continue
+        if col.required:
+            problems.append(_problem(col.name, f"{q} is null", "null",
+                                     f"{col.name} is empty; every call needs it", "line"))
+        if col.type == "enum":
+            problems.append(_enum_problem(col, q, "line"))
+    for check in kind.checks:
+        problems.append(_problem(check.column, f"coalesce({check.bad}, false)",
+                                 _quote(check.column) if check.column in present else "null",
+                                 check.reason, "line"))
+    inner = "grouped"
+    for step in _default_chain(kind):
+        inner = f"({step} {inner})"
+    # only the columns the combining reads (the staged table holds more)
+    needed = ["line", "problems", *(_quote(c) for c in present if c != "call_id"),
+              *(["caller_raw"] if b.caller_column else [])]
+    return (
+        f"with seg as (select call_id, {', '.join(needed)}, "
+        f"coalesce(call_id, '#line ' || line) as copil_gkey, "
+        f"({order}, line) as copil_ord{first_answer} from copil_seg where {live}), "
+        f"grouped as (select min(line) as line, count(*) as copil_rows, false as copil_excluded, "
+        + ", ".join(cols)
+        + ", flatten(list(problems) filter (where problems is not null)) as copil_seg_problems "
+        f"from seg group by copil_gkey), "
+        f"defaulted as (select * from {inner}), "
+        f"checked as (select * exclude (copil_seg_problems), "
+        f"coalesce(nullif(copil_seg_problems, []), call_problems) as problems from "
+        f"(select *, {_problems_sql(problems).removesuffix(' as problems')} as call_problems "
+        f"from defaulted)) "
+        f"select * exclude (call_problems) from checked")
 
 
 def _zoned_sql(columns: list[str]) -> str:
@@ -368,23 +520,27 @@ def _zoned_sql(columns: list[str]) -> str:
             + ", ".join(extra) + " from typed " + " ".join(joins) + ")")
 
 
-def _problem(column: str, condition: str, value_sql: str, reason: str) -> tuple[str, str]:
-    """(condition, SQL struct describing the problem) for one row rule."""
+def _problem(column: str, condition: str, value_sql: str, reason: str,
+             line: str | None = None) -> tuple[str, str]:
+    """(condition, SQL struct describing the problem) for one row rule; with ``line`` (SQL
+    of the line number) the struct names its line too (segments of grouped calls)."""
+    at = f"'line': {line}, " if line else ""
     return (f"coalesce({condition}, false)",
-            f"case when {condition} then {{'column': {_lit(column)}, "
+            f"case when {condition} then {{{at}'column': {_lit(column)}, "
             f"'value': left(cast({value_sql} as varchar), 200), 'reason': {_lit(reason)}}} end")
 
 
 def _resolve_fold(con: duckdb.DuckDBPyConnection, kind: Kind,
-                  partition_sql: str | None) -> int:
+                  partition_sql: str | None, table: str = "copil_stage") -> int:
     """Second occurrences of an ambiguous autumn hour, told apart by row order.
 
     Within a partition (default: the whole file) and a local date, ambiguous rows are
     taken in line order; once a local time goes backwards, the clock has been set back,
-    so that row and the ambiguous rows after it get the later instant (+1 hour).
+    so that row and the ambiguous rows after it get the later instant (+1 hour). ``table``: the
+    staged rows (``copil_seg`` holds the segments of a grouping profile).
     Returns how many rows were ambiguous.
     """
-    stage_cols = _columns(con, "copil_stage")
+    stage_cols = _columns(con, table)
     if "local_arrived_at" not in stage_cols or kind.name != "calls":
         return 0
     part = partition_sql or "1"
@@ -393,7 +549,7 @@ def _resolve_fold(con: duckdb.DuckDBPyConnection, kind: Kind,
         create or replace temp table copil_fold as
         with amb as (
             select line, {part} as part, local_arrived_at as loc
-            from copil_stage where amb_arrived_at
+            from {table} where amb_arrived_at
         ), steps as (
             select line, part, loc,
                    loc < max(loc) over (partition by part, loc::date order by line
@@ -407,13 +563,13 @@ def _resolve_fold(con: duckdb.DuckDBPyConnection, kind: Kind,
         """)
     n = con.execute("select count(*) from copil_fold").fetchall()[0][0]
     if n:
-        con.execute("update copil_stage set arrived_at = arrived_at + interval 1 hour "
+        con.execute(f"update {table} set arrived_at = arrived_at + interval 1 hour "
                     "where line in (select line from copil_fold where second)")
         # answered/ended times of those calls: the later instant when the earlier one
         # would fall before arrival
         for col in ("answered_at", "ended_at"):
             if f"amb_{col}" in stage_cols:
-                con.execute(f"update copil_stage set {col} = {col} + interval 1 hour "
+                con.execute(f"update {table} set {col} = {col} + interval 1 hour "
                             f"where {col} < arrived_at and amb_{col}")
     return int(n)
 
@@ -427,6 +583,9 @@ def ingest_file(con: duckdb.DuckDBPyConnection, kind: str, path: str | Path, *,
                 force: bool = False) -> IngestSummary:
     """Load one file of ``kind`` into the warehouse in one transaction.
 
+    ``profile``: a built-in name, a YAML path, a :class:`Profile`, None (``canonical``) or
+    ``"auto"`` (recognised from the header; ``summary.profile`` names the one chosen and
+    ``summary.detected_by`` the headers that told it).
     Raises :class:`FileRefused` (nothing written) when the file is unusable as a whole.
     A file whose content hash was already loaded for the same kind and source is skipped
     (``skipped=True``) unless ``force``.
@@ -434,16 +593,21 @@ def ingest_file(con: duckdb.DuckDBPyConnection, kind: str, path: str | Path, *,
     if kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r}: use one of {', '.join(KINDS)}")
     spec = KINDS[kind]
-    prof = profile if isinstance(profile, Profile) else load_profile(profile)
-    if not prof.applies_to(kind):
-        raise ValueError(f"profile {prof.name!r} is for {prof.kind} files, not {kind}")
     path = Path(path)
     if not path.is_file():
         raise FileRefused(f"{path}: no such file. Check the path.")
+    detected = None
+    if profile == AUTO:
+        detected = detect_file_profile(path, kind)
+        profile = detected.profile
+    prof = profile if isinstance(profile, Profile) else load_profile(profile)
+    if not prof.applies_to(kind):
+        raise ValueError(f"profile {prof.name!r} is for {prof.kind} files, not {kind}")
     src_label = source or prof.source or spec.default_source
     started = time.perf_counter()
     summary = IngestSummary(kind=kind, file=str(path), profile=prof.name, source=src_label,
-                            sha256=file_sha256(path))
+                            sha256=file_sha256(path), assumptions=prof.assumptions,
+                            detected_by=list(detected.matched) if detected else [])
     previous = con.execute(
         "select run_id from ingest_runs where sha256 = ? and kind = ? and source = ? "
         "and status = 'ok' order by run_id desc limit 1",
@@ -459,6 +623,7 @@ def ingest_file(con: duckdb.DuckDBPyConnection, kind: str, path: str | Path, *,
         raise FileRefused(
             f"{path}: profile {prof.name!r} is for a line in {prof.timezone}, but this warehouse's "
             f"line is in {wh_tz}. Use a separate warehouse (--db) for each line.")
+    summary.timezone = tz
 
     key = caller_secret()
     check_key(get_setting(con, "caller_key_id"), key)
@@ -493,12 +658,12 @@ def ingest_file(con: duckdb.DuckDBPyConnection, kind: str, path: str | Path, *,
         con.execute(
             "insert into ingest_runs (run_id, kind, file, sha256, profile, source, started_at, "
             "finished_at, rows_read, rows_loaded, rows_updated, rows_duplicate, rows_quarantined, "
-            "rows_filtered, status) values (?, ?, ?, ?, ?, ?, now() - to_microseconds(?), now(), "
-            "?, ?, ?, ?, ?, ?, 'ok')",
+            "rows_filtered, rows_grouped, status) values (?, ?, ?, ?, ?, ?, "
+            "now() - to_microseconds(?), now(), ?, ?, ?, ?, ?, ?, ?, 'ok')",
             [summary.run_id, kind, str(path), summary.sha256, prof.name, src_label,
              int(summary.seconds * 1e6), summary.rows_read, summary.rows_loaded,
              summary.rows_updated, summary.rows_duplicate, summary.rows_quarantined,
-             summary.rows_filtered])
+             summary.rows_filtered, summary.rows_grouped])
         if not summary.balanced:  # a bug, never the user's data: refuse to commit
             raise RuntimeError(f"row counts do not balance: {summary.as_dict()}")
         con.execute("commit")
@@ -515,7 +680,7 @@ def ingest_file(con: duckdb.DuckDBPyConnection, kind: str, path: str | Path, *,
 
 def _drop_temps(con: duckdb.DuckDBPyConnection) -> None:
     """Drop the temp tables of one load (the staged rows hold normalised caller numbers)."""
-    for name in ("copil_stage", "copil_good", "copil_cmp", "copil_keys", "copil_fold",
+    for name in ("copil_stage", "copil_seg", "copil_good", "copil_cmp", "copil_keys", "copil_fold",
                  "copil_rejects", "copil_src_t", "copil_reject_errors", "copil_reject_scans"):
         try:
             con.execute(f"drop table if exists temp.{name}")
@@ -541,7 +706,51 @@ _CALLER_UNUSABLE = (
     "in the profile that gives the number")
 
 
-def _pseudonymise(con: duckdb.DuckDBPyConnection, column: str, keys: CallerKeys) -> None:
+def _mark_superseded(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    """``keep_latest``: among staged rows sharing ``copil_lkey``, all but the one with the
+    greatest ``copil_lby`` (an instant if it reads as one, else a number, else text; then
+    the last line) get ``copil_superseded``. Only keys seen more than once are ranked."""
+    by = "trim(copil_lby)"
+    con.execute(
+        f"update {table} set copil_superseded = true where line in ("
+        f"select line from (select line, row_number() over (partition by copil_lkey order by "
+        f"try_cast({by} as timestamptz) desc nulls last, try_cast({by} as double) desc nulls "
+        f"last, copil_lby desc nulls last, line desc) as rank from {table} "
+        f"where copil_lkey in (select copil_lkey from {table} where copil_lkey is not null "
+        f"group by copil_lkey having count(*) > 1)) where rank > 1)")
+
+
+def _group_segments(con: duckdb.DuckDBPyConnection, b: _Builder, present: list[str],
+                    summary: IngestSummary) -> None:
+    """Calls of the staged segments (``copil_seg`` -> ``copil_stage``, :func:`_grouping_sql`)
+    and the segments' counts: read, superseded deliveries (duplicates), excluded (filtered).
+    The rows of calls with a problem (quarantined) and those merged into a call (grouped)
+    are counted by :func:`_count_grouped`, once caller problems are known too."""
+    superseded = "copil_superseded" if b.profile.keep_latest else "false"
+    read, n_superseded, n_filtered = con.execute(
+        f"select count(*), count(*) filter (where {superseded}), "
+        f"count(*) filter (where copil_excluded and not {superseded}) from copil_seg"
+    ).fetchall()[0]
+    con.execute(f"create or replace temp table copil_stage as {_grouping_sql(b, present)}")
+    summary.rows_read = int(read) + b.source.rejected
+    summary.rows_superseded = int(n_superseded)
+    summary.rows_filtered = int(n_filtered)
+
+
+def _count_grouped(con: duckdb.DuckDBPyConnection, summary: IngestSummary,
+                   rejected: int) -> None:
+    """Rows of calls with a problem (quarantined, every segment) and rows merged into an
+    earlier row's call (grouped)."""
+    quarantined, grouped = con.execute(
+        "select coalesce(sum(copil_rows) filter (where problems is not null), 0), "
+        "coalesce(sum(copil_rows - 1) filter (where problems is null), 0) from copil_stage"
+    ).fetchall()[0]
+    summary.rows_quarantined = int(quarantined) + rejected
+    summary.rows_grouped = int(grouped)
+
+
+def _pseudonymise(con: duckdb.DuckDBPyConnection, column: str, keys: CallerKeys,
+                  with_line: bool = False) -> None:
     """Temp table ``copil_keys`` (caller_raw -> caller_key, caller_withheld), once per
     distinct caller text, by the one rule ``copil_caller_key`` (ingest_macros.sql); rows
     whose caller text is unusable get a problem that names the column, not the value."""
@@ -553,7 +762,8 @@ def _pseudonymise(con: duckdb.DuckDBPyConnection, column: str, keys: CallerKeys)
         {"ipad": keys.ipad, "opad": keys.opad, "cc": keys.country_code, "ours": keys.ours})
     unusable = "select caller_raw from copil_keys where caller_key is null and not caller_withheld"
     if con.execute(f"select count(*) > 0 from ({unusable})").fetchall()[0][0]:
-        problem = "{'column': $col, 'value': null::varchar, 'reason': $reason}"
+        problem = ("{" + ("'line': line, " if with_line else "")
+                   + "'column': $col, 'value': null::varchar, 'reason': $reason}")
         con.execute(
             f"update copil_stage set problems = case when problems is null then [{problem}] "
             f"else list_append(problems, {problem}) end where caller_raw in ({unusable})",
@@ -583,38 +793,60 @@ def _load(con, spec: Kind, prof: Profile, source_file: Source, summary: IngestSu
               **builder.params}
     # only the parameters the query uses (DuckDB refuses unused named parameters)
     params = {k: v for k, v in params.items() if f"${k}" in sql}
+    grouped = prof.group is not None
+    # a grouping profile stages segments (copil_seg), then calls (copil_stage)
+    rows_table = "copil_seg" if grouped else "copil_stage"
     try:
-        con.execute(f"create or replace temp table copil_stage as {sql}", params)
+        con.execute(f"create or replace temp table {rows_table} as {sql}", params)
     except duckdb.Error as exc:
         raise FileRefused(f"{source_file.path}: the profile {prof.name!r} does not fit this file "
                           f"({str(exc).splitlines()[0]}).") from exc
     source_file.collect_rejects(con)
     if source_file.rejected:
         # records after a malformed line sit one line further down per such line
-        con.execute("update copil_stage set line = line + (select count(*) from copil_rejects r "
-                    "where r.good_before < copil_stage.line - 1) "
+        con.execute(f"update {rows_table} set line = line + (select count(*) from copil_rejects r "
+                    f"where r.good_before < {rows_table}.line - 1) "
                     "where line - 1 > (select min(good_before) from copil_rejects)")
+    if prof.keep_latest:
+        _mark_superseded(con, rows_table)
     mark("stage")
-    if builder.caller_column:
-        _pseudonymise(con, builder.caller_column, keys)
-        mark("pseudonymise")
     summary.run_id = con.execute("select nextval('ingest_run_seq')").fetchall()[0][0]
-    summary.dst_ambiguous = _resolve_fold(con, spec, prof.fold_partition)
-    mark("dst")
-
-    counts = con.execute(
-        "select count(*), count(*) filter (where copil_excluded), "
-        "count(*) filter (where not copil_excluded and problems is not null) from copil_stage"
-    ).fetchall()[0]
-    summary.rows_read = int(counts[0]) + source_file.rejected
-    summary.rows_filtered = int(counts[1])
-    summary.rows_quarantined = int(counts[2]) + source_file.rejected
+    if grouped:
+        summary.dst_ambiguous = _resolve_fold(con, spec, prof.fold_partition, rows_table)
+        mark("dst")
+        _group_segments(con, builder, present, summary)
+        mark("group")
+    if builder.caller_column:
+        _pseudonymise(con, builder.caller_column, keys, grouped)
+        mark("pseudonymise")
+    if grouped:
+        _count_grouped(con, summary, source_file.rejected)
+        live = "not copil_excluded"  # the calls made of segments are never excluded
+    else:
+        summary.dst_ambiguous = _resolve_fold(con, spec, prof.fold_partition)
+        mark("dst")
+        # superseded deliveries count as duplicates, before any other reason
+        superseded, filtered, live = "0", "copil_excluded", "not copil_excluded"
+        if prof.keep_latest:
+            superseded = "count(*) filter (where copil_superseded)"
+            filtered, live = (f"{filtered} and not copil_superseded",
+                              f"{live} and not copil_superseded")
+        counts = con.execute(
+            f"select count(*), {superseded}, count(*) filter (where {filtered}), "
+            f"count(*) filter (where {live} and problems is not null) from copil_stage"
+        ).fetchall()[0]
+        summary.rows_read = int(counts[0]) + source_file.rejected
+        summary.rows_superseded = int(counts[1])
+        summary.rows_filtered = int(counts[2])
+        summary.rows_quarantined = int(counts[3]) + source_file.rejected
     run_args = [summary.run_id, spec.name, str(source_file.path)]
+    # a grouped call's problems name their own lines (each segment's, or the call's first)
+    line = "p.line" if grouped else "line"
     con.execute(
         "insert into quarantine (run_id, kind, file, line, \"column\", value, reason) "
-        "select ?, ?, ?, line, p.column, p.value, p.reason from "
+        f"select ?, ?, ?, {line}, p.column, p.value, p.reason from "
         "(select line, unnest(problems) as p from copil_stage "
-        " where not copil_excluded and problems is not null) order by line", run_args)
+        f" where {live} and problems is not null) order by 4", run_args)
     con.execute(
         "insert into quarantine (run_id, kind, file, line, \"column\", value, reason) "
         "select ?, ?, ?, line, null, null, reason from copil_rejects order by line", run_args)
@@ -638,18 +870,24 @@ def _load(con, spec: Kind, prof: Profile, source_file: Source, summary: IngestSu
             select_cols.append(f"s.{_quote(c)}")
     join = "left join copil_keys k using (caller_raw)" if has_caller else ""
     key_cols = ", ".join("s." + _quote(k) for k in spec.key)
-    n_good_rows = summary.rows_read - summary.rows_filtered - summary.rows_quarantined
-    n_unique = con.execute(
-        f"select count(distinct ({key_cols})) from copil_stage s "
-        "where not s.copil_excluded and s.problems is null").fetchall()[0][0]
+    where = "where " + live.replace("not ", "not s.") + " and s.problems is null"
+    if grouped:  # rows of the file are segments; here, good calls are counted
+        n_good_rows, n_unique = con.execute(
+            f"select count(*), count(distinct ({key_cols})) from copil_stage s {where}"
+        ).fetchall()[0]
+    else:
+        n_good_rows = (summary.rows_read - summary.rows_filtered - summary.rows_quarantined
+                       - summary.rows_superseded)
+        n_unique = con.execute(
+            f"select count(distinct ({key_cols})) from copil_stage s {where}").fetchall()[0][0]
     in_file_dups = n_good_rows - int(n_unique)
     # a key repeated within the file keeps its last occurrence
     last_only = (f"qualify row_number() over (partition by {key_cols} order by s.line desc) = 1"
                  if in_file_dups else "")
     good = (f"select {', '.join(select_cols)} from copil_stage s {join} "
-            f"where not s.copil_excluded and s.problems is null {last_only}")
+            f"{where} {last_only}")
     col_list = ", ".join(_quote(c) for c in cols)
-    summary.rows_duplicate = in_file_dups
+    summary.rows_duplicate = summary.rows_superseded + in_file_dups
     fresh = not con.execute(f"select count(*) > 0 from {spec.table} where source = ?",
                             [summary.source]).fetchall()[0][0]
     if fresh:

@@ -11,6 +11,7 @@ import datetime as dt
 
 import pandas as pd
 
+from analytics.bounds import KPI_MARGIN_DAYS, check_period_in_data
 from analytics.contract import Contract, default_contract, warehouse_contract
 from analytics.metrics import kpi_metric_names
 from analytics.periods import to_date, week_days, week_first_day, week_label
@@ -186,7 +187,10 @@ def kpis(con, *, period: str = "week", interval_minutes: int = 30,
         unless the contract or the data say otherwise), ``month`` or ``quarter``.
     interval_minutes : length of an interval (minutes) when ``period='interval'``.
     start, end : first and last local day (inclusive); widened to whole periods.
-        Default: the days with calls (:func:`data_range`).
+        Default: the days with calls (:func:`data_range`). The range must lie within the
+        days with calls widened by :data:`analytics.bounds.KPI_MARGIN_DAYS` on each side
+        (else :class:`analytics.bounds.PeriodOutsideData`), which bounds the rows made;
+        without calls, a range of at most that many days gives zero rows.
     by : None (whole line), ``queue``, ``topic``, ``region`` or ``agent``.
     queues : keep only these queues (None: all).
     contract : parameters (service-level variant and thresholds, short abandons, callback
@@ -227,6 +231,8 @@ def kpis(con, *, period: str = "week", interval_minutes: int = 30,
         end = end or (rng[1] if rng else start)
     if end < start:
         raise ValueError(f"--to {end} is before --from {start}; swap them")
+    check_period_in_data(con, start, end, what="dates", margin_days=KPI_MARGIN_DAYS, whole=True,
+                         without_calls_days=KPI_MARGIN_DAYS)
     if week_start is None:
         week_start = 0
         if period == "week":

@@ -8,7 +8,9 @@ happen afterwards in SQL, so a bad value becomes a quarantined row, not a failed
 from __future__ import annotations
 
 import codecs
+import csv
 import gzip
+import io
 import re
 import secrets
 import unicodedata
@@ -183,6 +185,27 @@ def open_source(con: duckdb.DuckDBPyConnection, path: Path, *, delimiter: str = 
                                                             dialect.decimal_comma))
         else:
             yield _open_csv(con, path, path, dialect)
+
+
+def file_headers(path: Path) -> list[str]:
+    """The normalised header names of a file, from its first line (CSV) or its columns
+    (Excel, Parquet), without reading the rows."""
+    path = Path(path)
+    if not path.is_file():
+        raise FileRefused(f"{path}: no such file. Check the path.")
+    name = path.name.lower()
+    if name.endswith((".xlsx", ".xlsm", ".parquet")):
+        con = duckdb.connect()
+        try:
+            with open_source(con, path) as source:
+                return list(source.headers)
+        finally:
+            con.close()
+    dialect = sniff(path)
+    text = _sample(path).decode("utf-8" if dialect.encoding == "utf-8" else "cp1252",
+                                errors="replace").lstrip("\ufeff")
+    first = next(csv.reader(io.StringIO(text), delimiter=dialect.delimiter), [])
+    return _dedupe([normalise_header(h) for h in first])
 
 
 def _quote(identifier: str) -> str:

@@ -6,6 +6,8 @@ pandas objects from functions here and in the KPI modules.
 
 from __future__ import annotations
 
+import os
+import re
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,15 +24,36 @@ def sql_text(name: str) -> str:
     return resources.files("analytics").joinpath("sql", f"{name}.sql").read_text(encoding="utf-8")
 
 
+class WarehouseLocked(RuntimeError):
+    """The warehouse stayed held by another process for longer than the caller waits."""
+
+
+_HOLDER = re.compile(r"Conflicting lock is held in (.*?) \(PID (\d+)\)")
+
+
+def _holder(exc: Exception) -> str:
+    """Who holds the file, from DuckDB's message: ``PID 123 (copil serve ...)``."""
+    from analytics.snapshot import _command_line
+
+    m = _HOLDER.search(str(exc))
+    if not m:
+        return "another process"
+    pid = int(m.group(2))
+    return f"process {pid} ({_command_line(pid) if pid else m.group(1)})"
+
+
 def connect(path: str | Path, *, read_only: bool = False, retries: int = 40,
-            retry_wait_s: float = 0.05) -> duckdb.DuckDBPyConnection:
+            retry_wait_s: float = 0.05, config: dict | None = None) -> duckdb.DuckDBPyConnection:
     """Open the warehouse (creating it and its schema unless ``read_only``).
 
     Every connection, read-only ones too, gets the staging model of the call log
     (``sql/stg_calls.sql``: TEMP macros ``stg_calls`` and its companions), which the
-    analytics queries read. DuckDB allows one writing process at a time; while another
-    process holds the file, opening is retried ``retries`` times, ``retry_wait_s`` seconds
-    apart.
+    analytics queries read. DuckDB allows one process to hold a file for writing, and none
+    to read it meanwhile; while another process holds it, opening is retried ``retries``
+    times, ``retry_wait_s`` seconds apart at first, backing off to ten times that, then
+    :class:`WarehouseLocked` names the holder. Writers should go through
+    :func:`connection`, which queues them. ``config``: DuckDB settings (e.g.
+    ``memory_limit``).
     """
     path = Path(path)
     if read_only and not path.exists():
@@ -40,17 +63,20 @@ def connect(path: str | Path, *, read_only: bool = False, retries: int = 40,
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
     last: Exception | None = None
+    start = time.monotonic()
     for attempt in range(retries + 1):
         try:
-            con = duckdb.connect(str(path), read_only=read_only)
+            con = duckdb.connect(str(path), read_only=read_only, config=config or {})
             break
-        except duckdb.IOException as exc:  # file locked by a writer
+        except duckdb.IOException as exc:  # file held by another process
             last = exc
-            time.sleep(retry_wait_s * min(1 + attempt, 10))
+            if attempt < retries:
+                time.sleep(retry_wait_s * min(1 + attempt, 10))
     else:
-        raise RuntimeError(
-            f"{path}: the warehouse is busy (another copil process is writing). Try again. ({last})"
-        )
+        raise WarehouseLocked(
+            f"{path}: could not open the warehouse for {'reading' if read_only else 'writing'}"
+            f": {_holder(last)} held it for the {time.monotonic() - start:.1f} s this command "
+            "waited. Run it again when that process has finished.")
     con.execute("set TimeZone = 'UTC'")
     place_spill(con, path)
     if not read_only:
@@ -87,13 +113,37 @@ def place_spill(con: duckdb.DuckDBPyConnection, path: str | Path) -> None:
 
 
 @contextmanager
-def connection(path: str | Path, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-    """``connect`` as a context manager that always closes."""
-    con = connect(path, read_only=read_only)
-    try:
-        yield con
-    finally:
-        con.close()
+def connection(path: str | Path, *, read_only: bool = False,
+               wait_s: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """``connect`` as a context manager that always closes.
+
+    For writing it first queues behind the other writers (:func:`analytics.snapshot.writer_lock`,
+    at most ``wait_s`` seconds, default :data:`analytics.snapshot.WRITER_WAIT_S`) and, when
+    the block ends without an error and a dashboard reads this warehouse, publishes a new
+    snapshot for it (:func:`analytics.snapshot.publish_snapshot`) before letting go. While
+    a dashboard reads the warehouse, the writer leaves it one processor (DuckDB threads:
+    the processors less one), so that a load does not slow the pages down.
+    """
+    if read_only:
+        con = connect(path, read_only=True)
+        try:
+            yield con
+        finally:
+            con.close()
+        return
+    from analytics.snapshot import publish_snapshot, wants_snapshots, writer_lock
+
+    with writer_lock(path, wait_s=wait_s):
+        con = connect(path)
+        try:
+            served = wants_snapshots(path)
+            if served and (os.cpu_count() or 1) > 1:
+                con.execute(f"set threads = {(os.cpu_count() or 2) - 1}")
+            yield con
+            if served:
+                publish_snapshot(con, path)
+        finally:
+            con.close()
 
 
 def get_setting(con: duckdb.DuckDBPyConnection, key: str, default: str | None = None) -> str | None:

@@ -23,10 +23,11 @@ import numpy as np
 import pandas as pd
 
 from analytics import series
+from analytics.bounds import MAX_AUDIENCE, PLANNING_HORIZON_DAYS, WHAT_IF_LEAD_DAYS, check_week
 from analytics.contract import Contract
 from analytics.kpis import line_zone, resolve_contract
 from analytics.line_calendar import line_calendar
-from analytics.periods import parse_week, to_date, week_days
+from analytics.periods import to_date, week_days
 from analytics.planning import (
     FORECAST_COLUMNS,
     attach_profile,
@@ -43,8 +44,8 @@ __all__ = ["WeekPlan", "WhatIf", "plan_week", "DAILY_COLUMNS", "PROFILE_WEEKS", 
 #: weeks of history the interval shares and the AHT/patience profile are learned from
 SHARE_WEEKS = 8
 PROFILE_WEEKS = 8
-#: the farthest a week may be after the data (days)
-MAX_HORIZON_DAYS = 366
+#: what-ifs remembered per plan (each a week of intervals), the oldest forgotten first
+MAX_WHAT_IFS = 16
 DAILY_COLUMNS = ["date", "forecast", "lo80", "hi80", "lo95", "hi95", "actual"]
 
 
@@ -291,10 +292,18 @@ class WeekPlan:
         from staffing.requirements import campaign_what_if
 
         start = to_date(start_date)
+        earliest = self.first_day - dt.timedelta(days=WHAT_IF_LEAD_DAYS)
         if start > self.last_day:
             raise ValueError(f"the campaign starts on {start}, after {self.week}; give a start "
                              "date in or before the week")
+        if start < earliest:
+            raise ValueError(f"the campaign starts on {start}, more than "
+                             f"{WHAT_IF_LEAD_DAYS // 7} weeks before {self.week}; give a start "
+                             f"date from {earliest} on")
         audience = None if audience is None else float(audience)
+        if audience is not None and not 0 < audience <= MAX_AUDIENCE:
+            raise ValueError(f"audience {audience:g}: give the number of people reached, "
+                             f"more than 0 and at most {MAX_AUDIENCE:,}")
         key = ("what_if", channel, start, audience, model, shrinkage)
         if key in self._memo:
             return self._memo[key]
@@ -319,6 +328,9 @@ class WeekPlan:
         summary["campaign_extra_calls"] = float(sum(x for d, x in up.items()
                                                     if days.get(d, 0.0) > 0))
         out = WhatIf(channel, start, audience, model, table, summary)
+        kept = [k for k in self._memo if k[0] == "what_if"]
+        for old in kept[:max(0, len(kept) + 1 - MAX_WHAT_IFS)]:  # oldest first out
+            del self._memo[old]
         self._memo[key] = out
         return out
 
@@ -343,8 +355,8 @@ def _offered(con: duckdb.DuckDBPyConnection, queues: list[str] | None, minutes: 
 
 
 def plan_week(con: duckdb.DuckDBPyConnection, week: str, *, interval_minutes: int = 30,
-              queues: list[str] | None = None, contract: Contract | None = None
-              ) -> WeekPlan:
+              queues: list[str] | None = None, contract: Contract | None = None,
+              max_days_after: int = PLANNING_HORIZON_DAYS) -> WeekPlan:
     """Fit the daily model once for ``week`` and return everything to plan it.
 
     Parameters
@@ -352,13 +364,19 @@ def plan_week(con: duckdb.DuckDBPyConnection, week: str, *, interval_minutes: in
     con : DuckDB connection to the warehouse.
     week : str
         Week label ``YYYY-Www``; the line's week runs from the calendar's ``week_start``
-        (:func:`analytics.periods.week_days`).
+        (:func:`analytics.periods.week_days`). It must overlap the days with calls or
+        start at most ``max_days_after`` days after them (else
+        :class:`analytics.bounds.PeriodOutsideData`).
     interval_minutes : int
         Interval length (minutes; divides a day).
     queues : list of str, optional
         Plan these queues together (default: the whole line).
     contract : Contract, optional
         Targets, time zone and short abandons (default: the warehouse's contract).
+    max_days_after : int
+        Farthest start of the week after the last day with calls (days; default
+        :data:`analytics.bounds.PLANNING_HORIZON_DAYS`, a year; the dashboard passes
+        :data:`~analytics.bounds.PLANNING_MARGIN_DAYS`, the 8 weeks it offers).
 
     Returns
     -------
@@ -375,9 +393,9 @@ def plan_week(con: duckdb.DuckDBPyConnection, week: str, *, interval_minutes: in
     """
     from forecasting import DailyVolumeModel, as_interval_series, learn_shares
 
-    week = parse_week(week)
     check_interval_minutes(interval_minutes)
     cal = line_calendar(con, contract)   # the contract given, else the warehouse's, else learned
+    week = check_week(con, week, week_start=cal.week_start, margin_days=max_days_after)
     contract = resolve_contract(con, contract)
     tz = line_zone(con, contract)
     first, last = week_days(week, cal.week_start)
@@ -388,9 +406,6 @@ def plan_week(con: duckdb.DuckDBPyConnection, week: str, *, interval_minutes: in
     if hist.empty:
         raise ValueError(f"no offered calls before {week}; pick a later week")
     horizon = (last - hist.index.max().date()).days
-    if horizon > MAX_HORIZON_DAYS:
-        raise ValueError(f"{week} is more than a year after the data (last day {data_end}); "
-                         "pick a nearer week")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         fit = DailyVolumeModel(hist, campaigns=series.campaigns(con, queues),

@@ -12,6 +12,8 @@ import pkgutil
 import sys
 
 import copil.commands
+from analytics.snapshot import WriterQueueTimeout
+from analytics.warehouse import WarehouseLocked
 
 EPILOG = """examples:
   copil demo                         build the demo warehouse and show this week's KPIs
@@ -63,6 +65,9 @@ def main(argv: list[str] | None = None) -> int:
     except (CopilError, ValueError, FileNotFoundError, PermissionError) as exc:
         print(f"copil: error: {exc}", file=sys.stderr)
         return 2
+    except (WarehouseLocked, WriterQueueTimeout) as exc:  # try again later (cron: EX_TEMPFAIL)
+        print(f"copil: busy: {exc}", file=sys.stderr)
+        return 75
     return int(result or 0)
 
 

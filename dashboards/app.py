@@ -198,13 +198,15 @@ def create_app(db_path: str | Path, *, users_path: str | Path | None = None,
 
     Parameters
     ----------
-    db_path : DuckDB warehouse (opened read-only per request; actions are written briefly).
+    db_path : DuckDB warehouse (read from its published snapshot, :mod:`dashboards.data`;
+        actions are written queued with the loads).
     users_path : users file (default ``$COPIL_USERS``, else ``.copil/users.json``).
     secret_key_path : session-signing key file, created with mode 0600 when absent
         (default ``$COPIL_SECRET_KEY_FILE``, else ``.copil/secret_key``). ``$COPIL_SECRET_KEY``
         (hex, at least 32 bytes) overrides the file.
     lang : default language ``fr`` or ``en`` (default: the contract's, else ``fr``).
-    cache_size : query results kept in memory.
+    cache_size : most query results kept in memory (their bytes are bounded too:
+        ``$COPIL_CACHE_MB``, default 256 MiB, :mod:`dashboards.cache`).
     idle_timeout_s : a session unused this long (seconds) is over (default
         ``$COPIL_IDLE_TIMEOUT_MIN`` minutes, else 30 minutes).
     behind_proxy : served behind a TLS reverse proxy: cookies marked ``Secure``, the

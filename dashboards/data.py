@@ -1,13 +1,21 @@
-"""Warehouse access for the app: short-lived connections, a read/write lock and a cache.
+"""Warehouse access for the app: reads from a published snapshot, writes queued, results
+cached within a byte budget.
 
-DuckDB lets one process write a file at a time, and a process cannot hold the same
-file open read-only and read-write at once. So every request opens a read-only
-connection, reads and closes it (``copil ingest`` in another process can then take
-the file between two requests); writes from the app (the actions log) take a
-short read-write connection while no read runs in this process. Results are cached
-per (function, arguments; a ``week`` argument in its canonical form) and tagged with the warehouse file's modification time:
-a changed file is read again, and when the warehouse is busy (an ingestion holds it)
-the last result is served instead of failing.
+The app never opens the warehouse file to read it: it reads the snapshot the last writer
+published (:mod:`analytics.snapshot`), on a short read-only connection per read, so a
+``copil ingest`` in another process never waits for the app and the app never waits for
+the load: it serves the last published state until the load publishes the next one. When
+the warehouse file changed without a publication (a writer outside copil, a load killed
+midway) and no writer holds it, the app publishes a snapshot itself. Writes from the app
+(the actions log) queue with the other writers, then publish.
+
+Results are cached per (function, arguments; a ``week`` argument in its canonical form)
+and tagged with the snapshot's number: a new snapshot is read again. After a load
+(another process) publishes, a view already cached is served as it was while a background
+thread computes it on the new snapshot, for at most :data:`REFRESH_S`: users never wait
+for every view to be recomputed at once. After the app's own writes, reads are fresh. The cache
+(:class:`dashboards.cache.ResultCache`) holds at most :data:`dashboards.cache.CACHE_BYTES`
+(256 MiB) and 512 results; each DuckDB read runs within :data:`DUCKDB_MEMORY_LIMIT`.
 """
 
 from __future__ import annotations
@@ -17,71 +25,34 @@ import inspect
 import queue
 import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from analytics.warehouse import connect
+from analytics.snapshot import (
+    Snapshot,
+    WriterQueueTimeout,
+    current_snapshot,
+    publish_snapshot,
+    snapshot_dir,
+    source_version,
+    writer_lock,
+)
+from analytics.warehouse import WarehouseLocked, connect
+from dashboards.cache import CACHE_ENTRIES, ResultCache
+from dashboards.cache import cache_bytes as cache_bytes_default
+
+#: DuckDB memory of the app's reads (all threads together; DuckDB spills beyond it)
+DUCKDB_MEMORY_LIMIT = "512MB"
+#: how long the app's own writes (actions) wait for a load under way (s)
+APP_WRITE_WAIT_S = 20.0
+#: after a load publishes, how long a view may still show the state before it while its
+#: new answer is computed in the background (s); beyond, the request computes it
+REFRESH_S = 60.0
 
 
 class WarehouseBusy(RuntimeError):
-    """The warehouse stayed locked by another process and nothing cached can stand in."""
-
-
-class _ReadWriteLock:
-    """Many readers or one writer, writers first (a waiting writer blocks new readers)."""
-
-    def __init__(self) -> None:
-        self._cond = threading.Condition()
-        self._readers = 0
-        self._writer = False
-        self._writers_waiting = 0
-
-    def acquire_read(self) -> None:
-        with self._cond:
-            while self._writer or self._writers_waiting:
-                self._cond.wait()
-            self._readers += 1
-
-    def release_read(self) -> None:
-        with self._cond:
-            self._readers -= 1
-            if not self._readers:
-                self._cond.notify_all()
-
-    def acquire_write(self) -> None:
-        with self._cond:
-            self._writers_waiting += 1
-            while self._writer or self._readers:
-                self._cond.wait()
-            self._writers_waiting -= 1
-            self._writer = True
-
-    def release_write(self) -> None:
-        with self._cond:
-            self._writer = False
-            self._cond.notify_all()
-
-
-_LOCKS: dict[str, _ReadWriteLock] = {}
-_LOCKS_GUARD = threading.Lock()
-
-
-def _lock_for(path: Path) -> _ReadWriteLock:
-    """One read/write lock per warehouse file in this process (DuckDB refuses a read-only and
-    a read-write connection to the same file at once, whichever object opens them)."""
-    with _LOCKS_GUARD:
-        return _LOCKS.setdefault(str(path.resolve()), _ReadWriteLock())
-
-
-def file_version(path: str | Path) -> tuple[int, int, int]:
-    """(mtime ns, size, WAL mtime ns) of the warehouse: changes whenever it is written."""
-    path = Path(path)
-    st = path.stat()
-    wal = Path(str(path) + ".wal")
-    wal_mtime = wal.stat().st_mtime_ns if wal.exists() else 0
-    return st.st_mtime_ns, st.st_size, wal_mtime
+    """The warehouse cannot be read or written now and nothing cached can stand in."""
 
 
 @functools.lru_cache(maxsize=256)
@@ -128,41 +99,83 @@ class Warehouse:
     Parameters
     ----------
     path : warehouse file.
-    cache_size : results kept (least recently used evicted first).
-    retries : attempts to open a locked file before serving the cached value or failing
-        (about 0.05 s apart at first, then up to 0.5 s).
+    cache_bytes : budget of the result cache (bytes); default ``$COPIL_CACHE_MB`` or 256 MiB.
+    cache_size : most results kept (least recently used evicted first).
+    retries : attempts to open the warehouse for the first snapshot while another process
+        holds it (about 0.05 s apart at first, then up to 0.5 s).
     """
 
-    def __init__(self, path: str | Path, *, cache_size: int = 512, retries: int = 12) -> None:
+    def __init__(self, path: str | Path, *, cache_bytes: int | None = None,
+                 cache_size: int = CACHE_ENTRIES, retries: int = 12) -> None:
         self.path = Path(path)
         if not self.path.exists():
             raise FileNotFoundError(
                 f"{self.path}: no warehouse here. Create it with 'copil demo' or "
                 f"'copil ingest ... --db {self.path}'.")
-        self.cache_size = cache_size
+        snapshot_dir(self.path).mkdir(mode=0o700, exist_ok=True)  # writers publish from now on
         self.retries = retries
-        self._lock = _lock_for(self.path)
-        self._cache: OrderedDict[Any, tuple[Any, Any]] = OrderedDict()
-        self._cache_lock = threading.Lock()
+        self._cache = ResultCache(cache_bytes_default() if cache_bytes is None else cache_bytes,
+                                  cache_size)
+        self._publishing = threading.Lock()
         self.stats = {"hits": 0, "misses": 0, "stale": 0}
+        self.published = 0
+        self._fresh_from = 0  # snapshots up to this one were made by this app: read fresh
+        self._seen: dict[int, float] = {}  # snapshot number -> when this app first saw it
         self._todo: queue.Queue = queue.Queue()
         self._queued: set = set()
+        self._queue_lock = threading.Lock()
         self._worker: threading.Thread | None = None
         self._last_request = 0.0
 
+    # ------------------------------------------------------------------ snapshots
+    def snapshot(self) -> Snapshot:
+        """The snapshot to read: the one published last, after publishing a new one when the
+        warehouse changed without a publication and no writer holds it. WarehouseBusy when
+        there is none and none can be made."""
+        snap = current_snapshot(self.path)
+        if snap is None or snap.source != source_version(self.path):
+            snap = self._publish(snap)
+        if snap is None:
+            raise WarehouseBusy(
+                "The warehouse is being updated by another process; try again in a moment.")
+        return snap
+
+    def _publish(self, snap: Snapshot | None) -> Snapshot | None:
+        """Publish a snapshot if no writer is at work (the change was then not published: a
+        writer outside copil, or a load killed midway); else return the one there is.
+        Without any snapshot, wait for the writer up to ``retries`` attempts."""
+        if not self._publishing.acquire(blocking=snap is None):
+            return snap  # another thread of the app is publishing: read the current one
+        try:
+            latest = current_snapshot(self.path)
+            if latest is not None and latest.source == source_version(self.path):
+                return latest
+            wait_s = 0.0 if latest else 0.5 * self.retries
+            try:
+                with writer_lock(self.path, wait_s=wait_s):
+                    con = connect(self.path, retries=0 if latest else self.retries)
+                    try:
+                        published = publish_snapshot(con, self.path)
+                    finally:
+                        con.close()
+            except (WriterQueueTimeout, WarehouseLocked):
+                return latest  # a writer is at work: it publishes when it commits
+            self.published += 1
+            self._fresh_from = max(self._fresh_from, published.number)
+            return published
+        finally:
+            self._publishing.release()
+
+    def version(self) -> int:
+        """Number of the snapshot reads are served from (changes when the data change)."""
+        return self.snapshot().number
+
+    # ------------------------------------------------------------------ cache
     def _cached(self, key: Any) -> tuple[Any, Any] | None:
-        with self._cache_lock:
-            item = self._cache.get(key)
-            if item is not None:
-                self._cache.move_to_end(key)
-            return item
+        return self._cache.get(key)
 
     def _store(self, key: Any, version: Any, value: Any) -> None:
-        with self._cache_lock:
-            self._cache[key] = (version, value)
-            self._cache.move_to_end(key)
-            while len(self._cache) > self.cache_size:
-                self._cache.popitem(last=False)
+        self._cache.put(key, version, value)
 
     @staticmethod
     def _key(fn: Callable[..., Any], args: tuple, kwargs: dict) -> Any:
@@ -171,7 +184,8 @@ class Warehouse:
 
     def read(self, fn: Callable[..., Any], *args: Any, _background: bool = False,
              **kwargs: Any) -> Any:
-        """``fn(con, *args, **kwargs)`` on a read-only connection, cached by file version.
+        """``fn(con, *args, **kwargs)`` on a read-only connection to the current snapshot,
+        cached by snapshot number.
 
         ``fn`` must return a value the caller will not mutate (a DataFrame is copied out).
         """
@@ -179,46 +193,67 @@ class Warehouse:
             self._last_request = time.monotonic()
         args, kwargs = canonical_args(fn, args, kwargs)
         key = self._key(fn, args, kwargs)
-        version = file_version(self.path)
         item = self._cached(key)
-        if item is not None and item[0] == version:
+        try:
+            snap = self.snapshot()
+        except WarehouseBusy:
+            if item is not None:  # the last known answer beats an error
+                self.stats["stale"] += 1
+                return _copy(item[1])
+            raise
+        if item is not None and item[0] == snap.number:
             self.stats["hits"] += 1
             return _copy(item[1])
-        self._lock.acquire_read()
+        if item is not None and not _background and self._may_refresh_later(snap):
+            self.stats["stale"] += 1  # the state before the load, recomputed behind
+            self._queue(key, fn, args, kwargs)
+            return _copy(item[1])
+        for _attempt in range(3):
+            try:
+                con = connect(snap.path, read_only=True, retries=0,
+                              config={"memory_limit": DUCKDB_MEMORY_LIMIT})
+                break
+            except (FileNotFoundError, WarehouseLocked):  # replaced since: take the new one
+                snap = self.snapshot()
+        else:
+            raise WarehouseBusy("The warehouse's snapshots change too fast to be read; "
+                                "try again in a moment.")
         try:
-            try:
-                con = connect(self.path, read_only=True, retries=self.retries)
-            except RuntimeError:
-                if item is not None:  # busy: the last known answer beats an error
-                    self.stats["stale"] += 1
-                    return _copy(item[1])
-                raise WarehouseBusy(
-                    "The warehouse is being updated by another process; try again in a moment."
-                ) from None
-            try:
-                version = file_version(self.path)
-                value = fn(con, *args, **kwargs)
-            finally:
-                con.close()
+            value = fn(con, *args, **kwargs)
         finally:
-            self._lock.release_read()
+            con.close()
         self.stats["misses"] += 1
-        self._store(key, version, value)
+        self._store(key, snap.number, value)
         return _copy(value)
+
+    def _may_refresh_later(self, snap: Snapshot) -> bool:
+        """Whether a view cached on an older snapshot may still be shown: ``snap`` came from
+        another process and this app first saw it less than :data:`REFRESH_S` ago."""
+        if snap.number <= self._fresh_from:
+            return False
+        seen = self._seen.setdefault(snap.number, time.monotonic())
+        if len(self._seen) > 8:
+            for number in sorted(self._seen)[:-8]:
+                del self._seen[number]
+        return time.monotonic() - seen < REFRESH_S
 
     def prefetch(self, fn: Callable[..., Any], *args: Any) -> None:
         """Queue ``read(fn, *args)`` for a background thread (e.g. the weeks next to the one
-        on screen), run when no request has come for 0.3 s. Already cached: nothing to do."""
+        on screen), run when no request has come for 0.3 s (at most 1 s later). Already
+        cached: nothing to do."""
         args, _ = canonical_args(fn, args, {})
         key = self._key(fn, args, {})
         item = self._cached(key)
-        if item is not None and item[0] == file_version(self.path):
+        if item is not None and item[0] == self.version():
             return
-        with self._cache_lock:
+        self._queue(key, fn, args, {})
+
+    def _queue(self, key: Any, fn: Callable[..., Any], args: tuple, kwargs: dict) -> None:
+        with self._queue_lock:
             if key in self._queued:
                 return
             self._queued.add(key)
-            self._todo.put((key, fn, args))
+            self._todo.put((key, fn, args, kwargs))
             if self._worker is None or not self._worker.is_alive():
                 self._worker = threading.Thread(target=self._drain, daemon=True,
                                                 name="copil-prefetch")
@@ -227,40 +262,49 @@ class Warehouse:
     def _drain(self) -> None:
         while True:
             try:
-                key, fn, args = self._todo.get(timeout=2.0)
+                key, fn, args, kwargs = self._todo.get(timeout=2.0)
             except queue.Empty:
                 return
-            while time.monotonic() - self._last_request < 0.3:  # let live requests go first
-                time.sleep(0.1)
+            waited = 0.0
+            while time.monotonic() - self._last_request < 0.3 and waited < 1.0:
+                time.sleep(0.1)  # let live requests go first, a little
+                waited += 0.1
             try:
-                self.read(fn, *args, _background=True)
+                self.read(fn, *args, _background=True, **kwargs)
             except Exception:  # a failed prefetch is only a missed speed-up
                 pass
             finally:
-                with self._cache_lock:
+                with self._queue_lock:
                     self._queued.discard(key)
 
     def write(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        """``fn(con, *args, **kwargs)`` on a short read-write connection (retried while busy)."""
-        self._lock.acquire_write()
+        """``fn(con, *args, **kwargs)`` on a read-write connection, queued behind the other
+        writers (at most :data:`APP_WRITE_WAIT_S`), then published so that reads see it.
+        WarehouseBusy when a load holds the warehouse longer."""
         try:
-            con = connect(self.path, read_only=False, retries=max(self.retries, 40))
-            try:
-                return fn(con, *args, **kwargs)
-            finally:
-                con.close()
-        finally:
-            self._lock.release_write()
+            with writer_lock(self.path, wait_s=APP_WRITE_WAIT_S):
+                con = connect(self.path, read_only=False, retries=max(self.retries, 40))
+                try:
+                    value = fn(con, *args, **kwargs)
+                    published = publish_snapshot(con, self.path)
+                    self._fresh_from = max(self._fresh_from, published.number)
+                finally:
+                    con.close()
+        except (WriterQueueTimeout, WarehouseLocked):
+            raise WarehouseBusy(
+                "A data load is writing the warehouse; nothing was saved. Try again in a "
+                "minute.") from None
+        return value
 
     def derive(self, fn: Callable[..., Any], *args: Any, key: Any = None) -> Any:
         """``fn(*args)`` (no connection: pure computation on values already read), cached
-        until the warehouse file changes. For slow derived results such as a fitted model:
+        until the snapshot changes. For slow derived results such as a fitted model:
         ``args`` must follow from the warehouse's content and ``key`` (they are not in the
         cache key; ``key`` is).
         """
         key = ("derive", getattr(fn, "__module__", ""), getattr(fn, "__qualname__", repr(fn)),
                _freeze(key))
-        version = file_version(self.path)
+        version = self.version()
         item = self._cached(key)
         if item is not None and item[0] == version:
             self.stats["hits"] += 1
@@ -271,8 +315,7 @@ class Warehouse:
         return value
 
     def clear_cache(self) -> None:
-        with self._cache_lock:
-            self._cache.clear()
+        self._cache.clear()
 
 
 def _copy(value: Any) -> Any:

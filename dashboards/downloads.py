@@ -1,20 +1,46 @@
-"""Download routes (reports, planning CSVs), each guarded by role in the server."""
+"""Download routes (reports, planning CSVs), each guarded by role in the server.
+
+A period that is not a period answers 400, one outside the warehouse's data 404
+(:class:`analytics.bounds.PeriodOutsideData`), each with a sentence saying why; a warehouse
+that cannot be read yet 503 with ``Retry-After``.
+"""
 
 from __future__ import annotations
 
-import re
+from collections.abc import Callable
 
 import flask
 
+from analytics.bounds import PeriodOutsideData
+from analytics.periods import parse_quarter, parse_week
 from dashboards import auth, data
 from dashboards.components import current_lang
 
-QUARTER_RE = re.compile(r"^\d{4}-Q[1-4]$")
-WEEK_RE = re.compile(r"^\d{4}-W\d{2}$")
+RETRY_AFTER_S = 10
 
 
-def _unavailable(what: str):
-    return flask.Response(f"Not available yet: {what}.\n", status=503, mimetype="text/plain")
+def _text(status: int, text: str, **headers: str) -> flask.Response:
+    response = flask.Response(text.rstrip(".") + ".\n", status=status, mimetype="text/plain")
+    response.headers.update(headers)
+    return response
+
+
+def refusal(exc: Exception) -> flask.Response | None:
+    """The plain-text 4xx/503 answer for an exception a download may meet, None for others."""
+    if isinstance(exc, PeriodOutsideData):
+        return _text(404, str(exc))
+    if isinstance(exc, data.WarehouseBusy):
+        return _text(503, str(exc), **{"Retry-After": str(RETRY_AFTER_S)})
+    if isinstance(exc, ValueError):
+        return _text(400, str(exc))
+    return None
+
+
+def _answer(make: Callable[[], flask.Response]) -> flask.Response:
+    try:
+        return make()
+    except (ValueError, data.WarehouseBusy) as exc:
+        return refusal(exc)
 
 
 def _lang_arg() -> str:
@@ -22,11 +48,9 @@ def _lang_arg() -> str:
     return lang if lang in ("fr", "en") else current_lang()
 
 
-def _report(kind: str, period: str):
-    try:
-        from analytics import reports
-    except ImportError:
-        return _unavailable("reports (analytics.reports)")
+def _report(kind: str, period: str) -> flask.Response:
+    from analytics import reports
+
     lang = _lang_arg()
     fn = reports.quarterly_report if kind == "quarterly" else reports.weekly_report
     html_text = data.current().read(fn, period, lang=lang)
@@ -42,18 +66,13 @@ def register_downloads(server: flask.Flask) -> None:
     @server.route("/download/quarterly-report")
     @auth.require_download("quarterly-report")
     def quarterly_report_download():
-        quarter = flask.request.args.get("quarter", "")
-        if not QUARTER_RE.match(quarter):
-            flask.abort(400, "quarter must look like 2026-Q3")
-        return _report("quarterly", quarter)
+        return _answer(lambda: _report(
+            "quarterly", parse_quarter(flask.request.args.get("quarter", ""))))
 
     @server.route("/download/weekly-report")
     @auth.require_download("weekly-report")
     def weekly_report_download():
-        week = flask.request.args.get("week", "")
-        if not WEEK_RE.match(week):
-            flask.abort(400, "week must look like 2026-W47")
-        return _report("weekly", week)
+        return _answer(lambda: _report("weekly", parse_week(flask.request.args.get("week", ""))))
 
     @server.route("/download/planning-<what>.csv")
     def planning_download(what: str):
@@ -69,9 +88,9 @@ def _planning_csv(what: str):
     try:
         text, filename = planning_csv(what, flask.request.args)
     except ImportError as exc:
-        return _unavailable(str(exc))
-    except ValueError as exc:
-        flask.abort(400, str(exc))
+        return _text(503, f"Not available yet: {exc}")
+    except (ValueError, data.WarehouseBusy) as exc:
+        return refusal(exc)
     response = flask.Response(text, mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -14,11 +14,12 @@ import datetime as dt
 import threading
 from typing import TYPE_CHECKING
 
+from analytics.bounds import PLANNING_WEEKS_AHEAD as WEEKS_AHEAD  # weeks offered
+
 if TYPE_CHECKING:
     from analytics.week_plan import WeekPlan, WhatIf
 
 INTERVAL_MINUTES = 30
-WEEKS_AHEAD = 8          # weeks offered on the Planning page, from the first one after the data
 HISTORY_DAYS = 8 * 7     # daily history drawn before the planned week
 _fit_lock = threading.Lock()
 
@@ -57,9 +58,11 @@ def read_plan_weeks(con) -> dict:
 def read_week_plan(con, week: str) -> WeekPlan:
     """:func:`analytics.week_plan.plan_week` for ``week`` (half hours, the warehouse's
     contract and calendar): the one fit every figure of the Planning page comes from."""
+    from analytics.bounds import PLANNING_MARGIN_DAYS
     from analytics.week_plan import plan_week
 
-    return plan_week(con, week, interval_minutes=INTERVAL_MINUTES)
+    return plan_week(con, week, interval_minutes=INTERVAL_MINUTES,
+                     max_days_after=PLANNING_MARGIN_DAYS)
 
 
 def week_model(plan: WeekPlan) -> str:

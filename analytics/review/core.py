@@ -18,12 +18,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from analytics.bounds import check_quarter, check_week
 from analytics.contract import Contract
 from analytics.kpis import data_range, kpis, last_complete_week, resolve_contract
 from analytics.line_calendar import LineCalendar, line_calendar
 from analytics.periods import (
-    parse_quarter,
-    parse_week,
     week_days,
     week_label,
     weeks_of_quarter,
@@ -224,8 +223,9 @@ def _build(cls, con, kind, period, labels, cal: LineCalendar, contract, queues, 
 
 def week_review(con, week: str, *, contract: Contract | None = None,
                 queues: tuple[str, ...] | None = None) -> WeekReview:
-    """The review of ``week`` (``YYYY-Www``): see :class:`Review` and :class:`WeekReview`."""
-    week = parse_week(week)
+    """The review of ``week`` (``YYYY-Www``): see :class:`Review` and :class:`WeekReview`.
+    :class:`analytics.bounds.PeriodOutsideData` for a week without any day in the data."""
+    week = check_week(con, week)
     cal = line_calendar(con, contract)
     contract = resolve_contract(con, contract)
     ws = cal.week_start
@@ -243,8 +243,9 @@ def week_review(con, week: str, *, contract: Contract | None = None,
 def quarter_review(con, quarter: str, *, contract: Contract | None = None,
                    queues: tuple[str, ...] | None = None) -> QuarterReview:
     """The review of ``quarter`` (``YYYY-Qn``) over its weeks
-    (:func:`analytics.periods.weeks_of_quarter` with the line's week start)."""
-    quarter = parse_quarter(quarter)
+    (:func:`analytics.periods.weeks_of_quarter` with the line's week start).
+    :class:`analytics.bounds.PeriodOutsideData` for a quarter whose weeks miss the data."""
+    quarter = check_quarter(con, quarter)
     cal = line_calendar(con, contract)
     contract = resolve_contract(con, contract)
     return _build(QuarterReview, con, "quarter", quarter,

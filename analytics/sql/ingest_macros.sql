@@ -49,6 +49,12 @@ create or replace temp macro copil_local_ts(v) as coalesce(
 create or replace temp macro copil_local_ts_f(v, fmt) as
     coalesce(try_strptime(v::varchar, fmt), copil_local_ts(v));
 
+-- An instant written as UNIX time: seconds (per_s = 1) or milliseconds (per_s = 1000)
+-- since 1970-01-01 UTC, decimals allowed; null when v is not such a number.
+create or replace temp macro copil_epoch(v, per_s) as case
+    when regexp_full_match(trim(v::varchar), '\d{1,14}(\.\d+)?')
+    then to_timestamp(cast(trim(v::varchar) as double) / per_s) end;
+
 -- A calendar date in any of the accepted layouts.
 create or replace temp macro copil_date(v) as try_cast(copil_local_ts(v) as date);
 
@@ -88,14 +94,14 @@ end;
 -- The number in E.164 form ('+33612345678'), null when v is not written as a phone number.
 create or replace temp macro copil_phone(v, cc) as case when copil_is_phone(v)
     then copil_e164(regexp_replace(copil_dialable(v), '[^0-9+]', '', 'g'), cc) end;
--- Withheld: empty, a word for a hidden number (anonymous, privé, unknown...), or no digit
--- but zeros. Kept as caller_key null + caller_withheld, never hashed (that key would be
+-- Withheld: empty, a word for a hidden number (anonymous, privé, unknown...; also as a URI:
+-- tel:anonymous, sip:anonymous@anonymous.invalid), or no digit but zeros. Kept as caller_key null + caller_withheld, never hashed (that key would be
 -- shared by every hidden caller).
 create or replace temp macro copil_caller_withheld(v) as case
     when copil_text(v) is null then true
     when regexp_matches(v::varchar, '[1-9]') then false
     else regexp_full_match(copil_dialable(v), '[+0\pZ\s./()-]*')
-        or copil_fold(v) in ('anonymous', 'anonyme', 'anonym', 'unknown', 'inconnu', 'private',
+        or copil_fold(copil_dialable(v)) in ('anonymous', 'anonyme', 'anonym', 'unknown', 'inconnu', 'private',
                              'prive', 'withheld', 'masque', 'numero_masque', 'appel_masque',
                              'numero_cache', 'cache', 'hidden', 'secret', 'restricted', 'blocked',
                              'bloque', 'unavailable', 'indisponible', 'non_disponible',

@@ -26,6 +26,8 @@ create table if not exists ingest_runs (
     rows_filtered    bigint not null default 0,  -- rows the profile drops on purpose (e.g. PHANTOM)
     status           varchar not null            -- ok | refused
 );
+-- rows merged into the call of an earlier row (multi-segment exports; warehouses made before)
+alter table ingest_runs add column if not exists rows_grouped bigint default 0;
 
 -- Bad rows, with the reason. Never holds a raw caller number.
 create table if not exists quarantine (

@@ -61,6 +61,9 @@ def run(args) -> int:
     sources = health.sources.drop(columns=["top_reason"])
     sources["last_load_at"] = [None if v is None or v != v else f"{v:%Y-%m-%d %H:%M}"
                                for v in sources["last_load_at"]]
+    from analytics.i18n import MISSING
+
+    sources = sources.astype(object).where(sources.notna(), MISSING)   # not "NaN"/"None"
     print_frame(sources.rename(columns={"last_load_at": "last_load_utc"}).astype(str), "table")
     runs = missing_runs(health.missing_days)
     if not runs.empty:

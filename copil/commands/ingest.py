@@ -32,6 +32,7 @@ at least 32 bytes; make one: python3 -c 'import secrets; print(secrets.token_hex
 examples:
   copil ingest calls exports/acd-2026-w08.csv --db line.duckdb
   copil ingest calls appels.csv --profile french-acd
+  copil ingest calls ctr-2026-03-28.csv --profile auto     # recognised from the header
   copil ingest calls ../shared/data/anonymous_bank_1999/calls.csv.gz --profile anonymous-bank --db bank.duckdb
   copil ingest operator operateur-fevrier.csv --format json"""
 
@@ -45,8 +46,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("files", nargs="+", metavar="FILE", help="files to load, in order")
     add_db_option(p)
     p.add_argument("--profile", metavar="NAME|FILE",
-                   help=f"layout of the files: built-in ({', '.join(sorted(builtin_profiles()))}) "
-                        "or a profile YAML file (default: canonical)")
+                   help=f"layout of the files: built-in ({', '.join(sorted(builtin_profiles()))}), "
+                        "'auto' (recognised from each file's header) or a profile YAML file "
+                        "(default: canonical)")
     p.add_argument("--source", metavar="LABEL",
                    help="who supplied the rows (default from the profile: provider, operator...); "
                         "rows are keyed by their id and this label")
@@ -67,11 +69,23 @@ def print_summary(s: IngestSummary, out=None) -> None:
         print(f"{s.file}: already loaded in run {s.previous_run} (same content); nothing to do. "
               "Use --force to process it again.", file=out)
         return
+    if s.detected_by:
+        print(f"{s.file}: recognised as {s.profile} (header has {', '.join(s.detected_by)})",
+              file=out)
     print(f"{s.file} -> {KINDS[s.kind].table} (profile {s.profile}, source {s.source}, "
           f"run {s.run_id}, {s.seconds:.1f} s)", file=out)
+    grouped = f" + grouped {_fmt(s.rows_grouped)}" if s.rows_grouped else ""
     print(f"  read {_fmt(s.rows_read)} = loaded {_fmt(s.rows_loaded)} + updated "
           f"{_fmt(s.rows_updated)} + duplicates {_fmt(s.rows_duplicate)} + quarantined "
-          f"{_fmt(s.rows_quarantined)} + filtered {_fmt(s.rows_filtered)}", file=out)
+          f"{_fmt(s.rows_quarantined)} + filtered {_fmt(s.rows_filtered)}{grouped}", file=out)
+    if s.rows_grouped:
+        print(f"  grouped: {_fmt(s.rows_grouped)} row(s) were further segments of a call "
+              "(transfer, callback, queue change) and joined it", file=out)
+    if s.rows_superseded:
+        print(f"  {_fmt(s.rows_superseded)} earlier deliveries of a record replaced by a later "
+              "one (counted in duplicates)", file=out)
+    if s.assumptions:
+        print(f"  profile assumes: {s.assumptions} (line's zone: {s.timezone})", file=out)
     if s.dst_ambiguous:
         print(f"  {s.dst_ambiguous} arrival(s) in the repeated autumn DST hour, resolved by row order",
               file=out)

@@ -293,6 +293,10 @@ def update_quarter(quarter, queues):
         empty = empty_figure(t("busy", lang), lang)
         busy = message(t("busy", lang), "warn")
         return empty, empty, busy, empty, busy, busy, no_update
+    except ValueError as exc:  # not a quarter, or outside the data (analytics.bounds)
+        empty = empty_figure(str(exc), lang)
+        why = message(str(exc), "warn")
+        return empty, empty, why, empty, why, why, no_update
     contract = review.contract
     weekly = trim_empty_weeks(review.weeks)
     q = list(queues or [])
@@ -371,6 +375,8 @@ def update_forecast_accuracy(quarter):
         acc = review_view(quarter).forecast_accuracy
     except data.WarehouseBusy:
         return message(t("busy", lang), "warn")
+    except ValueError as exc:  # not a quarter, or outside the data (analytics.bounds)
+        return message(str(exc), "warn")
     if not acc.available:
         return message(lbl("no_accuracy", lang), id="quarterly-forecast-none")
     rows = accuracy_rows(acc, lang)

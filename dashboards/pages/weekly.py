@@ -11,6 +11,7 @@ from dash.exceptions import PreventUpdate
 from flask_login import current_user
 
 from analytics import series
+from analytics.bounds import check_week
 from analytics.i18n import MISSING, t
 from analytics.metrics import Metric, format_metric, label, metric, target_status
 from analytics.targets import line_target, service_level_threshold
@@ -105,6 +106,7 @@ def read_week_detail(con, week: str, queues: tuple[str, ...] | None) -> dict:
     from analytics.kpis import kpis, resolve_contract
     from analytics.line_calendar import line_week
 
+    week = check_week(con, week)
     contract = resolve_contract(con, None)
     w = line_week(con, week)
     monday, sunday = w.first, w.last
@@ -117,6 +119,7 @@ def read_gaps(con, week: str, queues: tuple[str, ...] | None) -> pd.DataFrame:
     from analytics.kpis import resolve_contract
     from analytics.targets import week_gaps
 
+    week = check_week(con, week)
     return week_gaps(con, resolve_contract(con, None), week, queues=list(queues) if queues else None)
 
 
@@ -124,6 +127,7 @@ def read_reconciliation(con, week: str) -> pd.DataFrame:
     from analytics.line_calendar import line_week
     from analytics.reconcile import reconcile
 
+    week = check_week(con, week)
     w = line_week(con, week)
     return reconcile(con, period="day", start=w.first, end=w.last)
 
@@ -132,6 +136,7 @@ def read_agents(con, week: str, queues: tuple[str, ...] | None) -> pd.DataFrame:
     from analytics.kpis import kpis
     from analytics.line_calendar import line_week
 
+    week = check_week(con, week)
     w = line_week(con, week)
     df = kpis(con, period="week", start=w.first, end=w.last, by="agent",
               queues=list(queues) if queues else None)
@@ -305,6 +310,9 @@ def update_kpis(week, queues):
     except data.WarehouseBusy:
         empty = empty_figure(t("busy", lang), lang)
         return message(t("busy", lang), "warn"), empty, empty, no_update
+    except ValueError as exc:  # not a week, or outside the data (analytics.bounds)
+        empty = empty_figure(str(exc), lang)
+        return message(str(exc), "warn"), empty, empty, no_update
     _prefetch_neighbours(week, _queues(queues))
     contract, q = review.contract, list(queues or [])
     weekly = trim_empty_weeks(review.trend)
@@ -337,6 +345,9 @@ def update_detail(week, queues):
     except data.WarehouseBusy:
         empty = empty_figure(t("busy", lang), lang)
         return empty, empty
+    except ValueError as exc:  # not a week, or outside the data (analytics.bounds)
+        empty = empty_figure(str(exc), lang)
+        return empty, empty
     day_fig = volume_figure(daily, lang, x=day_labels(daily["period_start"], lang),
                             x_title=t("axis.day", lang), title=lbl("daily", lang))
     if int(intra["offered"].sum()) == 0:
@@ -360,7 +371,10 @@ def _prefetch_neighbours(week: str, queues: tuple[str, ...] | None) -> None:
 
 
 def _problem(week, lang: str) -> str | None:
-    """Why the week's KPIs cannot be shown (no week), else None."""
+    """Why the week's KPIs cannot be shown (no week), else None. A week that is not a week
+    or lies outside the data is refused by the readers (ValueError or
+    :class:`analytics.bounds.PeriodOutsideData`: :func:`analytics.bounds.check_week`), and
+    each callback shows the reason."""
     if not week:
         return lbl("no_week", lang)
     return None
@@ -411,6 +425,8 @@ def update_gaps(week, queues):
         gaps = data.current().read(read_gaps, week, _queues(queues))
     except data.WarehouseBusy:
         return message(t("busy", lang), "warn")
+    except ValueError as exc:  # not a week, or outside the data (analytics.bounds)
+        return message(str(exc), "warn")
     if gaps is None or gaps.empty:
         contract_has_targets = bool(data.current().read(_contract_targets))
         return message(lbl("no_gap", lang) if contract_has_targets else t("no_targets", lang),
@@ -435,6 +451,8 @@ def update_reconciliation(week):
         recon = data.current().read(read_reconciliation, week)
     except data.WarehouseBusy:
         return message(t("busy", lang), "warn")
+    except ValueError as exc:  # not a week, or outside the data (analytics.bounds)
+        return message(str(exc), "warn")
     if recon.empty or "operator_offered" not in recon or recon["operator_offered"].isna().all():
         return message(t("no_operator_week", lang), id="weekly-recon-none")
     pct = {c: (lambda v, lg, _c=c: format_metric(_c, v, lg))
@@ -461,6 +479,8 @@ def update_agents(week, queues):
         agents = data.current().read(read_agents, week, _queues(queues))
     except data.WarehouseBusy:
         return message(t("busy", lang), "warn")
+    except ValueError as exc:  # not a week, or outside the data (analytics.bounds)
+        return message(str(exc), "warn")
     if agents.empty:
         return message(t("no_data", lang))
     cols = ["agent", "answered", "aht_s", "talk_mean_s", "transfer_rate", "asa_s"]

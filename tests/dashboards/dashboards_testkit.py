@@ -104,7 +104,10 @@ def build_warehouse(path: Path, *, with_contract: bool = True, seed: int = 7,
                     "date '2026-09-07', date '2026-09-11', 50000, 'general', 3)")
         now = pd.Timestamp("2026-11-20 10:00", tz="UTC")
         con.executemany(
-            "insert into ingest_runs values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?, 0, 'ok')",
+            # by name: ingest_runs gains columns (rows_grouped)
+            "insert into ingest_runs (run_id, kind, file, sha256, profile, source, started_at, "
+            "finished_at, rows_read, rows_loaded, rows_updated, rows_duplicate, "
+            "rows_quarantined, rows_filtered, status) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?, 0, 'ok')",
             [(1, "calls", "acd.csv", "ab" * 32, "generic", "acd", now, now, len(calls) + 2,
               len(calls), 2),
              (2, "operator", "op.csv", "cd" * 32, "generic", "operator", now, now, len(ops),

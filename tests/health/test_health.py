@@ -54,7 +54,9 @@ def build(path, *, call_days, operator_days=(), contract: str | None = CONTRACT)
             start = pd.Timestamp(d).tz_localize("Europe/Paris").tz_convert("UTC")
             con.execute("insert into operator_counts values ('op', ?, 1440, 'q', 2, 2, 2)", [start])
         now = pd.Timestamp("2026-05-23 06:00", tz="UTC")
-        con.execute("insert into ingest_runs values (1, 'calls', 'acd.csv', ?, 'generic', 'acd', "
+        con.execute("insert into ingest_runs (run_id, kind, file, sha256, profile, source, started_at, "
+                    "finished_at, rows_read, rows_loaded, rows_updated, rows_duplicate, "
+                    "rows_quarantined, rows_filtered, status) values (1, 'calls', 'acd.csv', ?, 'generic', 'acd', "
                     "?, ?, ?, ?, 0, 0, 2, 0, 'ok')", ["ab" * 32, now, now, len(rows) + 2, len(rows)])
         con.executemany("insert into quarantine values (1, 'calls', 'acd.csv', ?, ?, ?, ?)", [
             (7, "wait_s", "-5", "negative duration"), (9, "wait_s", "-1", "negative duration")])
