@@ -13,6 +13,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from forecasting.calendar import week_first_day
+
 __all__ = ["parse_week", "parse_quarter", "to_date", "week_label", "week_first_day",
            "week_days", "quarter_label", "quarter_bounds", "quarter_of_week",
            "weeks_of_quarter", "quarter_weeks_span", "Week", "MIN_YEAR", "MAX_YEAR"]
@@ -72,11 +74,6 @@ def parse_quarter(text: str) -> str:
 
 def _thursday(first_day: dt.date, week_start: int) -> dt.date:
     return first_day + dt.timedelta(days=(3 - week_start) % 7)
-
-
-def week_first_day(day: dt.date, week_start: int = 0) -> dt.date:
-    """First day of the line's week holding ``day`` (``week_start``: Monday = 0)."""
-    return day - dt.timedelta(days=(day.weekday() - week_start) % 7)
 
 
 def week_label(day: dt.date, week_start: int = 0) -> str:

@@ -186,9 +186,9 @@ def holiday_dates_in(index: pd.DatetimeIndex, holiday_days: pd.DatetimeIndex) ->
     return [d for d in holiday_days if d in index]
 
 
-def to_date(value) -> dt.date:
-    """A date from a string, date or Timestamp."""
-    return pd.Timestamp(value).date()
+def week_first_day(day: dt.date, week_start: int = 0) -> dt.date:
+    """First day of the week holding ``day`` when weeks start on ``week_start`` (Monday = 0)."""
+    return day - dt.timedelta(days=(day.weekday() - week_start) % 7)
 
 
 # --------------------------------------------------------------------------- the line's calendar
@@ -374,8 +374,7 @@ class LineCalendar:
     # ------------------------------------------------------------------ weeks
     def week_first_day(self, day) -> dt.date:
         """First day of the line's week that holds ``day``."""
-        day = pd.Timestamp(day).date()
-        return day - dt.timedelta(days=(day.weekday() - self.week_start) % 7)
+        return week_first_day(pd.Timestamp(day).date(), self.week_start)
 
     def week_last_open_weekday(self) -> int:
         """The weekday (Monday = 0) of the last open day of a normal week."""

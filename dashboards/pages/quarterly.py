@@ -229,7 +229,7 @@ def compliance_grid(review, lang: str):
                       id="quarterly-compliance-table")
 
 
-def volume_figure(review, lang: str) -> go.Figure:
+def year_over_year_figure(review, lang: str) -> go.Figure:
     """Calls offered per week of the quarter and in the same weeks a year before."""
     vol = review.volume
     fig = go.Figure()
@@ -307,7 +307,7 @@ def update_quarter(quarter, queues):
     waits = trend_figure(weekly, contract, lang, [metric(m) for m in ("asa_s", "wait_p90_s")],
                          title=lbl("waits", lang), queues=q)
     href = f"/download/quarterly-report?quarter={quarter}&lang={lang}"
-    return (rates, waits, compliance_grid(review, lang), volume_figure(review, lang),
+    return (rates, waits, compliance_grid(review, lang), year_over_year_figure(review, lang),
             campaigns_table(review, lang), staffing_panel(review, lang), href)
 
 

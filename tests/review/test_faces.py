@@ -90,7 +90,7 @@ def test_quarter_page_report_and_cli_agree(capsys, app, demo_db, con, quarter):
     rates = page.trend_figure(page.trim_empty_weeks(review.weeks), review.contract, "en",
                               [metrics.metric("pickup_rate")], title="")
     assert list(rates.data[0].y) == [w["pickup_rate"] for w in data["weeks"]]
-    vol = page.volume_figure(review, "en")
+    vol = page.year_over_year_figure(review, "en")
     assert list(vol.data[0].y) == [float(r["offered"]) for r in data["volume"]["rows"]]
     assert list(vol.data[0].customdata) == [r["week"] for r in data["volume"]["rows"]]
     grid = page.compliance_grid(review, "en")
