@@ -207,12 +207,14 @@ def test_weekly_change_week_and_queue(session):
     pick(s.page, "#weekly-week", "2026-W40")
     s.settle()
     s.page.wait_for_function(
-        "(v) => document.querySelector('#weekly-card-offered .card-value').innerText !== v", arg=first)
+        "(v) => { const t = document.querySelector('#weekly-card-offered .card-value')"
+        ".innerText; return t !== v && /\\d/.test(t); }", arg=first)
     week40 = s.page.inner_text("#weekly-card-offered .card-value")
     pick(s.page, "#weekly-queues", "pro")
     s.settle()
     s.page.wait_for_function(
-        "(v) => document.querySelector('#weekly-card-offered .card-value').innerText !== v", arg=week40)
+        "(v) => { const t = document.querySelector('#weekly-card-offered .card-value')"
+        ".innerText; return t !== v && /\\d/.test(t); }", arg=week40)
     pro_only = int(s.page.inner_text("#weekly-card-offered .card-value").replace("\u202f", ""))
     assert 0 < pro_only < int(week40.replace("\u202f", ""))
     assert s.page.locator("#weekly-agent-table table").count() == 1
