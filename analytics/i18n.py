@@ -140,6 +140,12 @@ def plotly_separators(lang: str | None) -> str:
     return ".," if check_lang(lang) == "en" else "," + NNBSP
 
 
+def catalog_text(catalog: dict[str, dict[str, str]], key: str, lang: str | None) -> str:
+    """The text ``key`` of a page's own catalog (``{key: {"fr": ..., "en": ...}}``) in
+    ``lang`` (None: French)."""
+    return catalog[key][check_lang(lang)]
+
+
 def t(key: str, lang: str | None, **fields: object) -> str:
     """The text ``key`` in ``lang`` (None: French) with ``{fields}`` filled in.
 

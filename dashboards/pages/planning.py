@@ -12,7 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import Input, Output, State, callback, dcc, html, register_page
 
-from analytics.i18n import MISSING, fmt_number, fmt_rate, fmt_seconds, t
+from analytics.i18n import MISSING, catalog_text, fmt_number, fmt_rate, fmt_seconds, t
 from analytics.metrics import format_metric, label
 from dashboards import auth, data
 from dashboards.charts import day_labels
@@ -94,7 +94,7 @@ L = {
 
 
 def lbl(key: str, lang: str) -> str:
-    return L[key]["en" if lang == "en" else "fr"]
+    return catalog_text(L, key, lang)
 
 
 def layout(**_kwargs):

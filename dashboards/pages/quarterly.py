@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 from dash import Input, Output, callback, dcc, html, no_update, register_page
 
 from analytics import series
-from analytics.i18n import fmt_number, fmt_rate, t
+from analytics.i18n import catalog_text, fmt_number, fmt_rate, t
 from analytics.metrics import format_metric, label, metric
 from analytics.targets import service_level_threshold
 from dashboards import data
@@ -101,7 +101,7 @@ L = {
 
 
 def lbl(key: str, lang: str) -> str:
-    return L[key]["en" if lang == "en" else "fr"]
+    return catalog_text(L, key, lang)
 
 
 

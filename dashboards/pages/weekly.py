@@ -12,7 +12,7 @@ from flask_login import current_user
 
 from analytics import series
 from analytics.bounds import check_week
-from analytics.i18n import MISSING, t
+from analytics.i18n import MISSING, catalog_text, t
 from analytics.metrics import Metric, format_metric, label, metric, target_status
 from analytics.targets import line_target, service_level_threshold
 from dashboards import auth, data
@@ -67,7 +67,7 @@ L = {
 
 
 def lbl(key: str, lang: str) -> str:
-    return L[key]["en" if lang == "en" else "fr"]
+    return catalog_text(L, key, lang)
 
 
 # ---------------------------------------------------------------- readers (cached per week)
