@@ -177,7 +177,7 @@ def kpis(con, *, period: str = "week", interval_minutes: int = 30,
          start: dt.date | str | None = None, end: dt.date | str | None = None,
          by: str | None = None, queues: list[str] | None = None,
          contract: Contract | None = None, as_of: dt.datetime | None = None,
-         week_start: int | None = None) -> pd.DataFrame:
+         week_start: int | None = None, before: dt.datetime | None = None) -> pd.DataFrame:
     """Glossary KPIs per local period (and per ``by`` value).
 
     Parameters
@@ -197,6 +197,8 @@ def kpis(con, *, period: str = "week", interval_minutes: int = 30,
         deadline); default the warehouse's contract, else the glossary defaults.
     as_of : instant (UTC) before which open callbacks are late; default :func:`data_as_of`.
     week_start : first day of a week (Monday = 0, Sunday = 6); default the line calendar's.
+    before : local wall-clock time (naive); when given, only the calls arrived and the
+        staffing intervals begun before it count: a day "so far" (the Intraday page).
 
     Returns
     -------
@@ -254,6 +256,7 @@ def kpis(con, *, period: str = "week", interval_minutes: int = 30,
         "thr": list(thresholds), "deadline_s": float(contract.callback_deadline_h) * 3600.0,
         "as_of": as_of, "staff_line": bool(has_line_staff),
         "week_start": week_start, "week_anchor": (4 + week_start) % 7,
+        "before": None if before is None else pd.Timestamp(before).to_pydatetime(),
     }
     offset_sql, offset_params = local_offset_case(
         con, tz, dt.datetime.combine(first, dt.time()) - dt.timedelta(days=2),

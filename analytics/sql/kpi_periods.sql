@@ -16,6 +16,8 @@
 --   $deadline_s  callback deadline after the request (s)
 --   $as_of     TIMESTAMPTZ "now" for pending callbacks
 --   $staff_line  true when staffing rows for the whole line ('*') exist
+--   $before    null, or a local TIMESTAMP: only calls arrived (and staffing intervals
+--              begun) before it count (a day so far, for the intraday view)
 -- Timestamps are TIMESTAMPTZ (UTC); timezone($tz, ts) gives the local wall-clock TIMESTAMP,
 -- and timezone($tz, $start::timestamp) the instant of local midnight $start (range bounds,
 -- written inline so that DuckDB pushes them into the table scans).
@@ -62,6 +64,7 @@ calls_local as (
     from stg_calls($tz, $short_s)
     where arrived_at >= timezone($tz, $start::timestamp)
       and arrived_at <  timezone($tz, $end::timestamp)
+      and ($before is null or arrived_at < timezone($tz, $before::timestamp))
       and ($queues is null or list_contains($queues, queue))
 ),
 
@@ -142,6 +145,7 @@ staffing_agg as (
     from staffing
     where interval_start >= timezone($tz, $start::timestamp)
       and interval_start <  timezone($tz, $end::timestamp)
+      and ($before is null or interval_start < timezone($tz, $before::timestamp))
       and case
             when $by = 'queue' then queue <> '*' and ($queues is null or list_contains($queues, queue))
             when $by is not null then false
