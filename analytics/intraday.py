@@ -174,6 +174,40 @@ class Intraday:
     projection: DayProjection
     staffing: NetStaffing
 
+    def to_dict(self, *, staffing: bool = True) -> dict:
+        """Plain JSON-able values (``copil intraday --format json``); without the staffing
+        detail when ``staffing`` is False (what a client may see)."""
+        p = self.projection
+
+        def rows(df: pd.DataFrame) -> list[dict]:
+            out = df.copy()
+            for col in out.columns:
+                if pd.api.types.is_datetime64_any_dtype(out[col]):
+                    out[col] = out[col].dt.strftime("%Y-%m-%dT%H:%M")
+            return [{k: (None if isinstance(v, float) and not math.isfinite(v) else v)
+                     for k, v in r.items()} for r in out.astype(object).to_dict("records")]
+
+        def num(v) -> float | None:
+            return None if v is None or pd.isna(v) else float(v)
+
+        out = {"day": p.day.isoformat(), "as_of": f"{p.as_of:%Y-%m-%dT%H:%M}",
+               "cutoff": f"{p.cutoff:%Y-%m-%dT%H:%M}", "answer_s": p.answer_s,
+               "staffing_ahead": p.staffing_ahead, "forecast_total": num(p.forecast_total),
+               "reforecast_total": num(p.reforecast_total),
+               "busyness_factor": num(self.reforecast.factor),
+               "indicators": rows(p.indicators), "callbacks": dict(p.callbacks),
+               "reforecast": rows(self.reforecast.table)}
+        if staffing:
+            s = self.staffing
+            out["staffing"] = {
+                "planned_source": s.planned_source, "has_staffing": s.has_staffing,
+                "over_scheduled_h": num(s.over_scheduled_h),
+                "under_scheduled_h": num(s.under_scheduled_h),
+                "over_staffed_h": num(s.over_staffed_h), "shortfall_h": num(s.shortfall_h),
+                "realised_shrinkage": num(s.realised_shrinkage), "intervals": rows(s.table)}
+            out["projection_intervals"] = rows(p.intervals)
+        return out
+
 
 # ------------------------------------------------------------------------------ pure maths
 def combine_day(so_far: dict, rest: pd.DataFrame, *, answered_basis: bool = False) -> dict:
@@ -252,11 +286,14 @@ def _logged_in(con, day: dt.date, minutes: int, contract: Contract, tz: str,
     return df.set_index(pd.to_datetime(df["period_start"]))["advisors"].astype(float)
 
 
-def _planned_day(con, day: dt.date, minutes: int, contract: Contract) -> pd.DataFrame:
+def _planned_day(con, day: dt.date, minutes: int, contract: Contract,
+                 planned: pd.DataFrame | None = None) -> pd.DataFrame:
     """:func:`planned_intervals` of ``day`` on the naive local wall clock (the repeated
     autumn hour merged), with ``planned`` and ``planned_source``."""
-    p = planned_intervals(con, day, day, interval_minutes=minutes, contract=contract)
+    p = (planned_intervals(con, day, day, interval_minutes=minutes, contract=contract)
+         if planned is None else planned)
     p = p.assign(period_start=p["period_start"].dt.tz_localize(None))
+    p = p[p["period_start"].dt.normalize() == pd.Timestamp(day)]
     req = p["agents_a"].where(p["agents_a"].notna(), p["agents_c"]).astype(float)
     p["planned"] = p["scheduled"].where(p["scheduled"].notna(), req).astype(float)
     p["planned_source"] = np.where(p["scheduled"].notna(), "stored", "requirement")
@@ -297,8 +334,9 @@ def _erlang(frame: pd.DataFrame, calls: np.ndarray, interval_s: float,
 
 
 def intraday_day(con: duckdb.DuckDBPyConnection, as_of=None, *, interval_minutes: int = 30,
-                 contract: Contract | None = None, staffing_ahead: str = "plan",
-                 reforecast: DayReforecast | None = None) -> Intraday:
+                 contract: Contract | None = None, staffing_ahead: str = "persist",
+                 reforecast: DayReforecast | None = None,
+                 planned: pd.DataFrame | None = None) -> Intraday:
     """The day of ``as_of`` so far, its projected end and its net staffing.
 
     Parameters
@@ -316,6 +354,9 @@ def intraday_day(con: duckdb.DuckDBPyConnection, as_of=None, *, interval_minutes
         Advisors of the intervals after the as-of (:data:`STAFFING_AHEAD`).
     reforecast : DayReforecast, optional
         The reforecast of that as-of when already made (a backtest reuses its plans).
+    planned : DataFrame, optional
+        :func:`analytics.planned.planned_intervals` over a span holding the day (default:
+        asked for the day).
 
     Returns
     -------
@@ -335,7 +376,7 @@ def intraday_day(con: duckdb.DuckDBPyConnection, as_of=None, *, interval_minutes
     targets = staffing_targets(contract)
     answered_basis = targets["service_level_basis"] == "answered"
 
-    planned = _planned_day(con, day, minutes, contract).set_index("period_start")
+    planned = _planned_day(con, day, minutes, contract, planned).set_index("period_start")
     logged = _logged_in(con, day, minutes, contract, tz, answer_s)
     row, counts, callbacks = _so_far(con, day, cutoff, as_of, tz, contract, answer_s)
 
