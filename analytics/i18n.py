@@ -169,6 +169,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "nav.weekly": {"fr": "Revue hebdomadaire", "en": "Weekly review"},
     "nav.quarterly": {"fr": "Revue trimestrielle", "en": "Quarterly review"},
     "nav.planning": {"fr": "Planification", "en": "Planning"},
+    "nav.intraday": {"fr": "Journée en cours", "en": "Intraday"},
     "nav.data": {"fr": "Données", "en": "Data"},
     "nav.logout": {"fr": "Se déconnecter", "en": "Log out"},
     "nav.signed_in_as": {"fr": "Connecté : {name} ({role})", "en": "Signed in: {name} ({role})"},

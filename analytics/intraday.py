@@ -105,7 +105,9 @@ class DayProjection:
     callbacks : dict
         Callbacks whose 72-hour deadline falls today: ``due`` (deadline passed),
         ``on_time``, ``late`` (``due - on_time``), ``at_risk`` (still open, deadline later
-        today: the KPI's ``callbacks_pending`` of the day at ``as_of``).
+        today: the KPI's ``callbacks_pending`` of the day at ``as_of``), ``on_time_rate``
+        (``on_time / due``, None when none is due), and the contract's target on
+        ``callback_on_time_rate``: ``comparison``, ``threshold``, ``status`` (None without).
     forecast_total, reforecast_total : float
         The morning forecast of the whole day and the so-far + reforecast total (calls).
     answer_s : float
@@ -379,6 +381,13 @@ def intraday_day(con: duckdb.DuckDBPyConnection, as_of=None, *, interval_minutes
     planned = _planned_day(con, day, minutes, contract, planned).set_index("period_start")
     logged = _logged_in(con, day, minutes, contract, tz, answer_s)
     row, counts, callbacks = _so_far(con, day, cutoff, as_of, tz, contract, answer_s)
+    cb_target = line_target(contract, "callback_on_time_rate")
+    callbacks["on_time_rate"] = (callbacks["on_time"] / callbacks["due"] if callbacks["due"]
+                                 else None)
+    callbacks["comparison"] = cb_target.comparison if cb_target else None
+    callbacks["threshold"] = float(cb_target.threshold) if cb_target else None
+    callbacks["status"] = (target_status(callbacks["on_time_rate"], cb_target.comparison,
+                                         cb_target.threshold) if cb_target else None)
 
     # every open interval of the day: actual calls before the cutoff, reforecast after
     done = rf.observed.set_index("period_start")

@@ -36,6 +36,8 @@ PAGE_ROLES: dict[str, frozenset[str]] = {
     "weekly": frozenset({"client", "provider", "admin"}),
     "quarterly": frozenset({"client", "provider", "admin"}),
     "planning": frozenset({"provider", "planner", "admin"}),
+    # the day's shared indicators and projection for every role; its staffing detail below
+    "intraday": frozenset(ROLES),
     "data": frozenset({"admin"}),
 }
 # Finer grants inside a page (longest matching id prefix wins): agent-level detail is
@@ -43,6 +45,8 @@ PAGE_ROLES: dict[str, frozenset[str]] = {
 ID_PREFIX_ROLES: dict[str, frozenset[str]] = {
     **{f"{page}-": roles for page, roles in PAGE_ROLES.items()},
     "weekly-agent": frozenset({"provider", "admin"}),
+    # advisors required / planned / logged in: the provider's side only
+    "intraday-staffing": frozenset({"provider", "planner", "admin"}),
     "app-": frozenset(ROLES),  # the shell: filters store, navigation
     "_pages_": frozenset(ROLES),  # Dash's own page router (layouts check roles themselves)
 }
