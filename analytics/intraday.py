@@ -61,7 +61,7 @@ from analytics.targets import line_target, service_level_threshold
 from analytics.warehouse import sql_text
 
 __all__ = ["Intraday", "DayProjection", "NetStaffing", "intraday_day", "intraday_days",
-           "combine_day", "scheduling_sums", "STAFFING_AHEAD", "INDICATORS"]
+           "combine_day", "scheduling_sums", "pick_as_of", "STAFFING_AHEAD", "INDICATORS"]
 
 #: how the advisors of the intervals after the as-of are taken: ``plan`` (the planned
 #: advisors), ``persist`` (planned x the day's logged-in / planned ratio so far: the
@@ -273,6 +273,35 @@ def intraday_days(con: duckdb.DuckDBPyConnection, contract: Contract | None = No
         "tz": line_zone(con, contract), "short_s": float(contract.short_abandon_s)}).df()
     df["day"] = pd.to_datetime(df["day"]).dt.date
     return df
+
+
+def pick_as_of(days: pd.DataFrame, day: str | None = None, time: str | None = None) -> str:
+    """The as-of ``'YYYY-MM-DD HH:MM'`` for a picked day and time, bounded to the data.
+
+    Parameters
+    ----------
+    days : DataFrame
+        :func:`intraday_days`.
+    day : str, optional
+        ``YYYY-MM-DD`` (a longer ISO text is cut to the date); default the last day with
+        calls. A day without calls is refused (ValueError naming the day).
+    time : str, optional
+        ``HH:MM``; default (or ``'latest'``) the day's last call. A time after the data's
+        last call is taken as that call.
+    """
+    if days.empty:
+        raise ValueError("no calls in the warehouse; load a call log with "
+                         "'copil ingest calls FILE'")
+    last = {d.isoformat(): ts for d, ts in zip(days["day"], days["last_call"], strict=True)}
+    day = (day or days["day"].iloc[-1].isoformat())[:10]
+    if day not in last:
+        raise ValueError(f"no calls on {day}; pick a day with data (from "
+                         f"{days['day'].iloc[0]} to {days['day'].iloc[-1]})")
+    latest = f"{last[day]:%H:%M}"
+    if not time or time == "latest" or (day == days["day"].iloc[-1].isoformat()
+                                        and time > latest):
+        time = latest
+    return f"{day} {time}"
 
 
 def _logged_in(con, day: dt.date, minutes: int, contract: Contract, tz: str,

@@ -107,14 +107,11 @@ def lbl(key: str, lang: str) -> str:
 
 
 # ------------------------------------------------------------------------------ readers
-def read_days(con) -> dict:
-    """The days with calls (ISO dates) and each day's last call (``HH:MM``)."""
+def read_days(con) -> pd.DataFrame:
+    """:func:`analytics.intraday.intraday_days`: the days with calls and their last call."""
     from analytics.intraday import intraday_days
 
-    days = intraday_days(con)
-    return {"days": [d.isoformat() for d in days["day"]],
-            "last": {d.isoformat(): f"{ts:%H:%M}" for d, ts in zip(days["day"],
-                                                                   days["last_call"], strict=True)}}
+    return intraday_days(con)
 
 
 def read_intraday(con, as_of: str):
@@ -124,25 +121,17 @@ def read_intraday(con, as_of: str):
     return intraday_day(con, as_of)
 
 
-def _time_options(day: str | None, info: dict, lang: str) -> list[dict]:
-    last = info["last"].get(day or info["days"][-1], "")
+def _time_options(day: str | None, days: pd.DataFrame, lang: str) -> list[dict]:
+    from analytics.intraday import pick_as_of
+
+    try:
+        last = pick_as_of(days, day)[11:]
+    except ValueError:
+        last = MISSING
     opts = [{"label": lbl("latest", lang).format(time=last), "value": LATEST}]
     opts += [{"label": f"{h:02d}:{m:02d}", "value": f"{h:02d}:{m:02d}"}
              for h in range(6, 23) for m in (0, 30)]
     return opts
-
-
-def resolve_as_of(day: str | None, time: str | None, info: dict) -> str:
-    """'YYYY-MM-DD HH:MM' for the picked day (default: the last day with calls) and time
-    (default: that day's last call); a time after the data's last call is clamped to it."""
-    days = info["days"]
-    day = (day or days[-1])[:10]
-    if day not in info["last"]:
-        raise ValueError(f"no calls on {day}; pick a day with data")
-    last_day = days[-1]
-    if not time or time == LATEST or (day == last_day and time > info["last"][day]):
-        time = info["last"][day]
-    return f"{day} {time}"
 
 
 # ------------------------------------------------------------------------------ layout
@@ -155,10 +144,10 @@ def layout(**_kwargs):
         info = data.current().read(read_days)
     except data.WarehouseBusy:
         return html.Div([html.H1(t("nav.intraday", lang)), message(t("busy", lang), "warn")])
-    if not info["days"]:
+    if info.empty:
         return html.Div([html.H1(t("nav.intraday", lang)),
                          message(lbl("no_calls", lang), "warn", id="intraday-no-calls")])
-    days = info["days"]
+    days = [d.isoformat() for d in info["day"]]
     first, last = days[0], days[-1]
     have = set(days)
     closed = [d.isoformat() for d in pd.date_range(first, last).date
@@ -360,12 +349,15 @@ def update_times(day, _version):
 
 
 def _view(day, time):
-    """The intraday view of the picked moment, or a message (str) why not."""
+    """The intraday view of the picked moment (None without calls); ValueError when the
+    moment cannot be projected."""
+    from analytics.intraday import pick_as_of
+
     wh = data.current()
-    info = wh.read(read_days)
-    if not info["days"]:
-        return None, info
-    return wh.read(read_intraday, resolve_as_of(day, time, info)), info
+    days = wh.read(read_days)
+    if days.empty:
+        return None
+    return wh.read(read_intraday, pick_as_of(days, day, time))
 
 
 @callback(
@@ -379,7 +371,7 @@ def update_content(_version, day, time):
     auth.require_role_for("intraday-content")  # also checked by the guard in front
     lang = current_lang()
     try:
-        view, _info = _view(day, time)
+        view = _view(day, time)
     except data.WarehouseBusy:
         return message(t("busy", lang), "warn")
     except ValueError as exc:  # a day without calls, too little history...
@@ -413,7 +405,7 @@ def update_staffing(_version, day, time):
     auth.require_role_for("intraday-staffing-content")
     lang = current_lang()
     try:
-        view, _info = _view(day, time)
+        view = _view(day, time)
     except data.WarehouseBusy:
         return message(t("busy", lang), "warn")
     except ValueError as exc:
