@@ -135,8 +135,11 @@ def pick(page, dropdown: str, option: str) -> None:
     page.keyboard.press("Escape")
 
 
-ROLE_PAGES = {"client": ["weekly", "quarterly"], "provider": ["weekly", "quarterly", "planning"],
-              "planner": ["planning"], "admin": ["weekly", "quarterly", "planning", "data"]}
+# the Intraday page (issue 13) is open to every role: one more link for each
+ROLE_PAGES = {"client": ["weekly", "quarterly", "intraday"],
+              "provider": ["weekly", "quarterly", "intraday", "planning"],
+              "planner": ["intraday", "planning"],
+              "admin": ["weekly", "quarterly", "intraday", "planning", "data"]}
 
 
 @pytest.mark.parametrize("role", list(ROLE_PAGES))
@@ -277,4 +280,49 @@ def test_planning_week_and_what_if(session):
     assert "sur la semaine 2026-W48 (écart" in s.page.inner_text("#planning-whatif-result")
     assert "Traceback" not in s.page.content()
     s.shot("planning-planner-what-if")
+    assert s.errors == []
+
+
+def test_intraday_as_planner_shows_the_projection_and_net_staffing(session):
+    s = session("planner")
+    s.open("/intraday")
+    s.page.wait_for_selector("#intraday-cards .card-value")
+    cards = s.page.locator("#intraday-cards .card")
+    assert cards.count() == 6            # at most six headline figures, each with its target
+    for text in cards.all_inner_texts():
+        assert "objectif" in text or "prévision du matin" in text
+    assert s.page.locator("#intraday-calls-graph").is_visible()
+    s.page.wait_for_selector("#intraday-staffing-graph")
+    assert "h·conseiller" in s.page.inner_text("#intraday-staffing-sums")
+    assert "Aucun plan de vacations" in s.page.inner_text("#intraday-staffing-note")
+    before = s.page.inner_text("#intraday-as-of")
+    pick(s.page, "#intraday-time", "12:00")
+    s.settle()
+    s.page.wait_for_function(
+        "(v) => { const e = document.querySelector('#intraday-as-of');"
+        " return e && e.innerText !== v && e.innerText.endsWith('12:00'); }", arg=before)
+    assert s.page.locator("#intraday-staffing-table tbody tr").count() > 0
+    s.shot("intraday-planner-noon")
+    assert s.errors == []
+
+
+def test_intraday_as_client_has_no_staffing_detail(session):
+    s = session("client")
+    s.open("/intraday")
+    s.page.wait_for_selector("#intraday-cards .card-value")
+    assert s.page.locator("#intraday-cards .card").count() == 6
+    assert s.page.locator("#intraday-calls-graph").is_visible()
+    assert s.page.locator("#intraday-staffing-content").count() == 0
+    html = s.page.content()
+    assert "intraday-staffing" not in html and "Connectés" not in html
+    response = s.page.request.post(
+        s.url + "/_dash-update-component",
+        data={"output": "intraday-staffing-content.children",
+              "outputs": {"id": "intraday-staffing-content", "property": "children"},
+              "inputs": [{"id": "intraday-version", "property": "data", "value": 1},
+                         {"id": "intraday-day", "property": "date", "value": None},
+                         {"id": "intraday-time", "property": "value", "value": "latest"}],
+              "changedPropIds": [], "state": []})
+    assert response.status == 403
+    s.shot("intraday-client")
     assert s.errors == []
