@@ -61,12 +61,14 @@ from analytics.targets import line_target, service_level_threshold
 from analytics.warehouse import sql_text
 
 __all__ = ["Intraday", "DayProjection", "NetStaffing", "intraday_day", "intraday_days",
-           "combine_day", "scheduling_sums", "pick_as_of", "STAFFING_AHEAD", "INDICATORS"]
+           "combine_day", "scheduling_sums", "pick_as_of",
+           "implied_attendance", "STAFFING_AHEAD", "INDICATORS"]
 
 #: how the advisors of the intervals after the as-of are taken: ``plan`` (the planned
 #: advisors), ``persist`` (planned x the day's logged-in / planned ratio so far: the
-#: morning's realised shrinkage carried forward), ``logged`` (the staffing table where it
-#: already holds the interval: replaying a past day with its staffing known)
+#: morning's realised shrinkage carried forward; without staffing data, the ratio the
+#: calls answered so far imply, :func:`implied_attendance`), ``logged`` (the staffing
+#: table where it already holds the interval: replaying a past day with its staffing known)
 STAFFING_AHEAD = ("plan", "persist", "logged")
 #: the end-of-day indicators, in the order of the page's headline figures
 INDICATORS = ("offered", "pickup_rate", "service_level", "asa_s", "abandoned",
@@ -114,6 +116,11 @@ class DayProjection:
         Service-level threshold T (s) of the contract's target.
     staffing_ahead : str
         See :data:`STAFFING_AHEAD`.
+    attendance : float
+        The factor applied to the planned advisors ahead (``persist``): logged in /
+        planned so far (``attendance_source='logged_in'``), else, without staffing data,
+        :func:`implied_attendance` from the calls answered so far (``'implied'``); 1 with
+        ``plan``/``logged`` or nothing to learn from (``'plan'``).
     """
 
     day: dt.date
@@ -127,6 +134,8 @@ class DayProjection:
     reforecast_total: float
     answer_s: float
     staffing_ahead: str
+    attendance: float
+    attendance_source: str
 
 
 @dataclass(frozen=True)
@@ -194,7 +203,8 @@ class Intraday:
 
         out = {"day": p.day.isoformat(), "as_of": f"{p.as_of:%Y-%m-%dT%H:%M}",
                "cutoff": f"{p.cutoff:%Y-%m-%dT%H:%M}", "answer_s": p.answer_s,
-               "staffing_ahead": p.staffing_ahead, "forecast_total": num(p.forecast_total),
+               "staffing_ahead": p.staffing_ahead, "attendance": num(p.attendance),
+               "attendance_source": p.attendance_source, "forecast_total": num(p.forecast_total),
                "reforecast_total": num(p.reforecast_total),
                "busyness_factor": num(self.reforecast.factor),
                "indicators": rows(p.indicators), "callbacks": dict(p.callbacks),
@@ -251,6 +261,58 @@ def combine_day(so_far: dict, rest: pd.DataFrame, *, answered_basis: bool = Fals
     return {"offered": offered, "answered": answered, "abandoned": abandoned,
             "pickup_rate": ratio(answered, offered), "abandon_rate": ratio(abandoned, offered),
             "service_level": ratio(within, sl_calls), "asa_s": ratio(wait, answered)}
+
+
+def implied_attendance(frame: pd.DataFrame, answered: float, interval_s: float,
+                       answer_s: float, *, low: float = 0.05, high: float = 3.0) -> float:
+    """The share ``r`` of the planned advisors that explains the calls answered so far.
+
+    Without a staffing feed the advisors actually on the phones are unknown, but the
+    service they gave is not: ``r`` solves ``sum(calls x pickup_A(r x planned)) =
+    answered`` over the intervals so far (Erlang A pickup is increasing in the advisors,
+    so bisection finds it; fractional advisors as in
+    :func:`analytics.planning.evaluate_fractional`).
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The intervals so far: ``calls`` (offered), ``aht_s``, ``patience_s`` (s) and
+        ``planned`` (advisors).
+    answered : float
+        Calls answered in those intervals.
+    interval_s, answer_s : float
+        Interval length and service-level threshold (s).
+    low, high : float
+        Bounds of ``r`` (returned when the answered calls lie beyond them).
+
+    Returns
+    -------
+    float
+        ``r``; nan without a call or a planned advisor so far.
+    """
+    f = frame[(frame["calls"] > 0) & (frame["planned"] > 0)]
+    if f.empty:
+        return math.nan
+    calls = f["calls"].to_numpy(float)
+
+    def answered_at(r: float) -> float:
+        m = evaluate_fractional(calls, f["aht_s"].to_numpy(float), interval_s,
+                                r * f["planned"].to_numpy(float),
+                                f["patience_s"].to_numpy(float), answer_s)
+        return float((calls * m["pickup_rate"]).sum())
+
+    if answered_at(low) >= answered:
+        return low
+    if answered_at(high) <= answered:
+        return high
+    lo, hi = low, high
+    for _ in range(40):                 # |hi - lo| < 3 x 2^-40
+        mid = (lo + hi) / 2
+        if answered_at(mid) < answered:
+            lo = mid
+        else:
+            hi = mid
+    return (lo + hi) / 2
 
 
 def scheduling_sums(have, required, interval_minutes: int) -> tuple[float, float]:
@@ -467,7 +529,16 @@ def intraday_day(con: duckdb.DuckDBPyConnection, as_of=None, *, interval_minutes
     known = ahead["logged_in"]
     if staffing_ahead == "logged":
         known = logged.reindex(ahead.index).astype(float)
-    scale = 1.0 - realised if staffing_ahead == "persist" and np.isfinite(realised) else 1.0
+    attendance, attendance_source = 1.0, "plan"
+    if staffing_ahead == "persist" and np.isfinite(realised):
+        attendance, attendance_source = 1.0 - realised, "logged_in"
+    elif staffing_ahead == "persist" and not both.any():
+        before = net.loc[done.index].assign(
+            patience_s=lambda d: d["patience_s"].fillna(math.inf))
+        implied = implied_attendance(before, float(counts["answered"]), interval_s, answer_s)
+        if np.isfinite(implied):
+            attendance, attendance_source = implied, "implied"
+    scale = attendance
     ahead["advisors"] = known.where(known.notna(), ahead["planned"] * scale)
     ahead["patience_s"] = ahead["patience_s"].fillna(math.inf)   # no patience: Erlang C
     ahead = ahead.rename_axis("period_start").reset_index()
@@ -511,5 +582,6 @@ def intraday_day(con: duckdb.DuckDBPyConnection, as_of=None, *, interval_minutes
                          "advisors", "pickup_rate", "p_abandon", "service_level", "asa_s"]],
         callbacks=callbacks, forecast_total=forecast_total,
         reforecast_total=float(counts["offered"] + rest["reforecast"].sum()),
-        answer_s=answer_s, staffing_ahead=staffing_ahead)
+        answer_s=answer_s, staffing_ahead=staffing_ahead, attendance=float(attendance),
+        attendance_source=attendance_source)
     return Intraday(reforecast=rf, projection=projection, staffing=staffing)

@@ -12,13 +12,14 @@ compared with the day's realised KPIs (:func:`analytics.kpis.kpis`, whole day). 
 advisors after the hour are taken three ways (``staffing_ahead``):
 
 - ``plan``: the planned advisors (no stored shift plan: the plan's Erlang A requirement),
-- ``persist``: planned x the morning's logged-in / planned ratio,
+- ``persist``: planned x the morning's logged-in / planned ratio (without staffing data:
+  x the ratio the morning's answered calls imply, ``analytics.intraday.implied_attendance``),
 - ``logged``: the staffing table's advisors (the afternoon's staffing known: an upper
   bound of what a stored shift plan could give);
 
 and against the ``so_far`` baseline (the morning's rates taken as the day's). A warehouse
-without staffing data (the 1999 bank log) has no logged-in advisors: ``plan`` only, and
-``persist`` equals it.
+without staffing data (the 1999 bank log) has no logged-in advisors: ``plan`` and
+``persist`` (implied attendance) only.
 
 Prints the per-case table, then one ``BENCH`` line per case and metric: ``value`` the share
 of days within 5 points, ``baseline`` the so-far baseline's share, ``ratio`` value /
@@ -56,7 +57,7 @@ def run(db: Path, months: int, hour: int, minutes: int) -> pd.DataFrame:
     try:
         cal = line_calendar(con)
         has_staffing = con.execute("select count(*) > 0 from staffing").fetchone()[0]
-        cases = STAFFING_AHEAD if has_staffing else ("plan",)
+        cases = STAFFING_AHEAD if has_staffing else ("plan", "persist")
         _, last = call_span(con)
         end = last.date() - dt.timedelta(days=1)
         start = end - dt.timedelta(days=30 * months)

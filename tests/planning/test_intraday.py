@@ -10,7 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analytics.intraday import combine_day, intraday_day, scheduling_sums
+from analytics.intraday import combine_day, implied_attendance, intraday_day, scheduling_sums
+from analytics.planning import evaluate_fractional
 from analytics.kpis import kpis
 from analytics.planned import planned_intervals
 from copil.cli import main
@@ -57,6 +58,20 @@ def test_scheduling_sums_never_net_across_intervals():
     # NICE's example (15-minute intervals): +5, +5, -10 with 100 required
     over, under = scheduling_sums([100, 105, 105, 90], [100] * 4, 15)
     assert (over, under) == (2.5, 2.5)
+
+
+def test_implied_attendance_recovers_the_advisors_behind_the_answered_calls():
+    # two half hours planned at 10 and 12 advisors; 80 % of them actually took calls:
+    # Erlang A at 8 and 9.6 advisors answers this many calls, and the ratio comes back
+    frame = pd.DataFrame({"calls": [60.0, 80.0], "aht_s": [180.0, 200.0],
+                          "patience_s": [120.0, 150.0], "planned": [10.0, 12.0]})
+    m = evaluate_fractional(frame["calls"].to_numpy(), frame["aht_s"].to_numpy(), 1800.0,
+                            np.array([8.0, 9.6]), frame["patience_s"].to_numpy(), 20.0)
+    answered = float((frame["calls"] * m["pickup_rate"]).sum())
+    assert implied_attendance(frame, answered, 1800.0, 20.0) == pytest.approx(0.8, abs=1e-6)
+    # every call answered is beyond what 3 x the plan explains: the upper bound
+    assert implied_attendance(frame, 140.0, 1800.0, 20.0) == 3.0
+    assert math.isnan(implied_attendance(frame.iloc[0:0], 0.0, 1800.0, 20.0))
 
 
 # ------------------------------------------------------------------------------ warehouse
