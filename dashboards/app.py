@@ -418,7 +418,8 @@ def serve(db_path: str | Path, host: str = "127.0.0.1", port: int = 8050, *,
 
 def prefetch(app: dash.Dash, weeks: int = 13) -> int:
     """Fill the query cache for the meeting's views, newest first: the last ``weeks`` weeks
-    (whole line), the current quarter, then the planning model. Runs in a background thread
+    (whole line), the current quarter, the intraday view of the latest call, then the
+    planning model. Runs in a background thread
     from :func:`serve`; results stay valid until the warehouse file changes. Returns the
     number of cached results."""
     import sys
@@ -441,6 +442,14 @@ def prefetch(app: dash.Dash, weeks: int = 13) -> int:
             info = wh.read(quarterly.read_quarters)
             if info["default"]:
                 wh.read(quarterly.read_quarter, info["default"], None)
+                done += 1
+        intraday = sys.modules.get("dashboards.pages.intraday")
+        if intraday is not None:  # the latest call's intraday view (a reforecast: seconds)
+            from analytics.intraday import pick_as_of
+
+            days = wh.read(intraday.read_days)
+            if not days.empty:
+                wh.read(intraday.read_intraday, pick_as_of(days))
                 done += 1
         from dashboards.planning_model import week_plan_view
 

@@ -388,7 +388,8 @@ def update_content(_version, day, time):
     return [
         html.P(f"{p.day:%Y-%m-%d} · {p.as_of:%H:%M}", id="intraday-as-of",
                className="muted"),
-        html.Div(cards, className="cards", id="intraday-cards"),
+        html.Div(cards, className="cards", id="intraday-cards",
+                 style={"marginBottom": "12px"}),
         html.Div([dcc.Graph(id="intraday-calls-graph", figure=calls_figure(view, lang)),
                   html.P(method, id="intraday-method")], className="panel"),
     ]

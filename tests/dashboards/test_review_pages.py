@@ -253,7 +253,9 @@ def test_prefetch_fills_the_cache_for_the_meeting(app, monkeypatch):
     wh.clear_cache()
     monkeypatch.setattr(wh, "prefetch", lambda *a: None)  # no neighbour warm-up in between
     client = login(app, "client")
-    assert prefetch(app, weeks=2) == 2 * 5 + 1 + 1  # 5 readers x 2 weeks, quarter, model
+    # 5 readers x 2 weeks, quarter, the intraday view of the latest call (issue 13: one
+    # more prefetched result), model
+    assert prefetch(app, weeks=2) == 2 * 5 + 1 + 1 + 1
     misses = wh.stats["misses"]
     response = post_callback(client, WEEKLY_OUT, [("weekly-week", "value", "2026-W45"),
                                                   ("weekly-queues", "value", [])])

@@ -11,9 +11,9 @@ import pandas as pd
 import pytest
 
 from analytics.intraday import combine_day, implied_attendance, intraday_day, scheduling_sums
-from analytics.planning import evaluate_fractional
 from analytics.kpis import kpis
 from analytics.planned import planned_intervals
+from analytics.planning import evaluate_fractional
 from copil.cli import main
 
 AS_OF = "2026-11-19 12:10"     # a Thursday of the small demo, with staffing data
