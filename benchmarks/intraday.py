@@ -1,7 +1,7 @@
 """Intraday projection backtest: is the 12:00 projection of the day's pickup rate and
 service level within 5 points of what the day realised?
 
-Usage: python benchmarks/intraday.py [--db PATH] [--months 6] [--hour 12]
+Usage: python benchmarks/intraday.py [--db PATH] [--months 6] [--hour 12] [--calibrated]
 
 Build a warehouse first (``copil demo --no-serve --db PATH``, or ``copil ingest calls
 …/anonymous_bank_1999/calls.csv.gz --profile anonymous-bank --db PATH``). For every open
@@ -17,7 +17,8 @@ advisors after the hour are taken three ways (``staffing_ahead``):
 - ``logged``: the staffing table's advisors (the afternoon's staffing known: an upper
   bound of what a stored shift plan could give);
 
-and against the ``so_far`` baseline (the morning's rates taken as the day's). A warehouse
+each also with ``calibrate`` when ``--calibrated`` is given (the morning's observed minus Erlang A residual
+carried to the afternoon), and against the ``so_far`` baseline (the morning's rates taken as the day's). A warehouse
 without staffing data (the 1999 bank log) has no logged-in advisors: ``plan`` and
 ``persist`` (implied attendance) only.
 
@@ -52,12 +53,14 @@ from analytics.week_plan import plan_week  # noqa: E402
 TOLERANCE = 0.05
 
 
-def run(db: Path, months: int, hour: int, minutes: int) -> pd.DataFrame:
+def run(db: Path, months: int, hour: int, minutes: int,
+        calibrated: bool = False) -> pd.DataFrame:
     con = connect(db, read_only=True)
     try:
         cal = line_calendar(con)
         has_staffing = con.execute("select count(*) > 0 from staffing").fetchone()[0]
-        cases = STAFFING_AHEAD if has_staffing else ("plan", "persist")
+        cases = [(c, cal) for c in (STAFFING_AHEAD if has_staffing else ("plan", "persist"))
+                 for cal in ((False, True) if calibrated else (False,))]
         _, last = call_span(con)
         end = last.date() - dt.timedelta(days=1)
         start = end - dt.timedelta(days=30 * months)
@@ -103,10 +106,11 @@ def _one(con, plan, hist, planned, day: dt.date, hour: int, cases, real: pd.Seri
         print(f"skip {day}: {exc}", file=sys.stderr)
         return []
     out = []
-    for case in cases:
-        view = intraday_day(con, as_of, reforecast=rf, staffing_ahead=case, planned=planned)
+    for case, cal in cases:
+        view = intraday_day(con, as_of, reforecast=rf, staffing_ahead=case, planned=planned,
+                            calibrate=cal)
         ind = view.projection.indicators.set_index("metric")
-        base = {"date": day, "case": case,
+        base = {"date": day, "case": case + ("+calibrated" if cal else ""),
                 "real_pickup": real["pickup_rate"], "real_sl": real[sl_col],
                 "proj_pickup": ind.loc["pickup_rate", "projected"],
                 "proj_sl": ind.loc[sl_col, "projected"],
@@ -148,11 +152,13 @@ def main() -> None:
     ap.add_argument("--months", type=int, default=6)
     ap.add_argument("--hour", type=int, default=12, help="hour of the projection (local)")
     ap.add_argument("--interval-minutes", type=int, default=30)
+    ap.add_argument("--calibrated", action="store_true",
+                    help="also each case with calibrate=True (twice the time)")
     ap.add_argument("--name", default=None, help="name in the BENCH lines (default: the "
                     "warehouse file's stem)")
     args = ap.parse_args()
     t0 = time.perf_counter()
-    df = run(args.db, args.months, args.hour, args.interval_minutes)
+    df = run(args.db, args.months, args.hour, args.interval_minutes, args.calibrated)
     if df.empty:
         sys.exit("no open day with calls to backtest in that range")
     table = summarize(df)

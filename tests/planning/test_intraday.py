@@ -190,3 +190,27 @@ def test_client_dict_has_no_staffing(view):
     d = view.to_dict(staffing=False)
     assert "staffing" not in d and "projection_intervals" not in d
     assert "advisors" not in json.dumps(d)
+
+
+def test_calibration_adds_the_morning_residual(con, view):
+    rf = view.reforecast
+    raw = view        # calibrate=False is the default
+    assert raw.projection.residual == {"pickup_rate": 0.0, "service_level": 0.0}
+    view = intraday_day(con, AS_OF, reforecast=rf, calibrate=True)
+    shift = view.projection.residual
+    assert shift["pickup_rate"] != 0.0
+    cal, base = view.projection.intervals, raw.projection.intervals
+    assert np.allclose(cal["pickup_rate"],
+                       np.clip(base["pickup_rate"] + shift["pickup_rate"], 0, 1))
+    assert np.allclose(cal["service_level"], np.clip(base["service_level"]
+                                                     + shift["service_level"], 0,
+                                                     cal["pickup_rate"]))
+    # the residual is observed minus Erlang A over the morning at the advisors logged in
+    tb = view.staffing.table
+    morning = tb[tb["calls_source"] == "actual"]
+    m = evaluate_fractional(morning["calls"].to_numpy(float), morning["aht_s"].to_numpy(float),
+                            1800.0, morning["logged_in"].to_numpy(float),
+                            morning["patience_s"].to_numpy(float), view.projection.answer_s)
+    c = morning["calls"].to_numpy(float)
+    so_far = view.projection.indicators.set_index("metric").loc["pickup_rate", "so_far"]
+    assert shift["pickup_rate"] == pytest.approx(so_far - (c * m["pickup_rate"]).sum() / c.sum())
