@@ -34,7 +34,7 @@ from dashboards.data import Warehouse
 HERE = Path(__file__).resolve().parent
 DEFAULT_USERS_PATH = Path(".copil") / "users.json"
 DEFAULT_SECRET_KEY_PATH = Path(".copil") / "secret_key"
-PAGE_ORDER = ("weekly", "quarterly", "intraday", "planning", "data")
+PAGE_ORDER = ("weekly", "quarterly", "planning", "intraday", "data")
 MAX_BODY_BYTES = 1024 * 1024  # largest request body (callback requests are a few kB)
 
 
