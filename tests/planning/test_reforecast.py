@@ -70,3 +70,20 @@ def test_handle_time_revised_by_the_day_factor(con, w43_plan):
     wall = fc["period_start"].dt.tz_localize(None)
     plan_aht = fc.assign(p=wall).groupby("p")["aht_s"].first()    # one autumn-hour bucket
     np.testing.assert_allclose(rf.table["aht_s"], rf.table["period_start"].map(plan_aht))
+
+
+def test_interval_handling_is_the_kpis_answered_and_aht(con):
+    # per interval of 21 October: answered calls = the KPI's answered and handle / answered
+    # = the KPI's aht_s (glossary: mean talk + hold + wrap of answered calls)
+    from analytics.kpis import kpis
+    from analytics.series import interval_handling
+
+    h = interval_handling(con, "2026-10-21", "2026-10-21", 30)
+    assert (h["period_start"].dt.normalize() == pd.Timestamp("2026-10-21")).all()
+    k = kpis(con, period="interval", interval_minutes=30, start="2026-10-21",
+             end="2026-10-21").set_index("period_start")
+    k = k.loc[h["period_start"].dt.strftime("%Y-%m-%dT%H:%M")]
+    np.testing.assert_array_equal(h["answered"], k["answered"])
+    np.testing.assert_allclose(h["handle_total_s"] / h["answered"], k["aht_s"], rtol=1e-9)
+    assert h["answered"].sum() == kpis(con, period="day", start="2026-10-21",
+                                       end="2026-10-21")["answered"].sum() > 0
