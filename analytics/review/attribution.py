@@ -34,9 +34,11 @@ from analytics.metrics import target_status
 from analytics.periods import week_days
 from analytics.warehouse import sql_text
 from staffing.attribution import PARTS, IntervalState, aggregate, attribute, counterfactuals
+from staffing.erlang_a import evaluate_fractional
 
 __all__ = ["ATTRIBUTION_COLUMNS", "CHECK_COLUMNS", "GapAttribution", "week_attribution",
-           "attribution_intervals", "attributable_targets", "INTERVAL_MINUTES"]
+           "actual_intervals", "attribution_intervals", "attributable_targets",
+           "model_at_actual", "metric_weights", "interval_parts", "INTERVAL_MINUTES"]
 
 INTERVAL_MINUTES = 30
 #: one row per missed week or missed interval and metric
@@ -116,32 +118,19 @@ def _answer_s(metric: str) -> float:
         else 20.0
 
 
-def _weights(con, metric: str, frame: pd.DataFrame, variant: str) -> np.ndarray:
-    """Calls in ``metric``'s denominator per row of a KPI frame (its weighting)."""
-    if metric in ("pickup_rate", "abandon_rate"):
-        return frame["offered"].to_numpy(float)
-    if metric == "asa_s":
-        return frame["answered"].to_numpy(float)
-    counts = {c: [int(x) for x in frame[c]] for c in ("offered", "answered", "abandoned",
-                                                         "short_abandoned")}
-    den = con.execute(sql_text("kpi_denominators"), {"variant": variant, **counts}).df()
-    return den["service_level_calls"].to_numpy(float) if len(den) else np.zeros(0)
-
-
-def attribution_intervals(con, first, last, *, contract: Contract) -> pd.DataFrame:
-    """Plan and actuals of every local interval with calls offered, ``first`` to ``last``.
+def actual_intervals(con, first, last, *, contract: Contract) -> pd.DataFrame:
+    """What happened in every local interval with calls offered, ``first`` to ``last``.
 
     Returns
     -------
     DataFrame per interval: ``period`` (local ``YYYY-MM-DDTHH:MM``), the KPI columns of
-    :func:`analytics.kpis.kpis` (``offered``, ``answered``, the rates...), ``plan_calls``,
-    ``plan_aht_s``, ``plan_patience_s``, ``plan_advisors`` (``scheduled``, else ``agents_a``),
-    ``aht_actual_s`` (observed, else the week's profile), ``patience_actual_s``,
-    ``advisors`` (logged in; null without staffing data), ``staffed`` (bool). ``attrs``:
-    ``planned_staffing``, ``service_level_basis``.
+    :func:`analytics.kpis.kpis` (``offered``, ``answered``, the rates...), ``aht_actual_s``
+    (observed, else the profile's), ``patience_actual_s`` (the profile over the span's
+    weeks), ``advisors`` (logged in, time-averaged; null without staffing data) and
+    ``staffed`` (bool), from :func:`analytics.planning.staffing_vs_requirement`. ``attrs``:
+    ``service_level_basis``. ValueError without staffing data in the span.
     """
     from analytics.kpis import kpis
-    from analytics.planned import planned_intervals
     from analytics.planning import staffing_vs_requirement
 
     kpi = kpis(con, period="interval", interval_minutes=INTERVAL_MINUTES, start=first,
@@ -150,19 +139,33 @@ def attribution_intervals(con, first, last, *, contract: Contract) -> pd.DataFra
     staffed = staffing_vs_requirement(con, first, last, interval_minutes=INTERVAL_MINUTES,
                                       contract=contract)
     staffed = staffed.assign(period=staffed["period_start"].dt.strftime(_LABEL))
+    out = kpi.merge(staffed[["period", "aht_s", "patience_s", "advisors"]].rename(columns={
+        "aht_s": "aht_actual_s", "patience_s": "patience_actual_s"}), on="period", how="left")
+    out["staffed"] = out["advisors"].notna()
+    out = out.reset_index(drop=True)
+    out.attrs.update(service_level_basis=staffed.attrs.get("service_level_basis", "offered"))
+    return out
+
+
+def attribution_intervals(con, first, last, *, contract: Contract) -> pd.DataFrame:
+    """:func:`actual_intervals` with the plan of each interval: ``plan_calls``,
+    ``plan_aht_s``, ``plan_patience_s`` and ``plan_advisors`` (``scheduled`` from a stored
+    shift plan, else ``agents_a``; 0 calls and 0 advisors where the plan had no row).
+    ``attrs`` adds ``planned_staffing`` (``scheduled`` or ``agents_a``)."""
+    from analytics.planned import planned_intervals
+
+    out = actual_intervals(con, first, last, contract=contract)
     plan = planned_intervals(con, first, last, interval_minutes=INTERVAL_MINUTES,
                              contract=contract)
     plan = plan.assign(period=plan["period_start"].dt.strftime(_LABEL))
     plan = plan.drop_duplicates("period", keep="first")  # repeated autumn hour: one bucket
     has_scheduled = bool(np.isfinite(plan["scheduled"].to_numpy(float)).any())
     plan_adv = plan["scheduled"] if has_scheduled else plan["agents_a"]
-    out = kpi.merge(plan.assign(plan_advisors=plan_adv)[
+    attrs = dict(out.attrs)
+    out = out.merge(plan.assign(plan_advisors=plan_adv)[
         ["period", "calls", "aht_s", "patience_s", "plan_advisors"]].rename(columns={
             "calls": "plan_calls", "aht_s": "plan_aht_s", "patience_s": "plan_patience_s"}),
         on="period", how="left")
-    out = out.merge(staffed[["period", "aht_s", "patience_s", "advisors"]].rename(columns={
-        "aht_s": "aht_actual_s", "patience_s": "patience_actual_s"}), on="period", how="left")
-    out["staffed"] = out["advisors"].notna()
     out["plan_calls"] = out["plan_calls"].fillna(0.0)
     out["plan_advisors"] = out["plan_advisors"].astype(float).fillna(0.0)
     for col in ("plan_aht_s", "plan_patience_s"):
@@ -172,10 +175,39 @@ def attribution_intervals(con, first, last, *, contract: Contract) -> pd.DataFra
     out["aht_actual_s"] = out["aht_actual_s"].astype(float).fillna(out["plan_aht_s"])
     out["patience_actual_s"] = out["patience_actual_s"].astype(float).fillna(
         out["plan_patience_s"])
-    out = out.reset_index(drop=True)
-    out.attrs.update(planned_staffing="scheduled" if has_scheduled else "agents_a",
-                     service_level_basis=staffed.attrs.get("service_level_basis", "offered"))
+    out.attrs.update(attrs, planned_staffing="scheduled" if has_scheduled else "agents_a")
     return out
+
+
+def model_at_actual(frame: pd.DataFrame, metric: str, basis: str) -> np.ndarray:
+    """Erlang A's ``metric`` per row of :func:`actual_intervals` at the actual calls, AHT,
+    patience and advisors logged in (the last state of the attribution); null where the
+    row has no staffing data."""
+    out = np.full(len(frame), np.nan)
+    rows = np.flatnonzero(frame["staffed"].to_numpy())
+    if rows.size:
+        sub = frame.iloc[rows]
+        m = evaluate_fractional(sub["offered"].to_numpy(float),
+                                sub["aht_actual_s"].to_numpy(float), INTERVAL_MINUTES * 60.0,
+                                sub["advisors"].to_numpy(float),
+                                sub["patience_actual_s"].to_numpy(float),
+                                _answer_s(metric))
+        out[rows] = m[_measure(metric, basis)]
+    return out
+
+
+def metric_weights(con, metric: str, frame: pd.DataFrame, variant: str) -> np.ndarray:
+    """Calls in ``metric``'s denominator per row of a KPI frame (its weighting): offered
+    calls for the pickup and abandon rates, the ``variant``'s service-level calls
+    (``service_level_denominator``, stg_calls.sql), answered calls for the ASA."""
+    if metric in ("pickup_rate", "abandon_rate"):
+        return frame["offered"].to_numpy(float)
+    if metric == "asa_s":
+        return frame["answered"].to_numpy(float)
+    counts = {c: [int(x) for x in frame[c]] for c in ("offered", "answered", "abandoned",
+                                                         "short_abandoned")}
+    den = con.execute(sql_text("kpi_denominators"), {"variant": variant, **counts}).df()
+    return den["service_level_calls"].to_numpy(float) if len(den) else np.zeros(0)
 
 
 def interval_parts(frame: pd.DataFrame, target: Target, basis: str) -> pd.DataFrame:
@@ -257,7 +289,7 @@ def week_attribution(con, week: str, week_row: pd.Series | None, *, contract: Co
     rows, checks = [], []
     for target in targets:
         parts = interval_parts(frame, target, basis)
-        weights = _weights(con, target.metric, frame, contract.service_level_variant)
+        weights = metric_weights(con, target.metric, frame, contract.service_level_variant)
         has = (weights > 0) & np.isfinite(parts["actual"].to_numpy())
         model_err = (parts["actual_model"] - parts["actual"])[has & parts["explained"]]
         checks.append([target.metric, int(model_err.size),
