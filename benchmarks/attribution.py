@@ -27,8 +27,9 @@ and the largest ``|gap - sum of parts|`` over all intervals (additivity, ~1e-16)
 the advisor named on each answered call (``benchmarks/inferred_staffing.sql``: an advisor
 is logged in from a call's answer to the end of the next call when it starts within
 ``--gap-min`` minutes, else the session stops) and loaded into a copy of the warehouse as
-staffing data; the model check then runs as on the demo. The bank has no contract, so
-there is no target to attribute.
+staffing data; the model check then runs as on the demo, for each idle gap given (the
+first is the main case, the others show how much the inference moves the result). The
+bank has no contract, so there is no target to attribute.
 
 Prints the tables and ``BENCH name=attribution/<case> metric=<metric>_mae value=... baseline=
 <constant MAE> ratio=... unit=points|s`` lines.
@@ -50,7 +51,6 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from scipy import stats  # noqa: E402
 
-from analytics.contract import Target  # noqa: E402
 from analytics.kpis import data_range, resolve_contract  # noqa: E402
 from analytics.line_calendar import line_calendar  # noqa: E402
 from analytics.metrics import target_status  # noqa: E402
@@ -216,8 +216,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--month", help="YYYY-MM (default: the last whole month of data)")
     parser.add_argument("--bank", type=Path, help="the bank warehouse (no staffing table)")
     parser.add_argument("--bank-month", help="YYYY-MM for the bank (default: last whole month)")
-    parser.add_argument("--gap-min", type=float, default=10.0,
-                        help="idle minutes between two calls still counted as logged in")
+    parser.add_argument("--gap-min", default="10,3,30",
+                        help="idle minutes between two calls still counted as logged in; "
+                             "several (comma-separated) for the sensitivity, the first is the "
+                             "main case")
     args = parser.parse_args(argv)
     report("demo", args.db, args.month, attribute=True)
     if args.bank:
@@ -227,11 +229,13 @@ def main(argv: list[str] | None = None) -> int:
                 first, last = month_span(con, args.bank_month)
             finally:
                 con.close()
-            copy = infer_staffing(args.bank, Path(tmp) / "bank.duckdb", first, last,
-                                  args.gap_min)
-            print(f"(bank: advisors inferred from the advisors named on answered calls, "
-                  f"idle gaps up to {args.gap_min:g} min inside a session)")
-            report("bank", copy, f"{first:%Y-%m}", attribute=False)
+            for i, gap in enumerate(float(g) for g in args.gap_min.split(",")):
+                copy = infer_staffing(args.bank, Path(tmp) / f"bank{i}.duckdb", first, last,
+                                      gap)
+                print(f"(bank: advisors inferred from the advisors named on answered calls, "
+                      f"idle gaps up to {gap:g} min inside a session)")
+                report("bank" if i == 0 else f"bank-gap{gap:g}min", copy, f"{first:%Y-%m}",
+                       attribute=False)
     return 0
 
 

@@ -286,7 +286,7 @@ def week_attribution(con, week: str, week_row: pd.Series | None, *, contract: Co
         return _empty(week, "the plan of the week has no Erlang A staffing (no abandoned call "
                             "before the week to estimate patience from)")
     basis = staffing_targets(contract)["service_level_basis"]
-    rows, checks = [], []
+    rows, interval_rows, checks = [], [], []
     for target in targets:
         parts = interval_parts(frame, target, basis)
         weights = metric_weights(con, target.metric, frame, contract.service_level_variant)
@@ -310,10 +310,10 @@ def week_attribution(con, week: str, week_row: pd.Series | None, *, contract: Co
                                    calls=weights[np.asarray(missed, dtype=bool)])
         sub = sub.assign(_lost=(sub["gap"].abs() * sub["calls"])).sort_values(
             ["_lost", "period"], ascending=[False, True])
-        rows.extend(["interval", r.period, target.metric, target.comparison, target.threshold,
+        interval_rows.extend(["interval", r.period, target.metric, target.comparison, target.threshold,
                      r.actual, r.gap, r.forecast_error, r.aht_drift, r.staffing_gap,
                      r.remainder, float(r.calls)] for r in sub.itertuples())
-    out = pd.DataFrame(rows, columns=ATTRIBUTION_COLUMNS)
+    out = pd.DataFrame(rows + interval_rows, columns=ATTRIBUTION_COLUMNS)
     return GapAttribution(week, out, pd.DataFrame(checks, columns=CHECK_COLUMNS),
                           planned_staffing=frame.attrs["planned_staffing"])
 

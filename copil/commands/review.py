@@ -17,8 +17,11 @@ EPILOG = """examples:
 The figures are those of the weekly/quarterly report and of the Weekly/Quarterly pages.
 A quarter's weeks are those whose Thursday falls in it (the ISO rule). JSON: one object
 with period, calendar, weeks (one row per week: week + the 'copil kpis' columns),
-compliance, volume, campaigns, forecast_accuracy and staffing; rates are fractions,
-durations seconds, a missing value is null."""
+compliance, volume, campaigns, forecast_accuracy and staffing; for a week also
+attribution: each missed weekly target and each interval that missed a target's
+threshold, its gap (actual - target) split into forecast_error, aht_drift, staffing_gap
+and remainder (Erlang A counterfactuals; the parts add up to the gap), and
+attribution_notes. Rates are fractions, durations seconds, a missing value is null."""
 
 
 def register(subparsers) -> None:
@@ -92,6 +95,12 @@ def _print_tables(obj: dict) -> None:
          pd.DataFrame([{"measure": k, "value": v} for k, v in measures.items()])),
         ("staffing vs need", pd.DataFrame(obj["staffing"])),
     ]
+    if "attribution" in obj:
+        rows = pd.DataFrame(obj["attribution"])
+        reason = obj["attribution_notes"]["reason"]
+        title = "why targets were missed (gap = actual - target, split by Erlang A)"
+        sections.append((title + (f": {reason}" if reason else ""),
+                         rows[rows["grain"] == "week"] if len(rows) else rows))
     for title, df in sections:
         out.write(f"\n== {title}\n")
         if title == "weeks" and not df.empty:
