@@ -125,8 +125,9 @@ def shapley(values: Mapping[frozenset, np.ndarray],
             weight = factorial(k) * factorial(n - k - 1) / factorial(n)
             for subset in combinations(others, k):
                 s = frozenset(subset)
-                total = total + weight * (np.asarray(values[s | {f}], dtype=float)
-                                          - np.asarray(values[s], dtype=float))
+                with np.errstate(invalid="ignore"):   # inf - inf: no model value
+                    total = total + weight * (np.asarray(values[s | {f}], dtype=float)
+                                              - np.asarray(values[s], dtype=float))
         out[f] = total
     return out
 
