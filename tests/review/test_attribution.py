@@ -136,3 +136,55 @@ def test_json_rows_and_reasons(capsys, demo_db, con, missed_week):
         t for t in contract.targets if t.metric == "callback_on_time_rate"))
     none = week_attribution(con, week, row, contract=callbacks_only)
     assert none.rows.empty and "no line-wide weekly target" in none.reason
+
+
+def test_page_and_pack_show_the_split_to_the_client(app, con, missed_week):
+    """The client's Weekly page (gap table) and the weekly pack write the JSON's parts,
+    formatted by the metric's formatter (points for rates, seconds for the ASA)."""
+    import re
+    from html import unescape
+
+    from analytics import i18n, metrics
+    from analytics.reports import weekly_report
+    from dashboards.pages import weekly as page
+
+    week, review = missed_week
+    rows = review_dict(review)["attribution"]
+    weeks = [r for r in rows if r["grain"] == "week"]
+    parts = ("forecast_error", "aht_drift", "staffing_gap", "remainder")
+
+    def split(r, names, lang="en"):
+        return [metrics.metric(r["metric"]).format_delta(r[p], lang) for p in names]
+
+    # the page's gap table, through the client's session and the callback
+    client = app.server.test_client()
+    assert client.post("/login", data={"username": "client", "password":
+                                       "review faces test password"}).status_code == 302
+    body = {"output": "weekly-gaps.children",
+            "outputs": {"id": "weekly-gaps", "property": "children"},
+            "inputs": [{"id": "weekly-week", "property": "value", "value": week},
+                       {"id": "weekly-queues", "property": "value", "value": []}],
+            "state": [], "changedPropIds": ["weekly-week.value"]}
+    response = client.post("/_dash-update-component", json=body)
+    assert response.status_code == 200
+    text = json.dumps(response.get_json(), ensure_ascii=False)
+    for r in weeks:
+        for cell in split(r, parts, "fr"):                  # the page speaks French
+            assert json.dumps(cell, ensure_ascii=False)[1:-1] in text
+    for p in parts:
+        assert i18n.t(f"attr.{p}", "fr") in text
+    assert i18n.t("attr_note", "fr") in text
+    table = page.format_gaps(page.read_gaps(con, week, None), "en", review.attribution)
+    by_metric = {metrics.label(r["metric"], "en"): r for r in weeks}
+    for row in table.itertuples():
+        if row.metric in by_metric:
+            assert [getattr(row, p) for p in parts] == split(by_metric[row.metric], parts)
+    assert set(by_metric) <= set(table["metric"])
+
+    # the pack
+    html_text = weekly_report(con, week, lang="en", review=review)
+    found = re.search('<table id="review-attribution">(.*?)</table>', html_text, re.S).group(1)
+    cells = [[unescape(re.sub("<[^>]+>", "", c)) for c in re.findall(r"<td[^>]*>(.*?)</td>", tr)]
+             for tr in re.findall(r"<tr>(.*?)</tr>", found, re.S) if "<td" in tr]
+    assert [c[3:] for c in cells] == [split(r, ("gap", *parts)) for r in weeks]
+    assert [c[0] for c in cells] == [metrics.label(r["metric"], "en") for r in weeks]
