@@ -112,6 +112,19 @@ def model_check(con, first, last, contract, metrics: list[str]) -> pd.DataFrame:
         for wk in np.unique(weeks[keep]):
             sel = keep & (weeks == wk)
             week_err.append(float((w[sel] * (model[sel] - actual[sel])).sum() / w[sel].sum()))
+        if metric.startswith("service_level_"):
+            occ = (frame["offered"] * frame["aht_actual_s"] / 1800.0
+                   / frame["advisors"]).to_numpy(float)
+            band = pd.cut(occ[keep], [0, 0.7, 0.8, 0.9, 1.0, np.inf])
+            first = frame["period"].str[:10].ne(frame["period"].str[:10].shift()).to_numpy()
+            detail = pd.DataFrame({"load per advisor": band, "error": scale * err})
+            by_load = detail.groupby("load per advisor", observed=True)["error"].agg(
+                ["size", "mean", lambda x: x.abs().mean()])
+            by_load.columns = ["intervals", "bias", "mae"]
+            print(f"{metric} model error by offered load per advisor logged in (points):")
+            print(by_load.to_string(float_format=lambda x: f"{x:.2f}"))
+            print(f"  day's first interval: bias {scale * err[first[keep]].mean():+.2f} over "
+                  f"{int(first[keep].sum())}; the others: {scale * err[~first[keep]].mean():+.2f}")
         rows.append({
             "metric": metric, "intervals": int(keep.sum()),
             "mae": scale * float(np.abs(err).mean()),
