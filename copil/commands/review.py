@@ -107,6 +107,8 @@ def _print_tables(obj: dict) -> None:
             df = _readable_weeks(df)
         elif title.startswith("compliance") and not df.empty:
             df = _readable_compliance(df)
+        elif title.startswith("why targets") and not df.empty:
+            df = _readable_attribution(df)
         print_frame(df, "table", out)
     total = obj["volume"]["total"]
     out.write(f"\nvolume total: {total}\n")
@@ -130,6 +132,22 @@ def _readable_weeks(weeks):
             text, values = name, [str(v) for v in weeks[name]]
         rows.append([text, *values])
     return pd.DataFrame(rows, columns=["kpi", *weeks["week"]])
+
+
+def _readable_attribution(rows):
+    """The week's split of each missed target, in the metric's unit (``-6.5 pt``)."""
+    import pandas as pd
+
+    from analytics.metrics import format_metric, metric
+
+    parts = ["gap", "forecast_error", "aht_drift", "staffing_gap", "remainder"]
+    out = []
+    for r in rows.itertuples():
+        m = metric(r.metric)
+        out.append([m.label("en"), f"{r.comparison} {format_metric(r.metric, r.target, 'en')}",
+                    format_metric(r.metric, r.actual, "en"),
+                    *[m.format_delta(getattr(r, p), "en") for p in parts]])
+    return pd.DataFrame(out, columns=["metric", "target", "actual", *parts])
 
 
 def _readable_compliance(summary):
