@@ -28,6 +28,7 @@ from analytics.periods import (
     weeks_of_quarter,
 )
 from analytics.review.accuracy import ForecastAccuracy, forecast_accuracy
+from analytics.review.attribution import GapAttribution, week_attribution
 from analytics.review.campaigns import campaign_review
 from analytics.targets import evaluate_targets
 
@@ -116,11 +117,16 @@ class WeekReview(Review):
     trend : ``weeks``-shaped rows of the :data:`TREND_WEEKS` weeks ending with this one.
     trend_targets : :func:`analytics.targets.evaluate_targets` over the trend's weeks.
     daily : the week's KPIs per local day (``copil kpis --period day``).
+    attribution : why the week's targets were missed
+        (:func:`analytics.review.attribution.week_attribution`: the gap of each missed
+        weekly target and missed interval split into forecast error, AHT drift, staffing
+        gap and remainder).
     """
 
     trend: pd.DataFrame = None
     trend_targets: pd.DataFrame = None
     daily: pd.DataFrame = None
+    attribution: GapAttribution = None
 
     def row(self, week: str | None = None) -> pd.Series | None:
         """The trend row of ``week`` (default: this week), None when absent."""
@@ -236,8 +242,12 @@ def week_review(con, week: str, *, contract: Contract | None = None,
     _, trend_targets = _compliance(con, trend_labels, contract, ws)
     daily = kpis(con, period="day", start=first, end=last, contract=contract,
                  queues=list(queues) if queues else None)
+    this = trend[trend["week"] == week]
+    attribution = week_attribution(con, week, this.iloc[0] if len(this) else None,
+                                   contract=contract, week_start=ws, queues=queues)
     return _build(WeekReview, con, "week", week, [week], cal, contract, queues,
-                  trend=trend, trend_targets=trend_targets, daily=daily)
+                  trend=trend, trend_targets=trend_targets, daily=daily,
+                  attribution=attribution)
 
 
 def quarter_review(con, quarter: str, *, contract: Contract | None = None,
