@@ -494,8 +494,7 @@ class DailyVolumeResults:
         design, dates = self.design, self.model.calls.index
         rows = first.base_rows
         Xb = design.base(dates, self.calendar).to_numpy()
-        beta, _ = _ols(Xb[rows], first.z[rows])
-        shifts = detect_level_shifts(dates, first.z - Xb @ beta, rows)
+        shifts = detect_level_shifts(dates, Xb, first.z, rows)
         if not shifts:
             return False
         cand = [(design.yearly.kind, design.yearly.size)]
@@ -534,10 +533,19 @@ class DailyVolumeResults:
             z = np.log1p(np.clip(yv - campaign_calls, 0.1 * np.nan_to_num(yv), None))
             beta, _ = _ols(Xb[base_rows], z[base_rows])
             r = z - Xb @ beta
-            if flag_outliers and it < 2:  # set gross outliers aside (outages, data errors)
-                # before the campaigns are estimated their days cannot be judged; after,
-                # the residual is net of the campaign calls and every day is judged
-                out = err.outlier_days(r, base_rows & ~campaign_days if it == 0 else rows)
+            if flag_outliers and it < 2:  # set gross outliers aside (outages, storms)
+                out = err.outlier_days(r, base_rows & ~campaign_days)
+                if it == 0:
+                    # before the campaigns are estimated, a campaign day is judged only
+                    # when it falls far short (a campaign never removes calls)
+                    out |= err.outlier_days(r, rows & campaign_days, side="low",
+                                            scale_rows=base_rows & ~campaign_days)
+                else:
+                    # the residual is now net of the campaign calls: a campaign day is an
+                    # outlier beyond twice the usual distance (a response of another
+                    # shape or form is the campaign's, not the day's)
+                    out |= err.outlier_days(r, rows & campaign_days, z=2 * err.OUTLIER_Z,
+                                            scale_rows=rows & ~campaign_days)
                 base_rows &= ~out
                 rows &= ~out
                 self.outlier_dates = self.outlier_dates.union(dates[out])

@@ -117,16 +117,24 @@ def select_errors(resid: np.ndarray, arma_order: tuple[int, int], form: str = "a
     return ErrorFit(best, orders[best], fits[best], scores, fits)
 
 
-def outlier_days(resid: np.ndarray, rows: np.ndarray, z: float = OUTLIER_Z) -> np.ndarray:
+def outlier_days(resid: np.ndarray, rows: np.ndarray, z: float = OUTLIER_Z, *,
+                 side: str = "both", scale_rows: np.ndarray | None = None) -> np.ndarray:
     """Days of ``rows`` whose residual lies more than ``z`` robust sds from the median.
 
-    The scale is the median absolute deviation (times 1.4826) over ``rows``, which a few
-    outage or storm days do not move; returns a boolean mask (False outside ``rows``).
+    The median and scale (median absolute deviation times 1.4826) are those of
+    ``scale_rows`` (default ``rows``), which a few outage or storm days do not move;
+    ``side="low"`` flags only days far below. Returns a boolean mask (False outside
+    ``rows``).
     """
     r = np.asarray(resid, float)
-    rows = np.asarray(rows, bool) & np.isfinite(r)
-    if rows.sum() < 10:
+    fin = np.isfinite(r)
+    rows = np.asarray(rows, bool) & fin
+    ref = rows if scale_rows is None else np.asarray(scale_rows, bool) & fin
+    if ref.sum() < 10:
         return np.zeros(len(r), bool)
-    med = float(np.median(r[rows]))
-    mad = 1.4826 * float(np.median(np.abs(r[rows] - med)))
-    return rows & (np.abs(r - med) > z * max(mad, 1e-6))
+    med = float(np.median(r[ref]))
+    mad = 1.4826 * float(np.median(np.abs(r[ref] - med)))
+    dev = r - med if side == "both" else med - r
+    if side == "both":
+        dev = np.abs(dev)
+    return rows & (np.nan_to_num(dev) > z * max(mad, 1e-6))
