@@ -457,7 +457,10 @@ class DailyVolumeResults:
         import statsmodels.api as sm
 
         base_rows = st.base_rows
-        ols = sm.OLS(st.z[base_rows], Xb[base_rows]).fit()
+        # coefficients' covariance robust to the errors' serial correlation (Newey-West):
+        # a trend, a step or a yearly term is known less well than independent days say
+        ols = sm.OLS(st.z[base_rows], Xb[base_rows]).fit(cov_type="HAC",
+                                                          cov_kwds={"maxlags": 10})
         self.params = pd.Series(ols.params, index=self.base_columns)
         self.cov = pd.DataFrame(ols.cov_params(), index=self.base_columns,
                                 columns=self.base_columns)
@@ -746,9 +749,11 @@ class DailyVolumeResults:
 
         Notes
         -----
-        The base's band is log-normal (ARMA forecast variance, which holds the Poisson and
-        day-level noise, plus the regression coefficients' uncertainty); the campaigns'
-        calls add a normal term, combined in quadrature:
+        The base's band is log-normal (the error process's forecast variance, which holds
+        the Poisson and day-level noise, widened when the history's own 1-7-day errors
+        were larger (:func:`forecasting.errors.band_scale`), plus the regression
+        coefficients' serial-correlation-robust uncertainty); the campaigns' calls add a
+        normal term, combined in quadrature:
         ``hi = base + C + sqrt((base_hi - base)**2 + (z sd_C)**2)``.
         """
         if horizon < 1:
@@ -762,7 +767,7 @@ class DailyVolumeResults:
         Xb = self.design.base(dates, cal).to_numpy()
         fc = self.arma.get_forecast(horizon)
         mu = Xb @ self.params.to_numpy() + np.asarray(fc.predicted_mean)
-        sd = np.sqrt(np.asarray(fc.var_pred_mean)
+        sd = np.sqrt(np.asarray(fc.var_pred_mean) * self.error_fit.band_scale ** 2
                      + np.einsum("ij,jk,ik->i", Xb, self.cov.to_numpy(), Xb))
         base = np.expm1(mu)
         c_mean, c_var = self._campaign_calls(dates, planned, base)

@@ -40,6 +40,7 @@ class ErrorFit:
     fit: object
     scores: dict[str, float] = field(default_factory=dict)
     fits: dict = field(default_factory=dict)
+    band_scale: float = 1.0
 
     @property
     def label(self) -> str:
@@ -109,12 +110,28 @@ def select_errors(resid: np.ndarray, arma_order: tuple[int, int], form: str = "a
     orders = {"stationary": (p, 0, q), "local_level": LOCAL_LEVEL_ORDER}
     forms = ERROR_FORMS if form == "auto" else (form,)
     fits = {f: fit_sarimax(resid, orders[f]) for f in forms}
-    if len(fits) == 1:
-        return ErrorFit(form, orders[form], fits[form], fits=fits)
     scores = {f: hstep_mse(fits[f], resid) for f in forms}
-    best = ("local_level" if scores["local_level"] < LOCAL_LEVEL_MARGIN * scores["stationary"]
-            else "stationary")
-    return ErrorFit(best, orders[best], fits[best], scores, fits)
+    if len(fits) == 1:
+        best = form
+    else:
+        best = ("local_level" if scores["local_level"] < LOCAL_LEVEL_MARGIN
+                * scores["stationary"] else "stationary")
+    return ErrorFit(best, orders[best], fits[best], scores, fits,
+                    band_scale(fits[best], scores[best]))
+
+
+def band_scale(fit, mse: float, horizon: int = 7) -> float:
+    """How much wider than the fitted process says the 1-``horizon``-day errors are.
+
+    ``sqrt(mse / v)``, ``mse`` the mean squared filtered error of the next ``horizon``
+    days over the last year (:func:`hstep_mse`) and ``v`` the process's mean forecast
+    variance over those horizons; at least 1 (in-sample errors are optimistic, never a
+    reason for narrower bands) and at most 2.
+    """
+    v = float(np.mean(np.asarray(fit.get_forecast(horizon).var_pred_mean)))
+    if not (np.isfinite(mse) and v > 0):
+        return 1.0
+    return float(np.clip(np.sqrt(mse / v), 1.0, 2.0))
 
 
 def outlier_days(resid: np.ndarray, rows: np.ndarray, z: float = OUTLIER_Z, *,
