@@ -48,8 +48,6 @@ from forecasting.shifts import detect_level_shifts, step_terms
 
 MIN_OBS_PER_CAMPAIGN = 3
 YEARLY_MIN_DAYS = 400
-#: calendar days of residual autocorrelation carried into the campaign sizes' covariance
-SERIAL_LAGS = 21
 #: how a campaign's calls add to the day (see :class:`DailyVolumeResults`)
 CAMPAIGN_FORMS = ("additive", "proportional", "multiplicative")
 
@@ -103,38 +101,6 @@ def _nnls(X: np.ndarray, z: np.ndarray, w: np.ndarray | None = None
         X, z = X * sw[:, None], z * sw
     a, rnorm = optimize.nnls(X, z, maxiter=50 * X.shape[1])
     return a, float(rnorm ** 2)
-
-
-def _base_projection(Xb: np.ndarray, base: np.ndarray, resid: np.ndarray, w: np.ndarray,
-                     rows: np.ndarray):
-    """For sizes fitted with the base free to move along its regressors: a function
-    weighting columns on ``rows`` by ``sqrt(w)`` and removing their part explained by the
-    base's first-order change ``(1 + base) Xb d``, and the residual so transformed."""
-    sw = np.sqrt(w[rows])
-    Q, _ = np.linalg.qr((1.0 + base)[rows, None] * Xb[rows] * sw[:, None])
-
-    def project(M: np.ndarray) -> np.ndarray:
-        M = M * (sw[:, None] if M.ndim == 2 else sw)
-        return M - Q @ (Q.T @ M)
-
-    return project, project(resid[rows])
-
-
-def _serial_cov(days: np.ndarray, e: np.ndarray, max_lag: int) -> np.ndarray:
-    """Covariance of residuals ``e`` observed on day numbers ``days`` (gaps allowed):
-    ``gamma_k (1 - k / (max_lag + 1))`` between days ``k <= max_lag`` apart, ``gamma_k``
-    the autocovariance at a lag of ``k`` calendar days (0 beyond)."""
-    n = int(days[-1]) + 1
-    full = np.full(n, np.nan)
-    full[days] = e
-    gam = np.zeros(max_lag + 1)
-    gam[0] = float(np.mean(e * e))
-    for k in range(1, max_lag + 1):
-        prod = full[k:] * full[:-k]
-        prod = prod[np.isfinite(prod)]
-        gam[k] = float(prod.mean()) * (1 - k / (max_lag + 1)) if len(prod) > 10 else 0.0
-    dist = np.abs(days[:, None] - days[None, :])
-    return np.where(dist <= max_lag, gam[np.minimum(dist, max_lag)], 0.0)
 
 
 def _ols(X: np.ndarray, z: np.ndarray) -> tuple[np.ndarray, float]:
@@ -595,24 +561,16 @@ class DailyVolumeResults:
             resid = yv - base
             base_ref = float(np.mean(base[rows]))
             mult = base / base_ref if form == "proportional" else np.ones(len(dates))
-            # the sizes are fitted jointly with a correction of the base (its first-order
-            # change along its regressors): a campaign's tail is not left to the base
-            project, rr = _base_projection(Xb, base, resid, w, rows)
 
-            def cost(C, mult=mult, rows=rows, project=project, rr=rr):
-                return _nnls(project((C * mult[:, None])[rows]), rr)[1]
+            def cost(C, resid=resid, w=w, mult=mult, rows=rows):
+                return _nnls((C * mult[:, None])[rows], resid[rows], w[rows])[1]
 
             if search and it < 2:
                 shapes, shape_sse = self._search_shapes(lags, own_c, shapes, cost)
             R = cmp.campaign_matrix(lags, own_c, shapes) * mult[:, None]
-            a, _ = _nnls(project(R[rows]), rr)
+            a, _ = _nnls(R[rows], resid[rows], w[rows])
             campaign_calls = R @ a
             base_rows = rows.copy()
-        if len(own_c):  # the base that goes with the final campaign calls
-            z = np.log1p(np.clip(yv - campaign_calls, 0.1 * np.nan_to_num(yv), None))
-            beta, _ = _ols(Xb[base_rows], z[base_rows])
-            base = np.expm1(Xb @ beta)
-            w = 1.0 / np.maximum(base + s2 * base ** 2, 1.0)
         return _Stage(form=form, beta=beta, z=z, rows=rows, base_rows=base_rows, base=base, w=w,
                       shapes=shapes, sizes=a, fitted=base + campaign_calls,
                       shape_sse=shape_sse, base_ref=base_ref)
@@ -645,44 +603,45 @@ class DailyVolumeResults:
                       shape_sse=shape_sse, base_ref=float(np.mean(base[rows])))
 
     def _sizes_for(self, shapes: dict) -> tuple[np.ndarray, np.ndarray, float]:
-        """Campaign sizes, their covariance (robust to the residuals' serial correlation)
-        and the residual scale (widened alike), for the chosen form and the given channel
-        shapes."""
+        """Campaign sizes, their covariance (widened for serial correlation) and the
+        residual scale, for the chosen form and the given channel shapes."""
         st, rows = self._stage, self._stage.rows
         own_c = self._own_c()
         C = cmp.campaign_matrix(self._lags_own, own_c, shapes)
-        p = 0
         if st.form == "multiplicative":
             X = np.column_stack([self._Xb, C])[rows]
             z = st.z + cmp.campaign_matrix(self._lags_own, own_c, st.shapes) @ st.sizes
             zr = z[rows]
+            xtx_inv = np.linalg.pinv(X.T @ X)
             p = self._Xb.shape[1]
             Q, _ = np.linalg.qr(self._Xb[rows])
             a, _ = _nnls(C[rows] - Q @ (Q.T @ C[rows]), zr - Q @ (Q.T @ zr))
             beta, _ = _ols(self._Xb[rows], zr - C[rows] @ a)
             e = zr - self._Xb[rows] @ beta - C[rows] @ a
+            scale = float(e @ e) / max(len(zr) - X.shape[1], 1)
+            cov = xtx_inv[p:, p:] * scale
+            e_full = np.full(len(rows), np.nan)
+            e_full[rows] = e
         else:
             mult = st.base / st.base_ref if st.form == "proportional" else np.ones(len(rows))
+            R = C * mult[:, None]
             resid = self._yv - st.base
             sw = np.sqrt(st.w[rows])
-            project, rr = _base_projection(self._Xb, st.base, resid, st.w, rows)
-            Rr = (C * mult[:, None])[rows]
-            a, _ = _nnls(project(Rr), rr)
-            J = (1.0 + st.base)[rows, None] * self._Xb[rows] * sw[:, None]
-            X = np.column_stack([J, Rr * sw[:, None]])
-            p = J.shape[1]
-            e = rr - project(Rr) @ a
-        xtx_inv = np.linalg.pinv(X.T @ X)
-        scale = float(e @ e) / max(len(e) - X.shape[1], 1)
-        naive = (xtx_inv * scale)[p:, p:]
-        # the residuals are serially correlated (the base drifts for days): the sizes'
-        # covariance is the sandwich (X'X)^-1 X' S X (X'X)^-1 with S the residuals'
-        # covariance from their autocorrelation over calendar days (Bartlett weights)
-        S = _serial_cov(np.flatnonzero(rows), e, max_lag=SERIAL_LAGS)
-        cov = (xtx_inv @ (X.T @ S @ X) @ xtx_inv)[p:, p:]
-        ratio = np.diag(cov) / np.maximum(np.diag(naive), 1e-300)
-        cov = cov + np.diag(np.maximum(np.diag(naive) - np.diag(cov), 0.0))
-        return a, cov, scale * float(np.mean(np.maximum(ratio, 1.0))) if len(ratio) else scale
+            X = R[rows] * sw[:, None]
+            xtx_inv = np.linalg.pinv(X.T @ X)
+            a, _ = _nnls(X, resid[rows] * sw)
+            e = resid[rows] * sw - X @ a
+            scale = float(e @ e) / max(len(e) - X.shape[1], 1)
+            cov = xtx_inv * scale
+            e_full = np.full(len(rows), np.nan)
+            e_full[rows] = e
+        # serial correlation of the residuals (the base drifts for days) widens the
+        # sizes' uncertainty by the AR(1) long-run factor (1 + rho) / (1 - rho)
+        pair = np.isfinite(e_full[1:]) & np.isfinite(e_full[:-1])
+        rho = float(np.corrcoef(e_full[1:][pair], e_full[:-1][pair])[0, 1]) if pair.sum() > 10 else 0.0
+        rho = min(max(rho, 0.0), 0.9)
+        factor = (1 + rho) / (1 - rho)
+        return a, cov * factor, scale * factor
 
     def _own_c(self) -> pd.DataFrame:
         camps = self.model.campaigns
