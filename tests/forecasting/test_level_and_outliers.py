@@ -113,18 +113,3 @@ def test_outage_in_a_campaign_week_is_set_aside_and_does_not_widen_the_bands():
     assert w_hit == pytest.approx(w_clean, rel=0.1)
     # campaign sizes are never negative
     assert (res.uplift()["extra_calls"] >= 0).all()
-
-
-def test_serial_cov_by_hand():
-    from forecasting.daily import _serial_cov
-
-    # e = 1, 1, -1, -1 repeated over 40 days: autocovariance 1 at lag 0; at lag 2 every
-    # product is -1; at lag 1 the 39 products sum to 1 (nine 4-cycles of 1, -1, 1, -1
-    # summing to 0, then 1, -1, 1). Bartlett weights with max_lag 2: 1 - k / 3.
-    days = np.arange(40)
-    e = np.tile([1.0, 1.0, -1.0, -1.0], 10)
-    S = _serial_cov(days, e, max_lag=2)
-    assert S[0, 0] == pytest.approx(1.0)
-    assert S[0, 1] == pytest.approx(1 / 39 * 2 / 3)
-    assert S[5, 7] == pytest.approx(-1 / 3)
-    assert S[0, 3] == 0.0 and np.allclose(S, S.T)
