@@ -674,7 +674,7 @@ def ingest_file(con: duckdb.DuckDBPyConnection, kind: str, path: str | Path, *,
 def _drop_temps(con: duckdb.DuckDBPyConnection) -> None:
     """Drop the temp tables of one load (the staged rows hold normalised caller numbers)."""
     for name in ("copil_stage", "copil_seg", "copil_good", "copil_cmp", "copil_keys", "copil_fold",
-                 "copil_rejects", "copil_src_t", "copil_reject_errors", "copil_reject_scans"):
+                 "copil_rejects", "copil_src_t", "copil_sample", "copil_reject_errors", "copil_reject_scans"):
         try:
             con.execute(f"drop table if exists temp.{name}")
         except duckdb.Error:
