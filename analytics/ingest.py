@@ -659,7 +659,10 @@ def ingest_file(con: duckdb.DuckDBPyConnection, kind: str, path: str | Path, *,
              summary.rows_filtered, summary.rows_grouped])
         if not summary.balanced:  # a bug, never the user's data: refuse to commit
             raise RuntimeError(f"row counts do not balance: {summary.as_dict()}")
+        committing = time.perf_counter()
         con.execute("commit")
+        # the rows reach the warehouse file here (DuckDB checkpoints a large load at commit)
+        summary.timings["commit"] = round(time.perf_counter() - committing, 3)
     except BaseException:
         try:
             con.execute("rollback")
