@@ -11,6 +11,7 @@ import datetime as dt
 
 import pandas as pd
 
+from analytics.aggregates import answers, finish_percentiles
 from analytics.bounds import KPI_MARGIN_DAYS, check_period_in_data
 from analytics.contract import Contract, default_contract, warehouse_contract
 from analytics.metrics import kpi_metric_names
@@ -258,10 +259,16 @@ def kpis(con, *, period: str = "week", interval_minutes: int = 30,
     offset_sql, offset_params = local_offset_case(
         con, tz, dt.datetime.combine(first, dt.time()) - dt.timedelta(days=2),
         dt.datetime.combine(after, dt.time()) + dt.timedelta(days=2))
-    calls_agg = sql_text("kpi_calls_one_pass" if period == "interval" else "kpi_calls_two_level")
+    # the call aggregates when they give exactly the calls' figures (analytics.aggregates)
+    from_aggregates = (period != "interval" and by in (None, "queue")
+                       and answers(con, tz, contract.short_abandon_s))
+    calls_agg = sql_text("kpi_calls_aggregates" if from_aggregates else
+                         "kpi_calls_one_pass" if period == "interval" else "kpi_calls_two_level")
     sql = (sql_text("kpi_periods").replace("{calls_agg}", calls_agg)
            .replace("{local_offset_us}", offset_sql).replace("{by_column}", _BY_COLUMN[by]))
     df = con.execute(sql, params | offset_params).df()
+    if from_aggregates:
+        df = finish_percentiles(df, ["wait_p50_s", "wait_p80_s", "wait_p90_s", "wait_p95_s"])
     return _shape(con, df, period, by, thresholds, columns)
 
 

@@ -81,10 +81,10 @@ def run_case(label: str, db: Path, workdir: Path, weeks: int) -> list[tuple]:
     from dashboards.app import create_app
 
     users = workdir / f"users-{label}.json"
-    auth.add_user(users, "admin", "admin", "bench-pass")
+    auth.add_user(users, "admin", "admin", "bench-password-long")
     app = create_app(db, users_path=users, secret_key_path=workdir / "key")
     client = app.server.test_client()
-    assert client.post("/login", data={"username": "admin", "password": "bench-pass"}).status_code == 302
+    assert client.post("/login", data={"username": "admin", "password": "bench-password-long"}).status_code == 302
     wh = app.server.config["COPIL_WAREHOUSE"]
     con = connect(db, read_only=True)
     last = last_complete_week(con)
