@@ -100,10 +100,13 @@ def refresh_call_aggregates(con, run_id: int | None = None, contract=None) -> st
     ``built`` (every day: no aggregates yet, another zone or short-abandon threshold, or
     rows changed outside that load).
 
-    Runs in the caller's transaction when there is one (ingestion: the aggregates commit
-    with the load), else in its own. ``contract``: default the warehouse's.
+    With ``run_id`` it runs in the caller's transaction (ingestion: the aggregates commit
+    with the load); without, in a transaction of its own. ``contract``: default the
+    warehouse's.
     """
-    own = _begin(con)
+    own = run_id is None
+    if own:
+        con.execute("begin transaction")
     try:
         done = _refresh(con, run_id, contract)
         if own:
@@ -113,14 +116,6 @@ def refresh_call_aggregates(con, run_id: int | None = None, contract=None) -> st
         if own:
             con.execute("rollback")
         raise
-
-
-def _begin(con) -> bool:
-    try:
-        con.execute("begin transaction")
-        return True
-    except duckdb.TransactionException:  # already in the caller's transaction
-        return False
 
 
 def _refresh(con, run_id: int | None, contract) -> str:

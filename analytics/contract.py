@@ -351,7 +351,9 @@ def store_contract(con, contract_text: str) -> None:
     """Validate ``contract_text`` and keep it in the warehouse settings.
 
     Sets ``settings.contract`` (the YAML text), and ``settings.timezone`` and
-    ``settings.line_name`` when the contract gives them.
+    ``settings.line_name`` when the contract gives them; rebuilds the call aggregates
+    (:mod:`analytics.aggregates`) when its zone or short-abandon threshold differs from
+    theirs.
     """
     contract = parse_contract(contract_text)
     set_setting(con, "contract", contract_text)
@@ -359,6 +361,9 @@ def store_contract(con, contract_text: str) -> None:
         set_setting(con, "timezone", contract.timezone)
     if contract.line_name:
         set_setting(con, "line_name", contract.line_name)
+    from analytics.aggregates import refresh_call_aggregates
+
+    refresh_call_aggregates(con, contract=contract)  # cut again if the zone or threshold moved
 
 
 def warehouse_contract(con) -> Contract | None:
