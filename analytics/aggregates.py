@@ -14,9 +14,11 @@ Tables (``sql/call_aggregates_schema.sql``), all built from the staging model
   ``calls`` they reflect (row count and last calls load).
 
 :func:`analytics.kpis.kpis` reads them when :func:`answers` says they give exactly what the
-calls give (same zone, same short-abandon threshold, nothing loaded or changed since), for
-the whole line or per queue; otherwise (intervals, other dimensions, another threshold or
-zone, a warehouse changed outside ingestion) it reads the calls.
+calls give (same zone, same short-abandon threshold, nothing loaded or changed since, every
+duration whole seconds), for the whole line or per queue; otherwise it reads the calls:
+intervals, other dimensions (topic, region, agent), another threshold or zone, a warehouse
+changed outside ingestion, or durations with fractions of a second (a sum of fractions
+depends on the order of addition in its last bit, so a mean could differ from the calls').
 
 Maintenance: :func:`refresh_call_aggregates`, called by ingestion at its commit point (in
 the load's transaction: recomputes only the local days the load touched), by
@@ -49,19 +51,22 @@ class AggregateState:
     """What the aggregates reflect (one row of ``agg_state``).
 
     tz : zone the local days were cut in; short_s : short-abandon threshold (s);
-    calls_rows : rows of ``calls`` then; calls_run : last ok calls load then (None: none).
+    calls_rows : rows of ``calls`` then; calls_run : last ok calls load then (None: none);
+    whole : every wait, handle and talk time a whole number of seconds (the sums are then
+    exact whatever the order of addition, so means equal the calls' to the last bit).
     """
 
     tz: str
     short_s: float
     calls_rows: int
     calls_run: int | None
+    whole: bool = True
 
 
 def aggregate_state(con) -> AggregateState | None:
     """The aggregates' state, or None when the warehouse has none."""
     try:
-        rows = con.execute("select tz, short_s, calls_rows, calls_run from agg_state").fetchall()
+        rows = con.execute("select tz, short_s, calls_rows, calls_run, whole from agg_state").fetchall()
     except duckdb.CatalogException:
         return None
     return AggregateState(*rows[0]) if len(rows) == 1 else None
@@ -77,10 +82,12 @@ def _calls_version(con) -> tuple[int, int | None]:
 def answers(con, tz: str, short_s: float) -> bool:
     """Whether the aggregates give exactly the calls' figures for a KPI query cut in ``tz``
     with short abandons at ``short_s`` seconds: they exist, were cut the same way, reflect
-    the current calls, and DuckDB's percentile arithmetic is the one
+    the current calls, every duration is whole seconds (else a mean's last bit would depend
+    on the order of addition), and DuckDB's percentile arithmetic is the one
     :func:`finish_percentiles` reproduces."""
     state = aggregate_state(con)
-    if state is None or state.tz != tz or state.short_s != float(short_s):
+    if (state is None or not state.whole or state.tz != tz
+            or state.short_s != float(short_s)):
         return False
     if (state.calls_rows, state.calls_run) != tuple(_calls_version(con)):
         return False
@@ -123,7 +130,8 @@ def _refresh(con, run_id: int | None, contract) -> str:
     con.execute(sql_text("call_aggregates_schema"))
     state = aggregate_state(con)
     rows, run = _calls_version(con)
-    if state == AggregateState(tz, short_s, rows, run):
+    if state is not None and (state.tz, state.short_s, state.calls_rows, state.calls_run) == (
+            tz, short_s, rows, run):
         return "fresh"
     params = {"tz": tz, "short_s": short_s}
     if (state is not None and run_id is not None and (state.tz, state.short_s) == (tz, short_s)
@@ -161,7 +169,8 @@ def _insert(con, params: dict) -> None:
 
 def _set_state(con, tz: str, short_s: float, rows: int, run: int | None) -> None:
     con.execute("delete from agg_state")
-    con.execute("insert into agg_state values (?, ?, ?, ?, now())", [tz, short_s, rows, run])
+    con.execute("insert into agg_state select ?, ?, ?, ?, coalesce(bool_and(whole), true), now() "
+                "from agg_calls_day", [tz, short_s, rows, run])
 
 
 # ---------------------------------------------------------------- percentiles

@@ -14,7 +14,10 @@ select
     sum(talk_s)                                         as talk_sum,
     count(talk_s)                                       as talk_n,
     sum(transferred::int)                               as transferred_n,
-    count(transferred)                                  as transfer_known_n
+    count(transferred)                                  as transfer_known_n,
+    -- whole seconds: sums of integers are exact in any order, as the calls' own
+    bool_and(coalesce(wait_s = floor(wait_s), true) and coalesce(handle_s = floor(handle_s), true)
+             and coalesce(talk_s = floor(talk_s), true))  as whole
 from stg_calls($tz, $short_s)
 where ($first is null or (arrived_at >= timezone($tz, ($first::date - 1)::timestamp)
                           and local_date >= $first::date))
