@@ -41,7 +41,7 @@ import pandas as pd
 from analytics.warehouse import sql_text
 
 __all__ = ["AggregateState", "aggregate_state", "answers", "refresh_call_aggregates",
-           "finish_percentiles", "AGGREGATE_TABLES"]
+           "finish_percentiles", "call_span", "AGGREGATE_TABLES"]
 
 AGGREGATE_TABLES = ("agg_calls_day", "agg_answered_waits_day", "agg_state")
 
@@ -92,6 +92,18 @@ def answers(con, tz: str, short_s: float) -> bool:
     if (state.calls_rows, state.calls_run) != tuple(_calls_version(con)):
         return False
     return _interpolation() is not None
+
+
+def call_span(con, tz: str) -> tuple[dt.date | None, dt.date | None, dt.datetime | None] | None:
+    """First and last local day in ``tz`` with calls and the latest arrival (UTC), from the
+    aggregates when they reflect the current calls cut in ``tz`` (``(None, None, None)``
+    without calls); None when they cannot tell (then read the calls)."""
+    state = aggregate_state(con)
+    if state is None or state.tz != tz or (state.calls_rows, state.calls_run) != tuple(
+            _calls_version(con)):
+        return None
+    return con.execute("select min(local_date), max(local_date), max(last_arrival) "
+                       "from agg_calls_day").fetchall()[0]
 
 
 def _contract_parameters(con, contract) -> tuple[str, float]:

@@ -12,6 +12,7 @@ zone in ``settings.timezone`` (see :func:`store_contract`).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -371,4 +372,11 @@ def warehouse_contract(con) -> Contract | None:
     text = get_setting(con, "contract")
     if not text:
         return None
+    return _stored_contract(text)
+
+
+@functools.lru_cache(maxsize=16)
+def _stored_contract(text: str) -> Contract:
+    """The parsed stored contract, once per text (a page reads it a dozen times; the
+    Contract is frozen)."""
     return parse_contract(text, "warehouse settings 'contract'")

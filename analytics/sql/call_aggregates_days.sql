@@ -17,7 +17,8 @@ select
     count(transferred)                                  as transfer_known_n,
     -- whole seconds: sums of integers are exact in any order, as the calls' own
     bool_and(coalesce(wait_s = floor(wait_s), true) and coalesce(handle_s = floor(handle_s), true)
-             and coalesce(talk_s = floor(talk_s), true))  as whole
+             and coalesce(talk_s = floor(talk_s), true))  as whole,
+    max(arrived_at)                                     as last_arrival
 from stg_calls($tz, $short_s)
 where ($first is null or (arrived_at >= timezone($tz, ($first::date - 1)::timestamp)
                           and local_date >= $first::date))

@@ -22,7 +22,8 @@ create table if not exists agg_calls_day (
     talk_n            bigint  not null,
     transferred_n     bigint,             -- transferred calls
     transfer_known_n  bigint  not null,   -- calls whose source has a transfer field
-    whole             boolean not null    -- every wait, handle and talk time whole seconds
+    whole             boolean not null,   -- every wait, handle and talk time whole seconds
+    last_arrival      timestamptz not null  -- latest arrived_at
 );
 
 -- answered calls per local day, queue and exact wait_s value (a histogram without bins:

@@ -233,3 +233,22 @@ def test_percentiles_equal_duckdb_quantile_cont(values):
     want = duckdb.connect().execute("select quantile_cont(x, [0.5, 0.8, 0.9, 0.95]) from "
                                     "(select unnest(?) x)", [values]).fetchall()[0][0]
     assert frame["q"].tolist() == want
+
+
+def test_the_data_range_and_as_of_from_the_aggregates_equal_the_calls():
+    from analytics.aggregates import call_span
+    from analytics.kpis import data_as_of, data_range
+
+    con = connect(":memory:")
+    _calls(con, 9, 800, whole=True)
+    before = data_range(con), data_as_of(con)          # no aggregates yet: the calls
+    assert call_span(con, "Europe/Paris") is None
+    refresh_call_aggregates(con)
+    assert call_span(con, "Europe/Paris") is not None
+    assert call_span(con, "Asia/Tokyo") is None          # cut in another zone
+    assert (data_range(con), data_as_of(con)) == before
+    first, last = con.execute(
+        "select min(cast(timezone('Europe/Paris', arrived_at) as date)), "
+        "max(cast(timezone('Europe/Paris', arrived_at) as date)) from calls").fetchall()[0]
+    assert before[0] == (first, last)
+    con.close()
