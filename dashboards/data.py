@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import os
 import queue
 import threading
 import time
@@ -46,6 +47,8 @@ from dashboards.cache import cache_bytes as cache_bytes_default
 DUCKDB_MEMORY_LIMIT = "512MB"
 #: how long the app's own writes (actions) wait for a load under way (s)
 APP_WRITE_WAIT_S = 20.0
+#: background warming starts an item only after this long without a request (s)
+WARM_IDLE_S = 0.3
 #: after a load publishes, how long a view may still show the state before it while its
 #: new answer is computed in the background (s); beyond, the request computes it
 REFRESH_S = 60.0
@@ -126,6 +129,7 @@ class Warehouse:
         self._queue_lock = threading.Lock()
         self._worker: threading.Thread | None = None
         self._last_request = 0.0
+        self._in_flight = 0  # requests being answered (request_started/request_finished)
 
     # ------------------------------------------------------------------ snapshots
     def snapshot(self) -> Snapshot:
@@ -208,10 +212,12 @@ class Warehouse:
             self.stats["stale"] += 1  # the state before the load, recomputed behind
             self._queue(key, fn, args, kwargs)
             return _copy(item[1])
+        config = {"memory_limit": DUCKDB_MEMORY_LIMIT}
+        if _background:  # warming leaves the other processors to live requests
+            config["threads"] = 1
         for _attempt in range(3):
             try:
-                con = connect(snap.path, read_only=True, retries=0,
-                              config={"memory_limit": DUCKDB_MEMORY_LIMIT})
+                con = connect(snap.path, read_only=True, retries=0, config=config)
                 break
             except (FileNotFoundError, WarehouseLocked):  # replaced since: take the new one
                 snap = self.snapshot()
@@ -226,6 +232,22 @@ class Warehouse:
         self._store(key, snap.number, value)
         return _copy(value)
 
+    def request_started(self) -> None:
+        """A request is being answered: background warming waits until it is done."""
+        with self._queue_lock:
+            self._in_flight += 1
+            self._last_request = time.monotonic()
+
+    def request_finished(self) -> None:
+        with self._queue_lock:
+            self._in_flight = max(0, self._in_flight - 1)
+            self._last_request = time.monotonic()
+
+    def _busy(self) -> bool:
+        """A request is in flight or ended less than :data:`WARM_IDLE_S` ago."""
+        return (self._in_flight > 0
+                or time.monotonic() - self._last_request < WARM_IDLE_S)
+
     def _may_refresh_later(self, snap: Snapshot) -> bool:
         """Whether a view cached on an older snapshot may still be shown: ``snap`` came from
         another process and this app first saw it less than :data:`REFRESH_S` ago."""
@@ -238,9 +260,12 @@ class Warehouse:
         return time.monotonic() - seen < REFRESH_S
 
     def prefetch(self, fn: Callable[..., Any], *args: Any) -> None:
-        """Queue ``read(fn, *args)`` for a background thread (e.g. the weeks next to the one
-        on screen), run when no request has come for 0.3 s (at most 1 s later). Already
-        cached: nothing to do."""
+        """Queue ``read(fn, *args)`` for the background thread (e.g. the weeks next to the
+        one on screen). That one thread runs at the lowest CPU priority, reads with one
+        DuckDB thread, and starts each item only when no request is in flight and none has
+        ended for :data:`WARM_IDLE_S`: warming never competes with a live request (it waits
+        as long as requests keep coming; it is only a speed-up). Already cached: nothing
+        to do."""
         args, _ = canonical_args(fn, args, {})
         key = self._key(fn, args, {})
         item = self._cached(key)
@@ -260,15 +285,17 @@ class Warehouse:
                 self._worker.start()
 
     def _drain(self) -> None:
+        try:  # Linux: the priority of this thread alone; live requests go first
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
+        except (AttributeError, OSError):
+            pass
         while True:
             try:
                 key, fn, args, kwargs = self._todo.get(timeout=2.0)
             except queue.Empty:
                 return
-            waited = 0.0
-            while time.monotonic() - self._last_request < 0.3 and waited < 1.0:
-                time.sleep(0.1)  # let live requests go first, a little
-                waited += 0.1
+            while self._busy():
+                time.sleep(0.05)  # live requests first
             try:
                 self.read(fn, *args, _background=True, **kwargs)
             except Exception:  # a failed prefetch is only a missed speed-up
