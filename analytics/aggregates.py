@@ -67,7 +67,7 @@ def aggregate_state(con) -> AggregateState | None:
     """The aggregates' state, or None when the warehouse has none."""
     try:
         rows = con.execute("select tz, short_s, calls_rows, calls_run, whole from agg_state").fetchall()
-    except duckdb.CatalogException:
+    except (duckdb.CatalogException, duckdb.BinderException):  # none, or another layout
         return None
     return AggregateState(*rows[0]) if len(rows) == 1 else None
 
@@ -139,8 +139,11 @@ def refresh_call_aggregates(con, run_id: int | None = None, contract=None) -> st
 
 def _refresh(con, run_id: int | None, contract) -> str:
     tz, short_s = _contract_parameters(con, contract)
-    con.execute(sql_text("call_aggregates_schema"))
     state = aggregate_state(con)
+    if state is None:  # none yet, or of another layout: made anew
+        for table in AGGREGATE_TABLES:
+            con.execute(f"drop table if exists {table}")
+    con.execute(sql_text("call_aggregates_schema"))
     rows, run = _calls_version(con)
     if state is not None and (state.tz, state.short_s, state.calls_rows, state.calls_run) == (
             tz, short_s, rows, run):
