@@ -44,6 +44,7 @@ __all__ = ["AggregateState", "aggregate_state", "answers", "refresh_call_aggrega
            "finish_percentiles", "call_span", "AGGREGATE_TABLES"]
 
 AGGREGATE_TABLES = ("agg_calls_day", "agg_answered_waits_day", "agg_state")
+_STATE_COLUMNS = ("tz", "short_s", "calls_rows", "calls_run", "whole")
 
 
 @dataclass(frozen=True)
@@ -65,10 +66,13 @@ class AggregateState:
 
 def aggregate_state(con) -> AggregateState | None:
     """The aggregates' state, or None when the warehouse has none."""
-    try:
-        rows = con.execute("select tz, short_s, calls_rows, calls_run, whole from agg_state").fetchall()
-    except (duckdb.CatalogException, duckdb.BinderException):  # none, or another layout
+    # asked of the catalog, not by a failing query: an error would abort a load's transaction
+    have = {c for (c,) in con.execute(
+        "select column_name from duckdb_columns() where database_name = current_database() "
+        "and schema_name = 'main' and table_name = 'agg_state'").fetchall()}
+    if not set(_STATE_COLUMNS) <= have:  # none, or of another layout
         return None
+    rows = con.execute(f"select {', '.join(_STATE_COLUMNS)} from agg_state").fetchall()
     return AggregateState(*rows[0]) if len(rows) == 1 else None
 
 
