@@ -212,12 +212,10 @@ class Warehouse:
             self.stats["stale"] += 1  # the state before the load, recomputed behind
             self._queue(key, fn, args, kwargs)
             return _copy(item[1])
-        config = {"memory_limit": DUCKDB_MEMORY_LIMIT}
-        if _background:  # warming leaves the other processors to live requests
-            config["threads"] = 1
         for _attempt in range(3):
             try:
-                con = connect(snap.path, read_only=True, retries=0, config=config)
+                con = connect(snap.path, read_only=True, retries=0,
+                              config={"memory_limit": DUCKDB_MEMORY_LIMIT})
                 break
             except (FileNotFoundError, WarehouseLocked):  # replaced since: take the new one
                 snap = self.snapshot()
@@ -261,8 +259,9 @@ class Warehouse:
 
     def prefetch(self, fn: Callable[..., Any], *args: Any) -> None:
         """Queue ``read(fn, *args)`` for the background thread (e.g. the weeks next to the
-        one on screen). That one thread runs at the lowest CPU priority, reads with one
-        DuckDB thread, and starts each item only when no request is in flight and none has
+        one on screen). That one thread runs at the lowest CPU priority (its DuckDB reads
+        share the process's database instance, whose settings cannot differ per
+        connection) and starts each item only when no request is in flight and none has
         ended for :data:`WARM_IDLE_S`: warming never competes with a live request (it waits
         as long as requests keep coming; it is only a speed-up). Already cached: nothing
         to do."""
