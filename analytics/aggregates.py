@@ -45,6 +45,11 @@ __all__ = ["AggregateState", "aggregate_state", "answers", "refresh_call_aggrega
 
 AGGREGATE_TABLES = ("agg_calls_day", "agg_answered_waits_day", "agg_state")
 _STATE_COLUMNS = ("tz", "short_s", "calls_rows", "calls_run", "whole")
+#: below this many calls, reading the calls is faster than the aggregates' query (measured
+#: by benchmarks/dashboard.py: 13 weekly KPI rows take 36 ms from the calls and 49 ms from
+#: the aggregates on the 477,000-call demo, 82 ms and 46 ms on 10 million calls); the
+#: figures are the same either way
+MIN_CALLS = 2_000_000
 
 
 @dataclass(frozen=True)
@@ -84,8 +89,9 @@ def _calls_version(con) -> tuple[int, int | None]:
 
 
 def answers(con, tz: str, short_s: float) -> bool:
-    """Whether the aggregates give exactly the calls' figures for a KPI query cut in ``tz``
-    with short abandons at ``short_s`` seconds: they exist, were cut the same way, reflect
+    """Whether to read the aggregates for a KPI query cut in ``tz`` with short abandons at
+    ``short_s`` seconds: the warehouse holds at least :data:`MIN_CALLS` calls (below, the
+    calls are read faster), and the aggregates give exactly the calls' figures: they exist, were cut the same way, reflect
     the current calls, every duration is whole seconds (else a mean's last bit would depend
     on the order of addition), and DuckDB's percentile arithmetic is the one
     :func:`finish_percentiles` reproduces."""
@@ -95,16 +101,17 @@ def answers(con, tz: str, short_s: float) -> bool:
         return False
     if (state.calls_rows, state.calls_run) != tuple(_calls_version(con)):
         return False
-    return _interpolation() is not None
+    return state.calls_rows >= MIN_CALLS and _interpolation() is not None
 
 
 def call_span(con, tz: str) -> tuple[dt.date | None, dt.date | None, dt.datetime | None] | None:
     """First and last local day in ``tz`` with calls and the latest arrival (UTC), from the
-    aggregates when they reflect the current calls cut in ``tz`` (``(None, None, None)``
-    without calls); None when they cannot tell (then read the calls)."""
+    aggregates when they reflect the current calls cut in ``tz`` and hold at least
+    :data:`MIN_CALLS` calls (``(None, None, None)`` without calls); None otherwise (then
+    read the calls)."""
     state = aggregate_state(con)
-    if state is None or state.tz != tz or (state.calls_rows, state.calls_run) != tuple(
-            _calls_version(con)):
+    if (state is None or state.tz != tz or state.calls_rows < MIN_CALLS
+            or (state.calls_rows, state.calls_run) != tuple(_calls_version(con))):
         return None
     return con.execute("select min(local_date), max(local_date), max(last_arrival) "
                        "from agg_calls_day").fetchall()[0]
