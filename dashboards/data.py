@@ -49,6 +49,8 @@ DUCKDB_MEMORY_LIMIT = "512MB"
 APP_WRITE_WAIT_S = 20.0
 #: background warming starts an item only after this long without a request (s)
 WARM_IDLE_S = 0.3
+#: ... or after waiting this long (s) for such a gap, as soon as no request is in flight
+WARM_MAX_WAIT_S = 1.0
 #: after a load publishes, how long a view may still show the state before it while its
 #: new answer is computed in the background (s); beyond, the request computes it
 REFRESH_S = 60.0
@@ -261,10 +263,10 @@ class Warehouse:
         """Queue ``read(fn, *args)`` for the background thread (e.g. the weeks next to the
         one on screen). That one thread runs at the lowest CPU priority (its DuckDB reads
         share the process's database instance, whose settings cannot differ per
-        connection) and starts each item only when no request is in flight and none has
-        ended for :data:`WARM_IDLE_S`: warming never competes with a live request (it waits
-        as long as requests keep coming; it is only a speed-up). Already cached: nothing
-        to do."""
+        connection) and starts each item only when no request is in flight, after
+        :data:`WARM_IDLE_S` without any (at most :data:`WARM_MAX_WAIT_S` of waiting for such
+        a gap, so views cached before a load are refreshed even while reads keep coming).
+        Already cached: nothing to do."""
         args, _ = canonical_args(fn, args, {})
         key = self._key(fn, args, {})
         item = self._cached(key)
@@ -293,8 +295,10 @@ class Warehouse:
                 key, fn, args, kwargs = self._todo.get(timeout=2.0)
             except queue.Empty:
                 return
-            while self._busy():
-                time.sleep(0.05)  # live requests first
+            waited = 0.0
+            while self._in_flight > 0 or (self._busy() and waited < WARM_MAX_WAIT_S):
+                time.sleep(0.05)  # live requests first; a quiet gap after at most 1 s
+                waited += 0.05
             try:
                 self.read(fn, *args, _background=True, **kwargs)
             except Exception:  # a failed prefetch is only a missed speed-up
