@@ -192,6 +192,7 @@ def run_case(label: str, db: Path, workdir: Path, weeks: int, runs: int,
     from analytics.kpis import kpis, last_complete_week, week_start
     from dashboards import auth
     from dashboards.app import create_app
+    from dashboards.data import DUCKDB_MEMORY_LIMIT
 
     users = workdir / f"users-{label}.json"
     auth.add_user(users, "admin", "admin", "bench-password-long")
@@ -200,7 +201,9 @@ def run_case(label: str, db: Path, workdir: Path, weeks: int, runs: int,
     assert client.post("/login", data={"username": "admin",
                                        "password": "bench-password-long"}).status_code == 302
     wh = app.server.config["COPIL_WAREHOUSE"]
-    con = connect(wh.snapshot().path, read_only=True)  # the snapshot: aggregates published
+    # the app's snapshot, opened as the app opens it (one DuckDB configuration per file)
+    snapshot_config = {"memory_limit": DUCKDB_MEMORY_LIMIT}
+    con = connect(wh.snapshot().path, read_only=True, config=snapshot_config)
     last = last_complete_week(con)
     con.close()
     monday = week_start(last)
@@ -246,7 +249,8 @@ def run_case(label: str, db: Path, workdir: Path, weeks: int, runs: int,
                                               percentile(warm, 50), percentile(warm, 95)))
                     base = []  # the bare KPI query for the 13 weeks, no page around it
                     for w in week_list:
-                        con = connect(wh.snapshot().path, read_only=True)
+                        con = connect(wh.snapshot().path, read_only=True,
+                                      config=snapshot_config)
                         t0 = time.perf_counter()
                         kpis(con, period="week", start=week_start(w) - dt.timedelta(weeks=12),
                              end=week_start(w) + dt.timedelta(days=6))
@@ -260,6 +264,7 @@ def run_case(label: str, db: Path, workdir: Path, weeks: int, runs: int,
                              statistics.median(b[0] for b in base_runs),
                              statistics.median(b[1] for b in base_runs), float("nan"),
                              float("nan")))
+    wh.stop_warming()
     if not with_models:
         fits = list(models.cold.values())
         rows.append((label, "-", "model part (fits, cold)", len(fits), percentile(fits, 50),

@@ -285,6 +285,20 @@ class Warehouse:
                                                 name="copil-prefetch")
                 self._worker.start()
 
+    def stop_warming(self, timeout_s: float = 60.0) -> None:
+        """Drop the warming still queued and wait for the item under way (before the
+        process exits: a DuckDB read cut off by the interpreter's exit aborts it)."""
+        with self._queue_lock:
+            while True:
+                try:
+                    self._todo.get_nowait()
+                except queue.Empty:
+                    break
+            self._queued.clear()
+            worker = self._worker
+        if worker is not None:
+            worker.join(timeout_s)
+
     def _drain(self) -> None:
         try:  # Linux: the priority of this thread alone; live requests go first
             os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
