@@ -25,6 +25,7 @@ from pathlib import Path
 
 import duckdb
 
+from analytics.aggregates import refresh_call_aggregates
 from analytics.kinds import KINDS, Column, Kind
 from analytics.privacy import caller_secret, check_key, hmac_pads, key_fingerprint
 from analytics.profiles import Profile, detect_file_profile, load_profile
@@ -659,6 +660,7 @@ def ingest_file(con: duckdb.DuckDBPyConnection, kind: str, path: str | Path, *,
              summary.rows_filtered, summary.rows_grouped])
         if not summary.balanced:  # a bug, never the user's data: refuse to commit
             raise RuntimeError(f"row counts do not balance: {summary.as_dict()}")
+        refresh_call_aggregates(con, summary.run_id)  # the load's days, in its transaction
         committing = time.perf_counter()
         con.execute("commit")
         # the rows reach the warehouse file here (DuckDB checkpoints a large load at commit)

@@ -320,6 +320,14 @@ def create_app(db_path: str | Path, *, users_path: str | Path | None = None,
 
     routes: dict[str, object] = {}
 
+    @server.before_request  # first: every request that starts is counted, then ends
+    def _request_started():
+        warehouse.request_started()  # background warming waits for live requests
+
+    @server.teardown_request
+    def _request_finished(_exc):
+        warehouse.request_finished()
+
     @server.before_request
     def _guard():
         endpoint = flask.request.endpoint
