@@ -320,11 +320,11 @@ def run_plan(args) -> int:
     if args.action is not None:
         return run_plan_versions(args)
     if args.plan_ids:
-        raise ValueError(f"plan ids {args.plan_ids} go with 'copil plan show' or 'copil plan "
-                         "diff'")
+        _usage_error(f"plan ids {args.plan_ids} go with 'copil plan show' or 'copil plan "
+                     "diff'")
     if not args.week or not (args.db or args.forecast):
-        raise ValueError("give --week YYYY-Www and --db PATH (or --forecast FILE), e.g. "
-                         "'copil plan --db data/demo.duckdb --week 2026-W48'")
+        _usage_error("give --week YYYY-Www and --db PATH (or --forecast FILE), e.g. "
+                     "'copil plan --db data/demo.duckdb --week 2026-W48'")
     if args.save and not args.db:
         raise ValueError("--save stores the plan in a warehouse: plan with --db PATH")
 
@@ -384,6 +384,12 @@ def run_plan(args) -> int:
     if plan.get("plan_id") is not None:
         print(f"saved: plan {plan['plan_id']} ('copil plan show {plan['plan_id']} --db ...')")
     return 0
+
+
+def _usage_error(text: str) -> None:
+    """Stop like argparse does on a bad command line (exit status 2)."""
+    print(f"copil plan: error: {text}", file=sys.stderr)
+    raise SystemExit(2)
 
 
 def run_plan_versions(args) -> int:
