@@ -168,7 +168,9 @@ def _fit(history: pd.Series, campaigns, calendar, horizon: int):
         frame = res.forecast(horizon)
     raised = [str(w.message) for w in caught]
     res.warnings[:0] = [m for m in dict.fromkeys(raised) if m not in res.warnings]
-    return res, frame[FIT_COLUMNS]
+    frame = frame[FIT_COLUMNS].copy()
+    frame.index = pd.DatetimeIndex(frame.index, name="date", freq=None)  # as read from disk
+    return res, frame
 
 
 # ------------------------------------------------------------------------------ disk

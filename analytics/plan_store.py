@@ -320,7 +320,7 @@ def list_plans(con: duckdb.DuckDBPyConnection, week: str | None = None) -> pd.Da
 
 
 def load_plan(con: duckdb.DuckDBPyConnection, plan_id: int) -> PlanVersion:
-    """The stored version ``plan_id`` (its frames in the line's time zone). KeyError naming
+    """The stored version ``plan_id`` (its frames in the line's time zone). ValueError naming
     ``copil plan list`` when there is none."""
     from analytics.warehouse import line_timezone
 
@@ -330,7 +330,7 @@ def load_plan(con: duckdb.DuckDBPyConnection, plan_id: int) -> PlanVersion:
                           "warehouse_version, history_end, summary from plan_versions "
                           "where plan_id = ?", [int(plan_id)]).fetchone()
     if row is None:
-        raise KeyError(f"no stored plan {plan_id}; see 'copil plan list --db ...'")
+        raise ValueError(f"no stored plan {plan_id}; see 'copil plan list --db ...'")
     tz = line_timezone(con)
     frames = {}
     for table, cols, order in (("plan_daily", DAILY_COLUMNS, "date"),
@@ -398,7 +398,7 @@ def diff_plans(old: PlanVersion, new: PlanVersion) -> PlanDiff:
     measures = ["calls", "agents_c", "agents_a", "required", "planned"]
     a = old.intervals.set_index("period_start")[measures]
     b = new.intervals.set_index("period_start")[measures]
-    joined = a.join(b, how="outer", lsuffix="_old", rsuffix="_new").fillna(0.0)
+    joined = a.add_suffix("_old").join(b.add_suffix("_new"), how="outer").fillna(0.0)
     for m in measures:
         joined[f"{m}_diff"] = joined[f"{m}_new"] - joined[f"{m}_old"]
     ta, tb = old.totals(), new.totals()
