@@ -315,7 +315,8 @@ def update_planning(week, _apply, channel, date, audience):
     shifts = [html.Button(lbl("shifts_start", lang), id="planning-shifts-start"),
               html.Div(id="planning-shifts-started"),
               html.Div(id="planning-shifts-status"),
-              dcc.Interval(id="planning-shifts-poll", interval=1000),
+              dcc.Interval(id="planning-shifts-poll", interval=1000,
+                           disabled=not _job_running(data.current())),
               html.Div(shifts_panel(data.current(), plan.week, lang),
                        id="planning-shifts-result")]
     return [
@@ -331,7 +332,7 @@ def update_planning(week, _apply, channel, date, audience):
                          className="button", id="planning-requirements-link")],
                  className="panel"),
         html.Div([html.H2(lbl("whatif", lang)), whatif_panel], className="panel"),
-        html.Div([html.H2(lbl("shifts", lang)), shifts], className="panel"),
+        html.Div([html.H2(lbl("shifts", lang)), *shifts], className="panel"),
     ]
 
 
@@ -369,6 +370,11 @@ def shifts_panel(wh, week: str, lang: str):
             dcc.Graph(id="planning-shifts-coverage", figure=coverage_figure(stored, lang))]
 
 
+def _job_running(wh) -> bool:
+    job = _jobs().status(wh)
+    return job is not None and job.state == "running"
+
+
 def _jobs():
     from flask import current_app
 
@@ -385,17 +391,52 @@ def _jobs():
     prevent_initial_call=True,
 )
 def start_shift_plan(n_clicks, week, channel, date, audience):
-    """Start the background shift job (never waits for it: the poll shows its progress)."""
+    """Start the background shift job: the request never waits for it."""
     auth.require_role_for("planning-shifts-start")  # refused in the server, not just hidden
+    if not n_clicks:
+        return None
+    return _start(data.current(), week, channel, date, audience, current_lang())
+
+
+@callback(
+    Output("planning-shifts-status", "children"),
+    Output("planning-shifts-result", "children"),
+    Input("planning-shifts-poll", "n_intervals"),
+    State("planning-week", "value"),
+    prevent_initial_call=True,
+)
+def poll_shift_plan(_n, week):
+    """While a job runs: its progress; then the stored plan."""
+    from dash import no_update
+
+    auth.require_role_for("planning-shifts-result")
+    lang = current_lang()
+    wh = data.current()
+    job = _jobs().status(wh)
+    if job is not None and job.state == "running":
+        return _job_message(job, lang), no_update
+    status = _job_message(job, lang) if job is not None else None
+    return status, shifts_panel(wh, week, lang)
+
+
+@callback(
+    Output("planning-shifts-poll", "disabled"),
+    Input("planning-shifts-started", "children"),
+    Input("planning-shifts-status", "children"),
+    prevent_initial_call=True,
+)
+def switch_shift_poll(_started, _status):
+    """The poll runs only while a job runs (a page at rest sends no request)."""
+    auth.require_role_for("planning-shifts-poll")
+    return not _job_running(data.current())
+
+
+def _start(wh, week, channel, date, audience, lang: str):
     from flask_login import current_user
 
     from dashboards.jobs import JobBusy
     from dashboards.planning_model import shift_inputs
 
-    lang = current_lang()
-    if not n_clicks:
-        return None
-    wh = data.current()
     try:
         plan = week_plan_view(wh, week)
         what_if = parse_what_if(channel, date, audience)
@@ -419,26 +460,3 @@ def _job_message(job, lang: str):
         return message(lbl("shifts_failed", lang).format(why=job.error), "warn",
                        id="planning-shifts-error")
     return None
-
-
-@callback(
-    Output("planning-shifts-status", "children"),
-    Output("planning-shifts-result", "children"),
-    Input("planning-shifts-poll", "n_intervals"),
-    State("planning-week", "value"),
-    State("planning-shifts-result", "children"),
-    prevent_initial_call=True,
-)
-def poll_shift_plan(_n, week, shown):
-    """Progress of the warehouse's shift job; its result (the stored plan) once done."""
-    from dash import no_update
-
-    auth.require_role_for("planning-shifts-result")
-    lang = current_lang()
-    wh = data.current()
-    job = _jobs().status(wh)
-    if job is not None and job.state == "running":
-        return _job_message(job, lang), no_update
-    status = _job_message(job, lang) if job is not None else None
-    return status, shifts_panel(wh, week, lang)
-

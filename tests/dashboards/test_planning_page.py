@@ -355,16 +355,20 @@ SHIFT_POLL_OUT = [("planning-shifts-status", "children"), ("planning-shifts-resu
 
 
 def _start_shifts(client, week=WEEK):
-    return post_callback(client, SHIFT_START_OUT,
-                         [("planning-shifts-start", "n_clicks", 1)],
-                         [("planning-week", "value", week), *NO_WHAT_IF],
-                         triggered=["planning-shifts-start.n_clicks"])
+    return post_callback(client, SHIFT_START_OUT, [("planning-shifts-start", "n_clicks", 1)],
+                         [("planning-week", "value", week), *NO_WHAT_IF])
 
 
 def _poll_shifts(client, week=WEEK):
     return post_callback(client, SHIFT_POLL_OUT, [("planning-shifts-poll", "n_intervals", 1)],
-                         [("planning-week", "value", week),
-                          ("planning-shifts-result", "children", None)])
+                         [("planning-week", "value", week)])
+
+
+def _poll_switch(client):
+    response = post_callback(client, [("planning-shifts-poll", "disabled")],
+                             [("planning-shifts-started", "children", None),
+                              ("planning-shifts-status", "children", None)])
+    return response.get_json()["response"]["planning-shifts-poll"]["disabled"]
 
 
 def test_the_shift_plan_runs_in_the_background_one_at_a_time(app, monkeypatch):
@@ -399,6 +403,7 @@ def test_the_shift_plan_runs_in_the_background_one_at_a_time(app, monkeypatch):
         time.sleep(0.05)
     polled = json.dumps(_poll_shifts(client).get_json(), ensure_ascii=False)
     assert "planning-shifts-running" in polled and "2026-W47 : forecast (" in polled, polled
+    assert _poll_switch(client) is False  # the poll runs while the job does
     release.set()
     for _ in range(600):
         job = app.server.config["COPIL_SHIFT_JOBS"].status(app.server.config["COPIL_WAREHOUSE"])
@@ -408,6 +413,7 @@ def test_the_shift_plan_runs_in_the_background_one_at_a_time(app, monkeypatch):
     assert job.state == "done", job.error
     body = json.dumps(_poll_shifts(client).get_json(), ensure_ascii=False)
     assert "planning-shifts-summary" in body and f"Plan {job.plan_id}" in body
+    assert _poll_switch(client) is True  # the poll stops
     figure = _figure(body, "planning-shifts-coverage")
     # the coverage chart is the stored plan: required headcount and advisors on shift
     con = connect(app.server.config["COPIL_WAREHOUSE"].path, read_only=True)
