@@ -117,6 +117,9 @@ def connection(path: str | Path, *, read_only: bool = False,
                wait_s: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
     """``connect`` as a context manager that always closes.
 
+    For reading while a load holds the file, it reads the last published snapshot when
+    there is one (:func:`_open_for_reading`).
+
     For writing it first queues behind the other writers (:func:`analytics.snapshot.writer_lock`,
     at most ``wait_s`` seconds, default :data:`analytics.snapshot.WRITER_WAIT_S`) and, when
     the block ends without an error and a dashboard reads this warehouse, publishes a new
@@ -125,7 +128,7 @@ def connection(path: str | Path, *, read_only: bool = False,
     the processors less one), so that a load does not slow the pages down.
     """
     if read_only:
-        con = connect(path, read_only=True)
+        con = _open_for_reading(path)
         try:
             yield con
         finally:
@@ -144,6 +147,26 @@ def connection(path: str | Path, *, read_only: bool = False,
                 publish_snapshot(con, path)
         finally:
             con.close()
+
+
+#: read-only tries on a warehouse a writer holds before reading its published snapshot
+SNAPSHOT_READ_RETRIES = 6
+
+
+def _open_for_reading(path: str | Path) -> duckdb.DuckDBPyConnection:
+    """The warehouse opened read-only; while a writer holds it (a load under way) and a
+    snapshot was published (a dashboard serves it), the last published state instead of
+    waiting for the load: what the dashboard shows meanwhile. Without a snapshot, waits
+    as :func:`connect` does."""
+    from analytics.snapshot import current_snapshot
+
+    snap = current_snapshot(path)
+    if snap is None or not snap.path.exists():
+        return connect(path, read_only=True)
+    try:
+        return connect(path, read_only=True, retries=SNAPSHOT_READ_RETRIES)
+    except WarehouseLocked:
+        return connect(snap.path, read_only=True)
 
 
 def get_setting(con: duckdb.DuckDBPyConnection, key: str, default: str | None = None) -> str | None:

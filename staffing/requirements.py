@@ -88,7 +88,8 @@ def requirements(forecast: pd.DataFrame, *, model: str = "erlang_a", calls_col: 
     DataFrame
         Input columns, then ``interval_s, calls_staffed, traffic_erlangs, agents, scheduled``
         and the measures at the expected volume: ``p_wait, service_level, asa_s, occupancy``
-        (Erlang A adds ``p_abandon, pickup_rate, service_level_answered, wait_all_mean_s,
+        (``service_level`` on ``service_level_basis``, the basis the target is met on;
+        Erlang A adds ``p_abandon, pickup_rate, service_level_answered, wait_all_mean_s,
         abandon_wait_s``).
     """
     if model not in ("erlang_a", "erlang_c"):
@@ -125,7 +126,8 @@ def requirements(forecast: pd.DataFrame, *, model: str = "erlang_a", calls_col: 
         given = {k: v for k, v in targets.items() if v is not None}
         agents = erlang_a.required_agents(staffed, aht, interval_s, patience,
                                           service_level_basis=service_level_basis, **given)
-        measures = erlang_a.evaluate(calls, aht, interval_s, agents, patience, answer_s)
+        measures = _on_basis(erlang_a.evaluate(calls, aht, interval_s, agents, patience,
+                                               answer_s), service_level_basis)
     else:
         if pickup_rate is not None:
             raise ValueError("a pickup-rate target needs model='erlang_a' (Erlang C has no "
@@ -141,6 +143,17 @@ def requirements(forecast: pd.DataFrame, *, model: str = "erlang_a", calls_col: 
     for key, val in measures.items():
         df[key] = val
     return df
+
+
+def _on_basis(measures: dict, basis: str) -> dict:
+    """Erlang A's measures with ``service_level`` on the contract's basis: answered within
+    the threshold over offered calls (``'offered'``, the glossary's default) or over answered
+    calls (``'answered'``, the ``answered_only`` variant), so that it compares with the
+    target the advisors were sized for. ``service_level_answered`` stays as it is."""
+    if basis == "answered":
+        measures = dict(measures)
+        measures["service_level"] = measures["service_level_answered"]
+    return measures
 
 
 def _uplift_factor(period_start: pd.Series, uplift) -> np.ndarray:
@@ -199,8 +212,9 @@ def campaign_what_if(forecast: pd.DataFrame, uplift, **kwargs) -> tuple[pd.DataF
     if model == "erlang_a":
         pat = (base["patience_s"].to_numpy() if "patience_s" in base
                else np.full(len(base), kwargs["patience_s"]))
-        same = erlang_a.evaluate(calls_new.to_numpy(), aht, interval_s, base["agents"].to_numpy(),
-                                 pat, answer_s)
+        same = _on_basis(erlang_a.evaluate(calls_new.to_numpy(), aht, interval_s,
+                                           base["agents"].to_numpy(), pat, answer_s),
+                         kwargs.get("service_level_basis", "offered"))
     else:
         same = erlang_c.evaluate(calls_new.to_numpy(), aht, interval_s,
                                  base["agents"].to_numpy(), answer_s)

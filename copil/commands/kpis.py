@@ -44,12 +44,13 @@ def frame_for_output(df, fmt: str):
 def register(subparsers) -> None:
     p = subparsers.add_parser(
         "kpis", help="the shared weekly indicators (pickup rate, service level, waits...)",
-        description="Glossary KPIs per interval, day, ISO week, month or quarter, in the "
+        description="Glossary KPIs per interval, day, week, month or quarter, in the "
         "line's time zone, for the whole line or by queue, topic, region or agent.",
         epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     add_db_option(p)
     p.add_argument("--period", choices=["interval", "day", "week", "month", "quarter"],
-                   default="week", help="period length (default: week, ISO Monday-Sunday)")
+                   default="week", help="period length (default: week; a week starts on the line's "
+                   "calendar's week start: Monday unless the contract says otherwise)")
     p.add_argument("--interval-minutes", type=int, choices=[15, 30, 60], default=30,
                    help="interval length in minutes for --period interval (default: 30)")
     p.add_argument("--from", dest="start", metavar="DATE",

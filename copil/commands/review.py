@@ -95,7 +95,43 @@ def _print_tables(obj: dict) -> None:
     for title, df in sections:
         out.write(f"\n== {title}\n")
         if title == "weeks" and not df.empty:
-            df = df.set_index("week").T.reset_index().rename(columns={"index": "kpi"})
+            df = _readable_weeks(df)
+        elif title.startswith("compliance") and not df.empty:
+            df = _readable_compliance(df)
         print_frame(df, "table", out)
     total = obj["volume"]["total"]
     out.write(f"\nvolume total: {total}\n")
+
+
+def _readable_weeks(weeks):
+    """One row per KPI: its English label, then each week's value in the KPI's unit
+    (``94.6 %``, ``6.8 s``), formatted by the metric registry; the JSON keeps raw values."""
+    import pandas as pd
+
+    from analytics.metrics import format_metric, label
+
+    rows = []
+    for name in weeks.columns:
+        if name in ("week", "period_start"):
+            continue
+        try:
+            text = label(name, "en")
+            values = [format_metric(name, v, "en") for v in weeks[name]]
+        except KeyError:           # a column that is not a metric: shown as it is
+            text, values = name, [str(v) for v in weeks[name]]
+        rows.append([text, *values])
+    return pd.DataFrame(rows, columns=["kpi", *weeks["week"]])
+
+
+def _readable_compliance(summary):
+    """The compliance table with each threshold in its metric's unit and the share met
+    as a percentage."""
+    from analytics.i18n import fmt_rate
+    from analytics.metrics import format_metric, label
+
+    out = summary.copy()
+    out["threshold"] = [format_metric(m, v, "en") for m, v in
+                        zip(out["metric"], out["threshold"], strict=True)]
+    out["share_met"] = [fmt_rate(v, "en") for v in out["share_met"]]
+    out["metric"] = [label(m, "en") for m in out["metric"]]
+    return out

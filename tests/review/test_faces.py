@@ -190,6 +190,15 @@ def test_review_help_and_table(capsys, demo_db):
     out = capsys.readouterr().out
     assert out.startswith("week 2026-W26: 2026-06-22 to 2026-06-28")
     assert "== forecast accuracy" in out
+    # the table shows each KPI by its label, in its unit, from the same figures as the JSON
+    assert main(["review", "week", "--db", str(demo_db), "--format", "json"]) == 0
+    week = json.loads(capsys.readouterr().out)["weeks"][0]
+    rows = [re.split(r"\s{2,}", ln.strip())
+            for ln in out.split("== weeks")[1].split("== compliance")[0].splitlines()[2:]]
+    lines = dict(row for row in rows if len(row) == 2)
+    assert lines["Pickup rate"] == f"{100 * week['pickup_rate']:.1f}%"
+    assert lines["Calls offered"] == f"{week['offered']:,}"
+    assert lines["Average speed of answer"] == f"{week['asa_s']:.0f}\u00a0s"   # no-break space
 
 
 def test_model_uplift_ignores_the_days_after_the_data(con):

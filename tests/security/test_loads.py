@@ -205,3 +205,43 @@ def test_a_warehouse_never_published_and_held_from_the_start_says_busy(tmp_path)
     finally:
         _release(writer)
     assert Warehouse(path).read(generated_calls) == 0
+
+
+def test_a_read_during_a_load_gets_the_published_state_at_once(own_warehouse, monkeypatch):
+    """`copil kpis` & co. (read-only `connection`) while a load holds the file: with a
+    dashboard's snapshot published, the command reads it (the state the pages show) instead
+    of waiting up to 20 s and failing; without one, it still says busy."""
+    from analytics.snapshot import publish_snapshot
+    from analytics.warehouse import connection
+
+    with connection(own_warehouse) as con:   # no snapshot folder yet: nothing published
+        pass
+    writer = _holder(f"""
+        import sys, duckdb
+        con = duckdb.connect({str(own_warehouse)!r})
+        print("held", flush=True)
+        sys.stdin.readline()
+    """)
+    monkeypatch.setitem(connect.__kwdefaults__, "retries", 1)
+    try:
+        with pytest.raises(WarehouseLocked), connection(own_warehouse, read_only=True):
+            pass
+    finally:
+        _release(writer)
+    monkeypatch.undo()
+    with connect(own_warehouse) as con:
+        publish_snapshot(con, own_warehouse)
+    writer = _holder(f"""
+        import sys, duckdb
+        con = duckdb.connect({str(own_warehouse)!r})
+        con.execute("delete from calls")        # uncommitted load: never visible
+        print("held", flush=True)
+        sys.stdin.readline()
+    """)
+    try:
+        start = time.monotonic()
+        with connection(own_warehouse, read_only=True) as con:
+            assert generated_calls(con) == 5_000
+        assert time.monotonic() - start < 10.0
+    finally:
+        _release(writer)

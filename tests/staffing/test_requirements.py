@@ -42,6 +42,21 @@ def test_service_level_basis_answered_is_passed_to_erlang_a(forecast):
     assert (r["service_level_answered"][r["calls"] > 0] >= 0.9).all()
     offered = requirements(forecast, aht_s=240, patience_s=60, service_level=0.9, answer_s=20)
     assert (r["agents"] <= offered["agents"]).all() and (r["agents"] < offered["agents"]).any()
+    # the service level shown beside the target is on the target's basis
+    assert r["service_level"].tolist() == r["service_level_answered"].tolist()
+    assert (r["service_level"][r["calls"] > 0] >= 0.9).all()
+    # ... and so is the what-if's "service if staffing is unchanged" (before: on offered
+    # calls, read against an answered-basis target it showed a miss that was not one)
+    table, summary = campaign_what_if(forecast, 1.2, aht_s=240, patience_s=60,
+                                      service_level=0.9, answer_s=20,
+                                      service_level_basis="answered")
+    same = erlang_a.evaluate(forecast["calls"].to_numpy() * 1.2, 240, 1800,
+                             table["agents"].to_numpy(), 60, 20)
+    assert np.allclose(table["service_level_unchanged"], same["service_level_answered"])
+    assert not np.allclose(same["service_level_answered"], same["service_level"])
+    w = forecast["calls"].to_numpy() * 1.2
+    assert summary["service_level_unchanged"] == pytest.approx(
+        np.sum(w * same["service_level_answered"]) / w.sum())
 
 
 def test_staff_to_the_upper_bound_on_campaign_days_only(forecast):
