@@ -141,8 +141,9 @@ def _canon(value):
 def _frame_bytes(frame: pd.DataFrame | pd.Series | None) -> bytes:
     if frame is None:
         return b"none"
+    names = list(frame.columns) if isinstance(frame, pd.DataFrame) else [frame.name]
     return pd.util.hash_pandas_object(frame, index=True).to_numpy().tobytes() + repr(
-        list(getattr(frame, "columns", [frame.name]))).encode()
+        names).encode()
 
 
 def _key(version: str, history: pd.Series, campaigns, calendar, horizon: int,
