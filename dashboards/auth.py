@@ -43,6 +43,8 @@ PAGE_ROLES: dict[str, frozenset[str]] = {
 ID_PREFIX_ROLES: dict[str, frozenset[str]] = {
     **{f"{page}-": roles for page, roles in PAGE_ROLES.items()},
     "weekly-agent": frozenset({"provider", "admin"}),
+    # starting the background shift plan writes a plan version: planners only
+    "planning-shifts-": frozenset({"provider", "planner", "admin"}),
     "app-": frozenset(ROLES),  # the shell: filters store, navigation
     "_pages_": frozenset(ROLES),  # Dash's own page router (layouts check roles themselves)
 }

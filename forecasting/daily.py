@@ -29,7 +29,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, stats
 
 from forecasting import campaigns as cmp
 from forecasting import errors as err
@@ -666,6 +665,8 @@ class DailyVolumeResults:
                 return cost(cmp.campaign_matrix(lags, own_c, dict(shapes, **{ch: (h, d)})))
 
             if hi > lo:
+                from scipy import optimize
+
                 opt = optimize.minimize_scalar(one, bounds=(lo, hi), method="bounded",
                                                options={"xatol": 0.02})
                 if opt.fun < sse[(best_h, best_d)]:
@@ -851,6 +852,8 @@ class DailyVolumeResults:
         """
         if not 0 < alpha < 1:
             raise ValueError("alpha must be in (0, 1)")
+        from scipy import stats
+
         z = float(stats.norm.ppf(1 - alpha / 2))
         cols = ["campaign_id", "channel", "start_date", "extra_calls", "extra_calls_lo",
                 "extra_calls_hi", "peak_day_extra", "half_life_days", "model_form"]
@@ -896,6 +899,8 @@ class DailyVolumeResults:
     def _profile_bands(self, z: float) -> dict[str, tuple[float, float]]:
         """Band of each campaign's total over the plausible shapes of its channel."""
         own_c = self._own_c()
+        from scipy import stats
+
         chi = float(stats.chi2.ppf(2 * stats.norm.cdf(z) - 1, 1))
         out = {cid: (np.inf, -np.inf) for cid in own_c["campaign_id"]}
         chans = own_c["channel"].to_numpy(object)
@@ -982,6 +987,8 @@ class DailyVolumeResults:
         gamma, var_gamma, tau2 = self.channel_effect[channel]
         x = float(pl["scale"].iloc[0]) * cmp.adstock(self._lags(dates, pl)[:, 0],
                                                      *self.shapes[channel])
+        from scipy import stats
+
         z = float(stats.norm.ppf(1 - alpha / 2))
         sd = np.sqrt(var_gamma + tau2)
         base = np.expm1(self._log_base(dates))
