@@ -93,7 +93,7 @@ def _nnls(X: np.ndarray, z: np.ndarray, w: np.ndarray | None = None
           ) -> tuple[np.ndarray, float]:
     """(Weighted) least squares with coefficients >= 0: campaign sizes (a campaign brings
     calls; a negative size would let it absorb a drop of the level)."""
-    from scipy import optimize     # imported on use: a cached fit never needs scipy
+    from scipy import optimize  # imported on use: a cached fit never needs scipy
 
     if X.shape[1] == 0:
         return np.zeros(0), float(z @ z if w is None else (w * z) @ z)
