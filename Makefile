@@ -27,7 +27,7 @@ test: setup browser
 	$(UV) run --frozen pytest
 
 bench: setup
-	for b in benchmarks/*.py; do $(UV) run --frozen python $$b || exit 1; done
+	$(UV) run --frozen python benchmarks/summary.py
 
 lint: setup
 	$(UV) run --frozen ruff check .

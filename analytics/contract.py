@@ -12,6 +12,7 @@ zone in ``settings.timezone`` (see :func:`store_contract`).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -351,7 +352,9 @@ def store_contract(con, contract_text: str) -> None:
     """Validate ``contract_text`` and keep it in the warehouse settings.
 
     Sets ``settings.contract`` (the YAML text), and ``settings.timezone`` and
-    ``settings.line_name`` when the contract gives them.
+    ``settings.line_name`` when the contract gives them; rebuilds the call aggregates
+    (:mod:`analytics.aggregates`) when its zone or short-abandon threshold differs from
+    theirs.
     """
     contract = parse_contract(contract_text)
     set_setting(con, "contract", contract_text)
@@ -359,6 +362,9 @@ def store_contract(con, contract_text: str) -> None:
         set_setting(con, "timezone", contract.timezone)
     if contract.line_name:
         set_setting(con, "line_name", contract.line_name)
+    from analytics.aggregates import refresh_call_aggregates
+
+    refresh_call_aggregates(con, contract=contract)  # cut again if the zone or threshold moved
 
 
 def warehouse_contract(con) -> Contract | None:
@@ -366,4 +372,11 @@ def warehouse_contract(con) -> Contract | None:
     text = get_setting(con, "contract")
     if not text:
         return None
+    return _stored_contract(text)
+
+
+@functools.lru_cache(maxsize=16)
+def _stored_contract(text: str) -> Contract:
+    """The parsed stored contract, once per text (a page reads it a dozen times; the
+    Contract is frozen)."""
     return parse_contract(text, "warehouse settings 'contract'")

@@ -309,6 +309,38 @@ TEXTS: dict[str, dict[str, str]] = {
                       "en": "Intervals with most abandons"},
     "worst_wait": {"fr": "Intervalles à plus forte attente", "en": "Intervals with most waiting"},
     "shortfall": {"fr": "écart", "en": "shortfall"},
+    "attribution": {"fr": "Pourquoi les objectifs sont manqués",
+                    "en": "Why the targets were missed"},
+    "attr.gap": {"fr": "Écart", "en": "Gap"},
+    "attr.forecast_error": {"fr": "Erreur de prévision", "en": "Forecast error"},
+    "attr.aht_drift": {"fr": "Dérive de la DMT", "en": "Handle-time drift"},
+    "attr.staffing_gap": {"fr": "Écart d'effectif", "en": "Staffing gap"},
+    "attr.remainder": {"fr": "Reste inexpliqué", "en": "Unexplained"},
+    "attr.interval": {"fr": "Demi-heure", "en": "Half hour"},
+    "attr.calls": {"fr": "Appels", "en": "Calls"},
+    "attr_intervals": {"fr": "Demi-heures en défaut qui pèsent le plus (écart × appels)",
+                       "en": "Half hours that missed, heaviest first (gap × calls)"},
+    "attr_note": {
+        "fr": "Écart = réalisé − objectif, décomposé avec Erlang A : erreur de prévision "
+              "(appels réels au lieu des appels prévus), dérive de la DMT (DMT réelle au lieu "
+              "de la DMT prévue), écart d'effectif (conseillers connectés au lieu des "
+              "conseillers requis par le plan pour l'objectif), et le reste (écart du modèle, "
+              "patience des appelants). Chaque cause vaut la moyenne de son effet sur les six "
+              "ordres possibles (valeur de Shapley) ; la semaine pondère ses demi-heures par "
+              "les appels du dénominateur de l'indicateur. Les quatre parts font l'écart.",
+        "en": "Gap = actual − target, split with Erlang A: forecast error (actual calls instead "
+              "of the forecast), handle-time drift (actual instead of planned AHT), staffing "
+              "gap (advisors logged in instead of those the plan required for the target), "
+              "and the rest (model error, callers' patience). Each cause is its mean effect "
+              "over the six orders of switching them (Shapley value); the week weighs its "
+              "half hours by the calls in the indicator's denominator. The four parts add up "
+              "to the gap."},
+    "attr_none": {
+        "fr": "Pas de décomposition des écarts : elle demande les effectifs connectés de la "
+              "ligne entière et un objectif de décroché, d'abandon, de niveau de service ou "
+              "d'attente.",
+        "en": "No split of the gaps: it needs the advisors logged in for the whole line and a "
+              "target on the pickup rate, abandon rate, service level or ASA."},
     "reconciliation": {"fr": "Rapprochement opérateur / prestataire",
                        "en": "Operator vs provider reconciliation"},
     "no_operator": {"fr": "pas de données opérateur", "en": "no operator data"},

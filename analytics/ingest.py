@@ -25,6 +25,7 @@ from pathlib import Path
 
 import duckdb
 
+from analytics.aggregates import refresh_call_aggregates
 from analytics.kinds import KINDS, Column, Kind
 from analytics.privacy import caller_secret, check_key, hmac_pads, key_fingerprint
 from analytics.profiles import Profile, detect_file_profile, load_profile
@@ -482,30 +483,23 @@ def _grouping_sql(b: _Builder, present: list[str]) -> str:
 
 
 def _zoned_sql(columns: list[str]) -> str:
-    """CTEs ``hours``, ``tzh`` and ``zoned``: naive local times become instants.
+    """CTEs ``tzd`` and ``zoned``: naive local times become instants, in the one pass
+    over the file (no intermediate table).
 
-    The zone's UTC offset is looked up once per distinct local hour (ICU conversions cost
-    about 0.35 µs each; a hash join on the hour costs almost nothing). Hours in which the
-    offset changes, or that hold a non-existent or repeated wall-clock time, are *mixed*:
-    their rows are converted one by one. For each column ``c`` the CTE adds ``nonex_c``
-    (the local time does not exist) and ``amb_c`` (it occurs twice; ``c`` is then the
-    later instant, as ICU resolves it).
+    The zone's UTC offset is looked up once per local day (``copil_tz_days``: a hash join
+    on the date costs almost nothing; an ICU conversion about 0.35 µs per value). Days
+    next to an offset change are *mixed*: their rows are converted one by one. For each
+    column ``c`` the CTE adds ``nonex_c`` (the local time does not exist) and ``amb_c``
+    (it occurs twice; ``c`` is then the later instant, as ICU resolves it).
     """
     if not columns:
         return ", zoned as (select * from typed)"
-    hours = " union all ".join(f"select date_trunc('hour', {_quote('local_' + c)}) as h from typed"
-                               for c in columns)
-    last = "h + interval 3599999999 microseconds"
-    sql = (f", hours as (select distinct h from ({hours}) where h is not null), "
-           f"tzh as (select h, epoch_us(h) - epoch_us(copil_localize(h, $tz)) as off, "
-           f"copil_nonexistent(h, $tz) or copil_ambiguous(h, $tz) "
-           f"or copil_nonexistent({last}, $tz) or copil_ambiguous({last}, $tz) "
-           f"or epoch_us(h) - epoch_us(copil_localize(h, $tz)) "
-           f"<> epoch_us({last}) - epoch_us(copil_localize({last}, $tz)) as mixed from hours)")
+    sql = ", tzd as (select * from copil_tz_days($tz))"
     replace, extra, joins = [], [], []
     for i, c in enumerate(columns):
         q, local, t = _quote(c), _quote("local_" + c), f"tz{i}"
-        mixed = f"coalesce({t}.mixed, false)"
+        # a day outside the table (before 1900, after 2149) is placed one value at a time
+        mixed = f"coalesce({t}.mixed, true)"
         replace.append(
             f"coalesce(typed.{q}, case when not {mixed} "
             f"then make_timestamp(epoch_us(typed.{local}) - {t}.off)::timestamptz "
@@ -515,7 +509,7 @@ def _zoned_sql(columns: list[str]) -> str:
                      f"as {_quote('nonex_' + c)}")
         extra.append(f"case when {mixed} then copil_ambiguous(typed.{local}, $tz) else false end "
                      f"as {_quote('amb_' + c)}")
-        joins.append(f"left join tzh {t} on {t}.h = date_trunc('hour', typed.{local})")
+        joins.append(f"left join tzd {t} on {t}.d = cast(typed.{local} as date)")
     return (sql + ", zoned as (select typed.* replace (" + ", ".join(replace) + "), "
             + ", ".join(extra) + " from typed " + " ".join(joins) + ")")
 
@@ -666,7 +660,11 @@ def ingest_file(con: duckdb.DuckDBPyConnection, kind: str, path: str | Path, *,
              summary.rows_filtered, summary.rows_grouped])
         if not summary.balanced:  # a bug, never the user's data: refuse to commit
             raise RuntimeError(f"row counts do not balance: {summary.as_dict()}")
+        refresh_call_aggregates(con, summary.run_id)  # the load's days, in its transaction
+        committing = time.perf_counter()
         con.execute("commit")
+        # the rows reach the warehouse file here (DuckDB checkpoints a large load at commit)
+        summary.timings["commit"] = round(time.perf_counter() - committing, 3)
     except BaseException:
         try:
             con.execute("rollback")
@@ -681,7 +679,7 @@ def ingest_file(con: duckdb.DuckDBPyConnection, kind: str, path: str | Path, *,
 def _drop_temps(con: duckdb.DuckDBPyConnection) -> None:
     """Drop the temp tables of one load (the staged rows hold normalised caller numbers)."""
     for name in ("copil_stage", "copil_seg", "copil_good", "copil_cmp", "copil_keys", "copil_fold",
-                 "copil_rejects", "copil_src_t", "copil_reject_errors", "copil_reject_scans"):
+                 "copil_rejects", "copil_src_t", "copil_sample", "copil_reject_errors", "copil_reject_scans"):
         try:
             con.execute(f"drop table if exists temp.{name}")
         except duckdb.Error:

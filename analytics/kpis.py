@@ -11,6 +11,7 @@ import datetime as dt
 
 import pandas as pd
 
+from analytics.aggregates import answers, call_span, finish_percentiles
 from analytics.bounds import KPI_MARGIN_DAYS, check_period_in_data
 from analytics.contract import Contract, default_contract, warehouse_contract
 from analytics.metrics import kpi_metric_names
@@ -73,8 +74,12 @@ def period_bounds(start: dt.date, end: dt.date, grain: str,
 
 
 def data_range(con) -> tuple[dt.date, dt.date] | None:
-    """First and last local day (line's time zone) with calls, or None when there are none."""
+    """First and last local day (line's time zone) with calls, or None when there are none
+    (from the call aggregates when they are up to date: :func:`analytics.aggregates.call_span`)."""
     tz = line_timezone(con)
+    span = call_span(con, tz)
+    if span is not None:
+        return None if span[0] is None else (span[0], span[1])
     row = con.execute(
         "select cast(timezone(?, min(arrived_at)) as date), cast(timezone(?, max(arrived_at)) as date) "
         "from calls", [tz, tz]).fetchall()[0]
@@ -131,6 +136,11 @@ def last_complete_quarter(con) -> str | None:
 
 def data_as_of(con) -> dt.datetime | None:
     """The latest instant the warehouse knows (UTC): last call arrival or callback event."""
+    span = call_span(con, line_timezone(con))
+    if span is not None:  # the last arrival from the call aggregates
+        return con.execute("select greatest(?::timestamptz, (select max(requested_at) from "
+                           "callbacks), (select max(completed_at) from callbacks))",
+                           [span[2]]).fetchall()[0][0]
     row = con.execute(
         "select greatest((select max(arrived_at) from calls), (select max(requested_at) "
         "from callbacks), (select max(completed_at) from callbacks))").fetchall()
@@ -261,10 +271,16 @@ def kpis(con, *, period: str = "week", interval_minutes: int = 30,
     offset_sql, offset_params = local_offset_case(
         con, tz, dt.datetime.combine(first, dt.time()) - dt.timedelta(days=2),
         dt.datetime.combine(after, dt.time()) + dt.timedelta(days=2))
-    calls_agg = sql_text("kpi_calls_one_pass" if period == "interval" else "kpi_calls_two_level")
+    # the call aggregates when they give exactly the calls' figures (analytics.aggregates)
+    from_aggregates = (period != "interval" and by in (None, "queue")
+                       and answers(con, tz, contract.short_abandon_s))
+    calls_agg = sql_text("kpi_calls_aggregates" if from_aggregates else
+                         "kpi_calls_one_pass" if period == "interval" else "kpi_calls_two_level")
     sql = (sql_text("kpi_periods").replace("{calls_agg}", calls_agg)
            .replace("{local_offset_us}", offset_sql).replace("{by_column}", _BY_COLUMN[by]))
     df = con.execute(sql, params | offset_params).df()
+    if from_aggregates:
+        df = finish_percentiles(df, ["wait_p50_s", "wait_p80_s", "wait_p90_s", "wait_p95_s"])
     return _shape(con, df, period, by, thresholds, columns)
 
 

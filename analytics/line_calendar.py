@@ -30,7 +30,7 @@ import pandas as pd
 
 from analytics.contract import DAYS, Contract, warehouse_contract
 from analytics.periods import Week, week_label
-from analytics.warehouse import get_setting, line_timezone, sql_text
+from analytics.warehouse import line_timezone, sql_text, warehouse_version
 from forecasting.calendar import (
     LineCalendar,
     default_closed_on_holidays,
@@ -185,8 +185,7 @@ def learn_calendar(con: duckdb.DuckDBPyConnection) -> LineCalendar:
 def _version(con: duckdb.DuckDBPyConnection) -> tuple:
     path = con.execute("select path from duckdb_databases() "
                        "where database_name = current_database()").fetchone()[0]
-    runs = con.execute("select max(run_id), count(*) from ingest_runs").fetchone()
-    return (path, runs, get_setting(con, "contract"), line_timezone(con))
+    return (path, warehouse_version(con))
 
 
 _CACHE: dict[tuple, LineCalendar] = {}

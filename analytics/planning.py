@@ -41,6 +41,7 @@ from analytics.kpis import last_complete_week, line_zone, resolve_contract
 from analytics.line_calendar import line_calendar
 from analytics.periods import week_days, week_label
 from analytics.warehouse import sql_text
+from staffing.erlang_a import evaluate_fractional
 
 __all__ = [
     "interval_profile", "staffing_targets", "required_advisors", "attach_profile",
@@ -243,22 +244,6 @@ def check_patience(frame: pd.DataFrame, model: str) -> None:
 
 
 # ------------------------------------------------------------------------- did staffing match need
-def evaluate_fractional(calls, aht_s, interval_s, advisors, patience_s, answer_s) -> dict:
-    """:func:`staffing.erlang_a.evaluate` for a time-averaged, possibly fractional number of
-    advisors: the measures at ``floor(advisors)`` and ``floor(advisors) + 1``, mixed linearly
-    by the fractional part (exact for whole numbers). Same units as ``evaluate``."""
-    from staffing import erlang_a
-
-    adv = np.asarray(advisors, dtype=float)
-    lo = np.floor(adv)
-    frac = adv - lo
-    m = erlang_a.evaluate(calls, aht_s, interval_s, lo, patience_s, answer_s)
-    if (frac > 0).any():
-        hi = erlang_a.evaluate(calls, aht_s, interval_s, lo + 1, patience_s, answer_s)
-        m = {k: m[k] * (1 - frac) + hi[k] * frac for k in m}
-    return m
-
-
 def staffing_vs_requirement(con: duckdb.DuckDBPyConnection, start, end, *,
                             interval_minutes: int = 30,
                             contract: Contract | None = None) -> pd.DataFrame:

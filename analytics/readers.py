@@ -42,6 +42,7 @@ class Dialect:
     delimiter: str
     encoding: str  # as DuckDB names it: utf-8 | latin-1 (cp1252 is transcoded in memory first)
     decimal_comma: bool
+    long_lines: bool = False  # records near MAX_LINE_BYTES or longer in the first MiB
 
 
 def _open_bytes(path: Path):
@@ -84,7 +85,12 @@ def sniff(path: Path, *, delimiter: str = "auto", encoding: str = "auto",
         decimal_comma = delimiter in (";", "\t")
     else:
         decimal_comma = decimal == ","
-    return Dialect(delimiter=delimiter, encoding=encoding, decimal_comma=decimal_comma)
+    lines = sample.split(b"\n")
+    # the last piece is a whole line only when the file is shorter than the sample
+    long_lines = any(len(line) > MAX_LINE_BYTES // 4
+                     for line in (lines if len(sample) == SAMPLE_BYTES else lines[:-1]))
+    return Dialect(delimiter=delimiter, encoding=encoding, decimal_comma=decimal_comma,
+                   long_lines=long_lines)
 
 
 class _MemoryFiles(MemoryFileSystem):
@@ -182,7 +188,8 @@ def open_source(con: duckdb.DuckDBPyConnection, path: Path, *, delimiter: str = 
         if dialect.encoding == "cp1252":
             with _utf8_in_memory(con, path, "cp1252") as address:
                 yield _open_csv(con, path, address, Dialect(dialect.delimiter, "utf-8",
-                                                            dialect.decimal_comma))
+                                                            dialect.decimal_comma,
+                                                            dialect.long_lines))
         else:
             yield _open_csv(con, path, path, dialect)
 
@@ -225,16 +232,26 @@ def _dedupe(names: list[str]) -> list[str]:
     return out
 
 
-_CSV_OPTIONS = ("header = true, all_varchar = true, delim = $src_delim, quote = '\"', "
-                "escape = '\"', encoding = $src_enc, max_line_size = 10000000")
+#: The longest record read first (bytes). The reader's buffers grow with it (10 MB made
+#: opening a gzip file take seconds), so a file with longer records is opened again with
+#: LONG_LINE_BYTES.
+MAX_LINE_BYTES = 2 << 20
+LONG_LINE_BYTES = 10_000_000
+
+
+def _csv_options(max_line: int) -> str:
+    """read_csv options of every CSV read (constants only; values are named parameters)."""
+    return ("header = true, all_varchar = true, delim = $src_delim, quote = '\"', "
+            f"escape = '\"', encoding = $src_enc, max_line_size = {int(max_line)}")
 
 
 def _open_csv(con, shown: Path, real: Path | str, dialect: Dialect) -> Source:
     params = {"src_path": str(real), "src_delim": dialect.delimiter, "src_enc": dialect.encoding}
+    options = _csv_options(LONG_LINE_BYTES if dialect.long_lines else MAX_LINE_BYTES)
     # a first look at the header alone: refuse files that are not a table before reading them
     try:
         described = con.execute(
-            f"select column_name from (describe select * from read_csv($src_path, {_CSV_OPTIONS}, "
+            f"select column_name from (describe select * from read_csv($src_path, {options}, "
             "sample_size = 1, ignore_errors = true))", params).fetchall()
     except duckdb.Error as exc:
         raise FileRefused(f"{shown}: not readable as a table ({str(exc).splitlines()[0]}). "
@@ -251,18 +268,23 @@ def _open_csv(con, shown: Path, real: Path | str, dialect: Dialect) -> Source:
     select = ", ".join(f"{_quote(raw)} as {_quote(n)}" for raw, n in zip(raw_names, norm, strict=True))
     relation = (
         f"(select row_number() over () + 1 as copil_line, {select} "
-        f"from read_csv($src_path, {_CSV_OPTIONS}, store_rejects = true, "
+        f"from read_csv($src_path, {options}, store_rejects = true, "
         "rejects_table = 'copil_reject_errors', rejects_scan = 'copil_reject_scans', "
         "strict_mode = true))")
-    sample = (f"(select 0 as copil_line, {select} from read_csv($src_path, {_CSV_OPTIONS}, "
-              "ignore_errors = true) limit 5000)")
-    return Source(path=shown, headers=norm, dialect=dialect, relation=relation, sample=sample,
-                  params=params, csv=True)
+    # the first records, read once (each read of a gzip file starts by inflating a buffer)
+    con.execute(f"create or replace temp table copil_sample as select 0 as copil_line, {select} "
+                f"from read_csv($src_path, {options}, ignore_errors = true) limit 5000",
+                params)
+    return Source(path=shown, headers=norm, dialect=dialect, relation=relation,
+                  sample="copil_sample", params=params, csv=True)
 
 
 def _reject_reason(kind: str, message: str) -> str:
     if kind in ("MISSING COLUMNS", "TOO MANY COLUMNS"):
         return f"malformed line: {message.strip()} (fields); check separators and quotes"
+    if kind == "LINE SIZE OVER MAXIMUM":
+        return (f"malformed line: longer than {MAX_LINE_BYTES >> 20} MiB; check that its quotes "
+                "are closed")
     if kind == "UNQUOTED VALUE":
         return "malformed line: a quote is not closed or not escaped"
     return f"malformed line: {kind.lower()}"

@@ -4,7 +4,10 @@ The morning's unrevised forecast is the interval forecast of the week plan holdi
 (:func:`analytics.week_plan.plan_week`, fitted ex ante); the calls so far are the staged
 offered counts (:func:`analytics.series.interval_offered`) of the day's complete intervals
 before ``as_of``; the prior strength comes from the ex-ante daily forecasts of the weeks
-before and of the week's earlier days.
+before and of the week's earlier days. The day's handle time is revised the same way: the
+plan's AHT per interval (:func:`analytics.planning.interval_profile`) times the day's AHT
+factor, the morning's handle time over its planned handle time shrunk towards 1 with a
+prior strength learned from the same past days (:func:`analytics.series.interval_handling`).
 """
 
 from __future__ import annotations
@@ -19,17 +22,24 @@ from analytics.contract import Contract
 from analytics.kpis import line_zone, resolve_contract
 from analytics.line_calendar import line_calendar
 from analytics.periods import week_label
+from analytics.series import interval_handling
 from analytics.warehouse import sql_text
 from analytics.week_plan import WeekPlan, plan_week
 from forecasting.reforecast import (
+    estimate_handle_dispersion,
+    estimate_handle_prior_strength,
     estimate_interval_dispersion,
     estimate_prior_strength,
+    handle_factor,
     reforecast_rest,
 )
 
+#: the calls columns every reforecast table starts with
 REFORECAST_COLUMNS = ["period_start", "forecast", "reforecast", "lo80", "hi80", "lo95", "hi95"]
+#: :attr:`DayReforecast.table`: the calls columns, then the planned and revised AHT (s)
+TABLE_COLUMNS = REFORECAST_COLUMNS + ["aht_s", "reaht_s"]
 HISTORY_WEEKS = 4
-HISTORY_COLUMNS = ["date", "period_start", "actual", "forecast"]
+HISTORY_COLUMNS = ["date", "period_start", "actual", "forecast", "aht_s"]
 
 
 @dataclass(frozen=True)
@@ -52,11 +62,21 @@ class DayReforecast:
     history_days : int
         Past days the prior strength was estimated on.
     table : DataFrame
-        :data:`REFORECAST_COLUMNS`, one row per remaining open interval (``period_start``
-        naive local; calls).
+        :data:`TABLE_COLUMNS`, one row per remaining open interval (``period_start`` naive
+        local; calls; ``aht_s`` the plan's AHT and ``reaht_s`` the revised AHT, s).
     observed : DataFrame
         The day's open intervals before ``cutoff``: ``period_start``, ``forecast``,
-        ``actual`` (calls).
+        ``actual`` (calls), ``aht_s`` (planned, s), ``answered`` (calls), ``handle_total_s``
+        (s).
+    b_aht : float
+        Prior strength of the day's AHT factor (answered calls; ``inf``: the past days' AHT
+        did not move beyond sampling noise, no update; ``nan``: no AHT history).
+    aht_factor : float
+        Posterior mean of the day's AHT factor (revised / planned AHT).
+    answered_so_far : float
+        Answered calls before ``cutoff``.
+    handle_so_far_s, planned_handle_so_far_s : float
+        Their handle time and the plan's handle time for them (s).
     """
 
     as_of: pd.Timestamp
@@ -70,6 +90,11 @@ class DayReforecast:
     history_days: int
     table: pd.DataFrame
     observed: pd.DataFrame
+    b_aht: float = float("nan")
+    aht_factor: float = 1.0
+    answered_so_far: float = 0.0
+    handle_so_far_s: float = 0.0
+    planned_handle_so_far_s: float = 0.0
 
 
 def call_span(con: duckdb.DuckDBPyConnection, contract: Contract | None = None
@@ -87,7 +112,8 @@ def call_span(con: duckdb.DuckDBPyConnection, contract: Contract | None = None
 
 def plan_history(plan: WeekPlan, before: dt.date | None = None) -> pd.DataFrame:
     """The plan's intervals of open days with an actual: ``date``, ``period_start`` (naive
-    local), ``actual``, ``forecast`` (calls); only the days before ``before`` when given."""
+    local), ``actual``, ``forecast`` (calls), ``aht_s`` (the plan's AHT, s); only the days
+    before ``before`` when given."""
     d = plan.daily_forecast()
     days = d.loc[d["actual"].notna() & (d["forecast"] > 0), "date"]
     if before is not None:
@@ -98,7 +124,8 @@ def plan_history(plan: WeekPlan, before: dt.date | None = None) -> pd.DataFrame:
     wall = fc["period_start"].dt.tz_localize(None)
     out = pd.DataFrame({"date": wall.dt.normalize(), "period_start": wall,
                         "actual": fc["actual"].astype(float),
-                        "forecast": fc["calls"].astype(float)})
+                        "forecast": fc["calls"].astype(float),
+                        "aht_s": fc["aht_s"].astype(float)})
     return out[out["date"].isin(days) & out["actual"].notna()].reset_index(drop=True)
 
 
@@ -139,10 +166,12 @@ def reforecast_day(con: duckdb.DuckDBPyConnection, as_of=None, *,
     plan : WeekPlan, optional
         The plan of the week holding the day (fitted here when not given).
     history : DataFrame, optional
-        Past intervals ``date, period_start, actual, forecast`` (default:
-        :func:`prior_history`); the week's days before the day are added from ``plan``.
-        Their day totals give the prior strength ``a``, their intervals the shape
-        dispersion ``k`` of the bands.
+        Past intervals ``date, period_start, actual, forecast`` and optionally ``aht_s``
+        (default: :func:`prior_history`); the week's days before the day are added from
+        ``plan``. Their day totals give the prior strength ``a``, their intervals the shape
+        dispersion ``k`` of the bands; with ``aht_s``, their answered calls and handle time
+        the prior strength ``b_aht`` of the day's AHT factor (without it the AHT of the
+        history rows is unknown and those rows are left out of ``b_aht``).
 
     Returns
     -------
@@ -202,6 +231,34 @@ def reforecast_day(con: duckdb.DuckDBPyConnection, as_of=None, *,
     rest = today[~done].set_index("period_start")["forecast"]
     rf = reforecast_rest(rest, a=a, calls_so_far=n, expected_so_far=lam, k=k)
     table = rf.table.rename_axis("period_start").reset_index()[REFORECAST_COLUMNS]
+
+    # the day's handle time: the plan's AHT per interval times the day's AHT factor
+    aht = (pd.DataFrame({"period_start": wall, "aht_s": fc["aht_s"].astype(float)})
+           .groupby("period_start")["aht_s"].first())
+    table["aht_s"] = table["period_start"].map(aht).to_numpy(float)
+    observed["aht_s"] = observed["period_start"].map(aht).to_numpy(float)
+    first_day = min([day, *pd.to_datetime(history["date"]).dt.date]) if len(history) else day
+    handled = interval_handling(con, first_day, day, minutes, contract=contract)
+    handled = handled.set_index("period_start")
+    for col in ("answered", "handle_total_s"):
+        observed[col] = observed["period_start"].map(handled[col]).fillna(0.0).to_numpy(float)
+    b_aht = float("nan")
+    if "aht_s" in history and len(history):
+        past = history.assign(
+            answered=history["period_start"].map(handled["answered"]).to_numpy(float),
+            handle_total_s=history["period_start"].map(handled["handle_total_s"])
+            .to_numpy(float))
+        args = (past["answered"], past["handle_total_s"], past["aht_s"], past["date"])
+        b_aht = estimate_handle_prior_strength(*args, c2=estimate_handle_dispersion(*args))
+    ok = observed["aht_s"].notna() & (observed["aht_s"] > 0)
+    answered = float(observed.loc[ok, "answered"].sum())
+    handle = float(observed.loc[ok, "handle_total_s"].sum())
+    planned = float((observed.loc[ok, "answered"] * observed.loc[ok, "aht_s"]).sum())
+    phi = handle_factor(b_aht, answered, handle, planned) if not pd.isna(b_aht) else 1.0
+    table["reaht_s"] = table["aht_s"] * phi
     return DayReforecast(as_of=as_of, cutoff=cutoff, week=plan.week, a=rf.a,
                          factor=rf.factor, calls_so_far=n, expected_so_far=lam,
-                         k=k, history_days=len(totals), table=table, observed=observed)
+                         k=k, history_days=len(totals), table=table[TABLE_COLUMNS],
+                         observed=observed, b_aht=b_aht, aht_factor=phi,
+                         answered_so_far=answered, handle_so_far_s=handle,
+                         planned_handle_so_far_s=planned)

@@ -73,6 +73,22 @@ def interval_offered(con: duckdb.DuckDBPyConnection, minutes: int = 30,
                        | {"minutes": minutes, "queue": queue}).df()
 
 
+def interval_handling(con: duckdb.DuckDBPyConnection, first, last, minutes: int = 30, *,
+                      contract: Contract | None = None) -> pd.DataFrame:
+    """Answered calls and their handle time per local wall-clock interval over local days
+    ``first`` to ``last`` (inclusive): ``period_start`` (naive local), ``answered`` (calls),
+    ``handle_total_s`` (s: talk + hold + wrap, the glossary's AHT numerator). Intervals
+    without an answered call have no row. ``contract`` as for :func:`daily_offered`."""
+    if minutes <= 0 or 1440 % minutes:
+        raise ValueError("interval minutes must divide a day (e.g. 15, 30 or 60)")
+    start = pd.Timestamp(first).normalize().to_pydatetime()
+    end = (pd.Timestamp(last).normalize() + pd.Timedelta(days=1)).to_pydatetime()
+    df = con.execute(sql_text("interval_handling"), _staging_params(con, contract)
+                     | {"minutes": minutes, "start": start, "end": end}).df()
+    df["period_start"] = pd.to_datetime(df["period_start"])
+    return df.astype({"answered": float, "handle_total_s": float})
+
+
 def interval_offered_series(con: duckdb.DuckDBPyConnection, minutes: int = 30,
                             queue: str | None = None, *,
                             contract: Contract | None = None) -> pd.Series:

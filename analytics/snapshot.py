@@ -159,12 +159,17 @@ def publish_snapshot(con: duckdb.DuckDBPyConnection, path: str | Path) -> Snapsh
     the current one (atomic rename); older snapshots beyond :data:`KEEP_SNAPSHOTS` are
     deleted. The caller holds :func:`writer_lock`.
 
-    ``con`` is checkpointed first, so the file alone holds every committed row; since
+    The call aggregates (:mod:`analytics.aggregates`) are brought up to date first (built
+    once for a warehouse made before them; nothing to do after a load, which maintains
+    them), then ``con`` is checkpointed, so the file alone holds every committed row; since
     ``con`` holds the file exclusively, nothing changes it during the copy.
     """
+    from analytics.aggregates import refresh_call_aggregates
+
     path = Path(path)
     folder = snapshot_dir(path)
     folder.mkdir(mode=0o700, exist_ok=True)
+    refresh_call_aggregates(con)  # a warehouse made before them: the dashboard reads them
     con.execute("checkpoint")
     before = current_snapshot(path)
     number = (before.number if before else 0) + 1

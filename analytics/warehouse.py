@@ -182,6 +182,20 @@ def set_setting(con: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
     )
 
 
+def warehouse_version(con: duckdb.DuckDBPyConnection) -> str:
+    """What the warehouse's analytics depend on, as one text that changes with it: the
+    loads (last ingest run and their count), the stored contract and the time zone. Two
+    connections (the warehouse and its published snapshot) with the same content give the
+    same text; every load gives a new one. Fits (:mod:`analytics.fit_cache`) and stored
+    plans (:mod:`analytics.plan_store`) are keyed by it."""
+    import hashlib
+
+    runs = con.execute("select max(run_id), count(*) from ingest_runs").fetchone()
+    text = f"runs={runs[0]}/{runs[1]};tz={line_timezone(con)};contract="
+    contract = get_setting(con, "contract") or ""
+    return text + hashlib.sha256(contract.encode()).hexdigest()[:16]
+
+
 def line_timezone(con: duckdb.DuckDBPyConnection) -> str:
     """The line's IANA time zone (``settings.timezone``), default Europe/Paris."""
     return get_setting(con, "timezone", DEFAULT_TIMEZONE) or DEFAULT_TIMEZONE

@@ -15,16 +15,16 @@ columns are tz-aware local timestamps; ``date`` columns are local days.
 from __future__ import annotations
 
 import datetime as dt
-import warnings
 from dataclasses import dataclass, field
 
 import duckdb
 import numpy as np
 import pandas as pd
 
-from analytics import series
+from analytics import fit_cache, series
 from analytics.bounds import MAX_AUDIENCE, PLANNING_HORIZON_DAYS, WHAT_IF_LEAD_DAYS, check_week
 from analytics.contract import Contract
+from analytics.fit_cache import DailyFit
 from analytics.kpis import line_zone, resolve_contract
 from analytics.line_calendar import line_calendar
 from analytics.periods import to_date, week_days
@@ -89,9 +89,10 @@ class WeekPlan:
         Targets and short-abandon threshold used.
     calendar : LineCalendar
         The line's calendar the model was fitted with.
-    fit : DailyVolumeResults
-        The one fitted daily model (fitted on the days before ``first_day`` for a week
-        already in the data: an ex-ante forecast).
+    daily : DailyFit
+        The one fit of the daily model (:func:`analytics.fit_cache.daily_fit`: fitted on the
+        days before ``first_day`` for a week already in the data, an ex-ante forecast;
+        cached per warehouse version). :attr:`fit` is the fitted model itself.
     horizon : int
         Days from the last fitted day to ``last_day``.
     shares : DataFrame
@@ -119,7 +120,7 @@ class WeekPlan:
     timezone: str
     contract: Contract
     calendar: LineCalendar
-    fit: object
+    daily: DailyFit
     horizon: int
     shares: pd.DataFrame
     profile: pd.DataFrame
@@ -141,9 +142,15 @@ class WeekPlan:
         return frame[(frame.index >= pd.Timestamp(self.first_day))
                      & (frame.index <= pd.Timestamp(self.last_day))]
 
+    @property
+    def fit(self):
+        """The fitted :class:`forecasting.DailyVolumeResults` (fitted on first use when the
+        forecast came from the cache: what-ifs need it)."""
+        return self.daily.results()
+
     def _daily_model(self, planned: pd.DataFrame | None = None) -> pd.DataFrame:
         if planned is None:
-            return self._cached("daily_model", lambda: self.fit.forecast(self.horizon))
+            return self._cached("daily_model", lambda: self.daily.forecast)
         return self.fit.forecast(self.horizon, planned=planned)
 
     # ------------------------------------------------------------------ forecasts
@@ -200,8 +207,8 @@ class WeekPlan:
             actual[wall.dt.normalize() > pd.Timestamp(self.data_end)] = np.nan
             out["actual"] = actual.to_numpy()
         out.attrs.update(ex_ante=self.ex_ante,
-                         history_end=self.fit.model.calls.index.max().date(),
-                         warnings=list(self.warnings) + list(self.fit.warnings),
+                         history_end=self.daily.history_end,
+                         warnings=list(self.warnings),
                          timezone=self.timezone)
         return out
 
@@ -391,7 +398,7 @@ def plan_week(con: duckdb.DuckDBPyConnection, week: str, *, interval_minutes: in
     strictly before the week (ex ante; the campaign calendar, planned in advance, is
     known). Days are split with shares learned from the ``SHARE_WEEKS`` weeks before.
     """
-    from forecasting import DailyVolumeModel, as_interval_series, learn_shares
+    from forecasting import as_interval_series, learn_shares
 
     check_interval_minutes(interval_minutes)
     cal = line_calendar(con, contract)   # the contract given, else the warehouse's, else learned
@@ -406,10 +413,9 @@ def plan_week(con: duckdb.DuckDBPyConnection, week: str, *, interval_minutes: in
     if hist.empty:
         raise ValueError(f"no offered calls before {week}; pick a later week")
     horizon = (last - hist.index.max().date()).days
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        fit = DailyVolumeModel(hist, campaigns=series.campaigns(con, queues),
-                               calendar=cal).fit()
+    daily_fit = fit_cache.daily_fit(con, hist, horizon=horizon,
+                                    campaigns=series.campaigns(con, queues), calendar=cal,
+                                    options={"queues": sorted(queues or [])})
     iv_hist = iv[iv["period_start"] < pd.Timestamp(first)]
     shares = learn_shares(as_interval_series(iv_hist.rename(columns={"offered": "calls"}),
                                              tz=tz), weeks=SHARE_WEEKS)
@@ -418,7 +424,7 @@ def plan_week(con: duckdb.DuckDBPyConnection, week: str, *, interval_minutes: in
     return WeekPlan(week=week, first_day=first, last_day=last,
                     interval_minutes=interval_minutes,
                     queues=tuple(queues) if queues else None, timezone=tz, contract=contract,
-                    calendar=cal, fit=fit, horizon=horizon, shares=shares, profile=profile,
+                    calendar=cal, daily=daily_fit, horizon=horizon, shares=shares, profile=profile,
                     ex_ante=ex_ante, data_end=data_end, offered_daily=daily,
                     offered_intervals=iv,
-                    warnings=tuple(str(w.message) for w in caught))
+                    warnings=daily_fit.warnings)

@@ -3,32 +3,39 @@
 For each size (default 2 and 10 million calls) a canonical gzip CSV is generated once
 into ``artifacts/bench/`` (naive Paris local times within opening hours 9:00-18:00, ~1 million distinct
 caller numbers),
-then loaded into a fresh warehouse three ways:
+then loaded into a fresh warehouse, each load a whole process (peak RSS from ``wait4``),
+floor and copil alternately, ``--runs`` times (medians):
 
 - ``duckdb``: ``CREATE TABLE t AS SELECT * FROM read_csv(file)`` (type inference, no
   validation: the floor);
 - ``copil``: :func:`analytics.ingest.ingest_file` (parse, validate, quarantine, DST,
   pseudonymise, dedupe, one transaction);
-- ``pandas``: ``pandas.read_csv`` then ``INSERT INTO t SELECT * FROM df`` (skipped above
-  ``--pandas-max`` rows).
+- ``pandas`` (``--pandas``, once): ``pandas.read_csv`` then ``CREATE TABLE t AS SELECT * FROM df``.
+
+The same rows in a Parquet file are loaded too (floor: ``read_parquet``).
 
 With ``--connect`` an Amazon-Connect-shaped file of the same number of rows (contact
 legs: 20 % of calls transferred, 3 % with a queued callback, 5 % of records delivered
 twice) is loaded too with the ``amazon-connect`` profile (keep_latest + group), and its
 time is compared with the canonical file's (issue 14: within 2x).
 
-Usage: ``uv run python benchmarks/ingest.py [--sizes 2000000,10000000] [--pandas-max N]
-[--connect]``. Prints seconds, rows per second and ratios to the DuckDB floor.
+Usage: ``uv run python benchmarks/ingest.py [--sizes 2000000,10000000] [--runs 3]
+[--no-parquet] [--pandas] [--connect]``. Prints a table (seconds, ratio to the DuckDB
+floor, peak RSS, copil's step timings) and ``BENCH`` lines (benchmarks/README.md).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
+import statistics
+import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -139,83 +146,154 @@ def make_connect_file(n: int) -> Path:
     return path
 
 
-def timed(fn) -> float:
-    t0 = time.perf_counter()
-    fn()
-    return time.perf_counter() - t0
-
-
-def run_duckdb(path: Path, db: Path) -> float:
-    con = duckdb.connect(str(db))
-    try:
-        return timed(lambda: con.execute("create table t as select * from read_csv(?)", [str(path)]))
-    finally:
+def make_parquet(csv_path: Path) -> Path:
+    """The same rows as ``csv_path`` in a Parquet file (typed columns, made once)."""
+    path = csv_path.with_name(csv_path.name.removesuffix(".csv.gz") + ".parquet")
+    if not path.exists():
+        con = duckdb.connect()
+        con.execute("copy (select * from read_csv(?)) to ? (format parquet)",
+                    [str(csv_path), str(path)])
         con.close()
+    return path
 
 
-def run_copil(path: Path, db: Path, profile: str | None = None) -> tuple[float, dict]:
-    con = connect(db)
-    try:
+def _child(method: str, path: Path, db: Path, profile: str | None) -> None:
+    """One load in this process; prints its seconds (and copil's step timings) as JSON."""
+    if method == "duckdb":
+        con = duckdb.connect(str(db))
+        reader = "read_parquet" if path.suffix == ".parquet" else "read_csv"
         t0 = time.perf_counter()
-        s = ingest_file(con, "calls", path, profile=profile)
-        seconds = time.perf_counter() - t0
-        assert s.balanced, s.as_dict()
-        assert profile or s.rows_loaded == s.rows_read, s.as_dict()
-        return seconds, s.timings
-    finally:
+        con.execute(f"create table t as select * from {reader}(?)", [str(path)])
         con.close()
+        print(json.dumps({"seconds": time.perf_counter() - t0, "steps": {}}))
+        return
+    if method == "pandas":
+        import pandas as pd
+
+        con = duckdb.connect(str(db))
+        t0 = time.perf_counter()
+        df = pd.read_csv(path)
+        con.register("df", df)
+        con.execute("create table t as select * from df")
+        con.close()
+        print(json.dumps({"seconds": time.perf_counter() - t0, "steps": {}}))
+        return
+    con = connect(db)
+    t0 = time.perf_counter()
+    s = ingest_file(con, "calls", path, profile=profile)
+    con.close()
+    seconds = time.perf_counter() - t0
+    assert s.balanced, s.as_dict()
+    assert profile or s.rows_loaded == s.rows_read, s.as_dict()
+    print(json.dumps({"seconds": seconds, "steps": s.timings}))
 
 
-def run_pandas(path: Path, db: Path) -> float:
-    import pandas as pd
-
-    con = duckdb.connect(str(db))
+def run(method: str, path: Path, profile: str | None = None) -> tuple[float, dict, float]:
+    """One load as a whole process into a fresh warehouse: (seconds of the load, copil's
+    step timings, peak RSS of the process in MB)."""
+    tmp = Path(tempfile.mkdtemp(prefix="copil-bench-"))
     try:
-        def load():
-            df = pd.read_csv(path)
-            con.register("df", df)
-            con.execute("create table t as select * from df")
-        return timed(load)
+        cmd = [sys.executable, __file__, "--child", method, str(path), str(tmp / "w.duckdb")]
+        if profile:
+            cmd.append(profile)
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE)
+        out = proc.stdout.read()
+        _, status, usage = os.wait4(proc.pid, 0)
+        if status:
+            raise RuntimeError(f"{method} load of {path} failed (status {status})")
+        result = json.loads(out.decode().strip().splitlines()[-1])
+        return result["seconds"], result["steps"], usage.ru_maxrss / 1024
     finally:
-        con.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+@dataclass
+class Case:
+    """Medians of ``runs`` whole-process loads of one file by copil and by the floor."""
+
+    name: str
+    rows: int
+    copil_s: float
+    floor_s: float
+    copil_rss_mb: float
+    floor_rss_mb: float
+    steps: dict
+
+    @property
+    def ratio(self) -> float:
+        return self.copil_s / self.floor_s
+
+
+def measure(name: str, path: Path, rows: int, runs: int, profile: str | None = None) -> Case:
+    """Floor and copil alternately, ``runs`` times each (same machine load for both)."""
+    floor, copil = [], []
+    for _ in range(runs):
+        floor.append(run("duckdb", path))
+        copil.append(run("copil", path, profile))
+    steps = {k: statistics.median(c[1].get(k, 0.0) for c in copil) for k in copil[0][1]}
+    return Case(name, rows, statistics.median(c[0] for c in copil),
+                statistics.median(f[0] for f in floor), max(c[2] for c in copil),
+                max(f[2] for f in floor), steps)
+
+
+def bench_line(name: str, metric: str, value: float, baseline: float | None = None,
+               unit: str = "s") -> str:
+    """The one-line summary every benchmark prints (benchmarks/README.md)."""
+    line = f"BENCH name={name} metric={metric} value={value:.3f} unit={unit}"
+    if baseline:
+        line += f" baseline={baseline:.3f} ratio={value / baseline:.2f}"
+    return line
+
+
+def _label(n: int) -> str:
+    return f"{n // 1_000_000}M" if n % 1_000_000 == 0 else f"{n // 1000}k"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="2000000,10000000", help="rows per file, comma-separated")
-    parser.add_argument("--pandas-max", type=int, default=10_000_000,
-                        help="skip pandas above this many rows")
+    parser.add_argument("--runs", type=int, default=3, help="whole-process runs per case (median)")
+    parser.add_argument("--no-parquet", action="store_true", help="skip the Parquet input case")
+    parser.add_argument("--pandas", action="store_true", help="also time pandas.read_csv (once)")
     parser.add_argument("--connect", action="store_true",
                         help="also load an Amazon-Connect-shaped file of as many rows "
                              "(multi-segment grouping) and compare it with the canonical one")
+    parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     os.environ.setdefault("COPIL_CALLER_KEY", "benchmark-key-not-secret-padded-to-32-bytes")
+    if args.child:
+        _child(args.child[0], Path(args.child[1]), Path(args.child[2]),
+               args.child[3] if len(args.child) > 3 else None)
+        return
     sizes = [int(float(s)) for s in args.sizes.split(",")]
-    print(f"{'rows':>11} {'method':<8} {'seconds':>8} {'rows/s':>11} {'x duckdb':>9}")
+    print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())} "
+          f"({os.cpu_count()} cores); medians of {args.runs} whole-process runs", flush=True)
+    cases: list[Case] = []
+
+    def add(case: Case) -> None:
+        cases.append(case)
+        print(f"{case.name:<22} {case.rows:>11,} {case.floor_s:>9.2f} {case.copil_s:>8.2f} "
+              f"{case.ratio:>9.2f} {case.floor_rss_mb:>8.0f} MB {case.copil_rss_mb:>7.0f} MB  "
+              + ", ".join(f"{k} {v:.2f}" for k, v in case.steps.items()), flush=True)
+
+    print(f"{'case':<22} {'rows':>11} {'duckdb s':>9} {'copil s':>8} {'x duckdb':>9} "
+          f"{'RSS duckdb':>11} {'RSS copil':>10}  copil steps (s)", flush=True)
     for n in sizes:
-        t0 = time.perf_counter()
         path = make_file(n)
-        made = time.perf_counter() - t0
-        tmp = Path(tempfile.mkdtemp(prefix="copil-bench-"))
-        try:
-            base = run_duckdb(path, tmp / "raw.duckdb")
-            copil, steps = run_copil(path, tmp / "copil.duckdb")
-            rows = [("duckdb", base), ("copil", copil)]
-            if n <= args.pandas_max:
-                rows.append(("pandas", run_pandas(path, tmp / "pandas.duckdb")))
-            for name, sec in rows:
-                print(f"{n:>11,} {name:<8} {sec:>8.2f} {n / sec:>11,.0f} {sec / base:>9.2f}")
-            print(f"{'':>11} copil steps (s): " + ", ".join(f"{k} {v:.2f}" for k, v in steps.items())
-                  + (f"   [file generated in {made:.1f} s]" if made > 1 else ""))
-            if args.connect:
-                cpath = make_connect_file(n)
-                grouped, gsteps = run_copil(cpath, tmp / "connect.duckdb", "amazon-connect")
-                print(f"{n:>11,} {'connect':<8} {grouped:>8.2f} {n / grouped:>11,.0f} "
-                      f"{grouped / base:>9.2f}   = {grouped / copil:.2f} x copil canonical")
-                print(f"{'':>11} connect steps (s): "
-                      + ", ".join(f"{k} {v:.2f}" for k, v in gsteps.items()))
-        finally:
-            shutil.rmtree(tmp, ignore_errors=True)
+        add(measure(f"ingest_csv_{_label(n)}", path, n, args.runs))
+        if not args.no_parquet:
+            add(measure(f"ingest_parquet_{_label(n)}", make_parquet(path), n, args.runs))
+        if args.connect:
+            add(measure(f"ingest_connect_{_label(n)}", make_connect_file(n), n, args.runs,
+                        "amazon-connect"))
+        if args.pandas:
+            sec, _, rss = run("pandas", path)
+            print(f"{'pandas':<22} {n:>11,} {sec:.2f} s ({sec / cases[0].floor_s:.2f} x duckdb "
+                  f"csv), peak RSS {rss:.0f} MB", flush=True)
+    print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    for c in cases:
+        print(bench_line(c.name, "seconds", c.copil_s, c.floor_s))
+        print(bench_line(c.name, "peak_rss", c.copil_rss_mb, unit="MB"))
 
 
 if __name__ == "__main__":

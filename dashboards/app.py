@@ -30,6 +30,7 @@ from analytics.i18n import DEFAULT_LANG, LANGS, t
 from dashboards import auth
 from dashboards.components import current_lang
 from dashboards.data import Warehouse
+from dashboards.jobs import ShiftJobs
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_USERS_PATH = Path(".copil") / "users.json"
@@ -243,6 +244,7 @@ def create_app(db_path: str | Path, *, users_path: str | Path | None = None,
         MAX_CONTENT_LENGTH=max_body_bytes,
         MAX_FORM_MEMORY_SIZE=min(max_body_bytes, 64 * 1024),
         COPIL_WAREHOUSE=warehouse,
+        COPIL_SHIFT_JOBS=ShiftJobs(),
         COPIL_USERS=users_path,
         COPIL_BEHIND_PROXY=behind_proxy,
         COPIL_DEFAULT_LANG=lang or _contract_language(warehouse) or DEFAULT_LANG,
@@ -319,6 +321,14 @@ def create_app(db_path: str | Path, *, users_path: str | Path | None = None,
         return flask.redirect(safe_next(referrer))
 
     routes: dict[str, object] = {}
+
+    @server.before_request  # first: every request that starts is counted, then ends
+    def _request_started():
+        warehouse.request_started()  # background warming waits for live requests
+
+    @server.teardown_request
+    def _request_finished(_exc):
+        warehouse.request_finished()
 
     @server.before_request
     def _guard():

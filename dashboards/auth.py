@@ -45,6 +45,8 @@ PAGE_ROLES: dict[str, frozenset[str]] = {
 ID_PREFIX_ROLES: dict[str, frozenset[str]] = {
     **{f"{page}-": roles for page, roles in PAGE_ROLES.items()},
     "weekly-agent": frozenset({"provider", "admin"}),
+    # starting the background shift plan writes a plan version: planners only
+    "planning-shifts-": frozenset({"provider", "planner", "admin"}),
     # advisors required / planned / logged in: the provider's side only
     "intraday-staffing": frozenset({"provider", "planner", "admin"}),
     "app-": frozenset(ROLES),  # the shell: filters store, navigation

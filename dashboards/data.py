@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import os
 import queue
 import threading
 import time
@@ -46,6 +47,10 @@ from dashboards.cache import cache_bytes as cache_bytes_default
 DUCKDB_MEMORY_LIMIT = "512MB"
 #: how long the app's own writes (actions) wait for a load under way (s)
 APP_WRITE_WAIT_S = 20.0
+#: background warming starts an item only after this long without a request (s)
+WARM_IDLE_S = 0.3
+#: ... or after waiting this long (s) for such a gap, as soon as no request is in flight
+WARM_MAX_WAIT_S = 1.0
 #: after a load publishes, how long a view may still show the state before it while its
 #: new answer is computed in the background (s); beyond, the request computes it
 REFRESH_S = 60.0
@@ -126,6 +131,7 @@ class Warehouse:
         self._queue_lock = threading.Lock()
         self._worker: threading.Thread | None = None
         self._last_request = 0.0
+        self._in_flight = 0  # requests being answered (request_started/request_finished)
 
     # ------------------------------------------------------------------ snapshots
     def snapshot(self) -> Snapshot:
@@ -226,6 +232,22 @@ class Warehouse:
         self._store(key, snap.number, value)
         return _copy(value)
 
+    def request_started(self) -> None:
+        """A request is being answered: background warming waits until it is done."""
+        with self._queue_lock:
+            self._in_flight += 1
+            self._last_request = time.monotonic()
+
+    def request_finished(self) -> None:
+        with self._queue_lock:
+            self._in_flight = max(0, self._in_flight - 1)
+            self._last_request = time.monotonic()
+
+    def _busy(self) -> bool:
+        """A request is in flight or ended less than :data:`WARM_IDLE_S` ago."""
+        return (self._in_flight > 0
+                or time.monotonic() - self._last_request < WARM_IDLE_S)
+
     def _may_refresh_later(self, snap: Snapshot) -> bool:
         """Whether a view cached on an older snapshot may still be shown: ``snap`` came from
         another process and this app first saw it less than :data:`REFRESH_S` ago."""
@@ -238,9 +260,13 @@ class Warehouse:
         return time.monotonic() - seen < REFRESH_S
 
     def prefetch(self, fn: Callable[..., Any], *args: Any) -> None:
-        """Queue ``read(fn, *args)`` for a background thread (e.g. the weeks next to the one
-        on screen), run when no request has come for 0.3 s (at most 1 s later). Already
-        cached: nothing to do."""
+        """Queue ``read(fn, *args)`` for the background thread (e.g. the weeks next to the
+        one on screen). That one thread runs at the lowest CPU priority (its DuckDB reads
+        share the process's database instance, whose settings cannot differ per
+        connection) and starts each item only when no request is in flight, after
+        :data:`WARM_IDLE_S` without any (at most :data:`WARM_MAX_WAIT_S` of waiting for such
+        a gap, so views cached before a load are refreshed even while reads keep coming).
+        Already cached: nothing to do."""
         args, _ = canonical_args(fn, args, {})
         key = self._key(fn, args, {})
         item = self._cached(key)
@@ -259,16 +285,34 @@ class Warehouse:
                                                 name="copil-prefetch")
                 self._worker.start()
 
+    def stop_warming(self, timeout_s: float = 60.0) -> None:
+        """Drop the warming still queued and wait for the item under way (before the
+        process exits: a DuckDB read cut off by the interpreter's exit aborts it)."""
+        with self._queue_lock:
+            while True:
+                try:
+                    self._todo.get_nowait()
+                except queue.Empty:
+                    break
+            self._queued.clear()
+            worker = self._worker
+        if worker is not None:
+            worker.join(timeout_s)
+
     def _drain(self) -> None:
+        try:  # Linux: the priority of this thread alone; live requests go first
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
+        except (AttributeError, OSError):
+            pass
         while True:
             try:
                 key, fn, args, kwargs = self._todo.get(timeout=2.0)
             except queue.Empty:
                 return
             waited = 0.0
-            while time.monotonic() - self._last_request < 0.3 and waited < 1.0:
-                time.sleep(0.1)  # let live requests go first, a little
-                waited += 0.1
+            while self._in_flight > 0 or (self._busy() and waited < WARM_MAX_WAIT_S):
+                time.sleep(0.05)  # live requests first; a quiet gap after at most 1 s
+                waited += 0.05
             try:
                 self.read(fn, *args, _background=True, **kwargs)
             except Exception:  # a failed prefetch is only a missed speed-up

@@ -131,3 +131,26 @@ def planning_csv(what: str, args) -> tuple[str, str]:
     what_if = parse_what_if(args.get("channel"), args.get("date"), args.get("audience"))
     scenario = None if what_if is None else what_if_view(plan, what_if)
     return requirements_csv(plan, scenario), f"copil-requirements-{plan.week}.csv"
+
+
+def read_stored_plan(con, week: str):
+    """The latest stored plan of ``week`` (half hours; :func:`analytics.plan_store.latest_plan`),
+    None when none was saved."""
+    from analytics.plan_store import latest_plan
+
+    return latest_plan(con, week, interval_minutes=INTERVAL_MINUTES)
+
+
+def stored_plan_view(wh, week: str):
+    """:func:`read_stored_plan`, cached per warehouse version (a save publishes a new one)."""
+    return wh.read(read_stored_plan, week)
+
+
+def shift_inputs(plan: WeekPlan, what_if: tuple[str, str, float | None] | None):
+    """The inputs of the page's shift plan: the page's model (:func:`week_model`), half
+    hours, and the what-if on screen, if any (a re-plan after a what-if is one action)."""
+    from analytics.plan_store import PlanInputs
+
+    return PlanInputs(model=week_model(plan), interval_minutes=INTERVAL_MINUTES,
+                      campaign=tuple(what_if) if what_if is not None else None)
+

@@ -29,9 +29,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, stats
 
 from forecasting import campaigns as cmp
+from forecasting import errors as err
 from forecasting._blas import single_blas_thread
 from forecasting.baselines import BAND_COLUMNS, Z80, Z95, future_dates, seasonal_naive
 from forecasting.calendar import (
@@ -43,10 +43,10 @@ from forecasting.calendar import (
     learn_weekly_pattern,
 )
 from forecasting.seasonality import YearlyForm, select_yearly
+from forecasting.shifts import detect_level_shifts, step_terms
 
 MIN_OBS_PER_CAMPAIGN = 3
 YEARLY_MIN_DAYS = 400
-OUTLIER_Z = 5.0
 #: how a campaign's calls add to the day (see :class:`DailyVolumeResults`)
 CAMPAIGN_FORMS = ("additive", "proportional", "multiplicative")
 
@@ -89,6 +89,21 @@ def _wls(X: np.ndarray, r: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, float
     return _ols(X * sw[:, None], r * sw)
 
 
+def _nnls(X: np.ndarray, z: np.ndarray, w: np.ndarray | None = None
+          ) -> tuple[np.ndarray, float]:
+    """(Weighted) least squares with coefficients >= 0: campaign sizes (a campaign brings
+    calls; a negative size would let it absorb a drop of the level)."""
+    from scipy import optimize  # imported on use: a cached fit never needs scipy
+
+    if X.shape[1] == 0:
+        return np.zeros(0), float(z @ z if w is None else (w * z) @ z)
+    if w is not None:
+        sw = np.sqrt(w)
+        X, z = X * sw[:, None], z * sw
+    a, rnorm = optimize.nnls(X, z, maxiter=50 * X.shape[1])
+    return a, float(rnorm ** 2)
+
+
 def _ols(X: np.ndarray, z: np.ndarray) -> tuple[np.ndarray, float]:
     """Least squares by the normal equations (fast for these small, well-conditioned
     designs); falls back to an SVD solve when ``X'X`` is singular."""
@@ -110,14 +125,19 @@ class _Design:
     weekdays: list[int]
     cal_kwargs: dict = field(default_factory=dict)
     allow_yearly: bool = True
+    shifts: list = field(default_factory=list)
 
     def fixed(self, dates: pd.DatetimeIndex, cal: pd.DataFrame) -> pd.DataFrame:
-        """Weekday effects, trend and calendar indicators (everything but the yearly pattern)."""
+        """Weekday effects, trend, calendar indicators and level shifts (everything but
+        the yearly pattern)."""
         cols = {f"wd{d}": (cal["weekday"].to_numpy() == d).astype(float) for d in self.weekdays}
         cols["trend"] = ((dates - self.t0) / pd.Timedelta(days=365.25)).to_numpy(float)
         for c in self.calendar_cols:
             cols[c] = cal[c].to_numpy(float)
-        return pd.DataFrame(cols, index=dates)
+        frame = pd.DataFrame(cols, index=dates)
+        if self.shifts:
+            frame = frame.join(step_terms(dates, self.shifts))
+        return frame
 
     def base(self, dates: pd.DatetimeIndex, cal: pd.DataFrame) -> pd.DataFrame:
         frame = self.fixed(dates, cal)
@@ -184,7 +204,12 @@ class DailyVolumeModel:
         the day's usual traffic (weekday, season), or a factor in the log model;
         ``"auto"`` keeps the best fitting.
     arma_order : (p, q)
-        ARMA order of the regression errors (default (1, 1)).
+        ARMA order of the stationary regression errors (default (1, 1)).
+    errors : {"auto", "stationary", "local_level"}
+        The regression errors (:mod:`forecasting.errors`): a stationary ARMA (a deviation
+        from the calendar regression fades), a local level (ARIMA(1, 1, 1): a shift of
+        level persists), or ``"auto"``: the one whose 1-7-day forecasts over the last year
+        of the history erred least.
     half_lives : dict, optional
         Fixed half-life (open days) per channel; with ``delays`` (open days before the
         first extra calls, default 0). Both are estimated from the history when None.
@@ -205,7 +230,7 @@ class DailyVolumeModel:
                  closed_on_holidays: bool | None = None, closed_dates: Iterable = (),
                  yearly_order: int | None = None, yearly: str = "auto",
                  campaign_response: str = "auto",
-                 arma_order: tuple[int, int] = (1, 1),
+                 arma_order: tuple[int, int] = (1, 1), errors: str = "auto",
                  half_lives: dict[str, float] | None = None,
                  delays: dict[str, int] | None = None, min_weeks: int = 8,
                  calendar: LineCalendar | None = None) -> None:
@@ -241,6 +266,10 @@ class DailyVolumeModel:
         if len(arma_order) != 2 or min(arma_order) < 0:
             raise ValueError("arma_order must be a pair (p, q) of non-negative integers")
         self.arma_order = tuple(arma_order)
+        if errors not in ("auto",) + err.ERROR_FORMS:
+            raise ValueError("errors must be 'auto' (chosen from the history), 'stationary' "
+                             "(deviations fade) or 'local_level' (shifts of level persist)")
+        self.errors = errors
         self.half_lives = dict(half_lives) if half_lives else None
         self.delays = dict(delays) if delays else None
         if min_weeks < 2:
@@ -359,6 +388,7 @@ class DailyVolumeResults:
         self.form_scores: dict[str, float] = {}
         self.campaign_form = "additive"
         self.overdispersion_sd = float("nan")
+        self.shift_scores: dict[str, float] = {}
         self.model_form = "seasonal naive (short history)"
         if short:
             return
@@ -397,6 +427,8 @@ class DailyVolumeResults:
             design.yearly, self.yearly_scores = select_yearly(fixed, dates, first.z,
                                                               first.base_rows)
             Xb = design.base(dates, self.calendar).to_numpy()
+        if self._find_shifts(first):
+            Xb = design.base(dates, self.calendar).to_numpy()
         forms = ([model.campaign_response] if model.campaign_response != "auto"
                  else list(CAMPAIGN_FORMS)) if len(own_c) else ["additive"]
         stages = {}
@@ -426,15 +458,21 @@ class DailyVolumeResults:
         import statsmodels.api as sm
 
         base_rows = st.base_rows
-        ols = sm.OLS(st.z[base_rows], Xb[base_rows]).fit()
+        # coefficients' covariance robust to the errors' serial correlation (Newey-West):
+        # a trend, a step or a yearly term is known less well than independent days say
+        ols = sm.OLS(st.z[base_rows], Xb[base_rows]).fit(cov_type="HAC",
+                                                          cov_kwds={"maxlags": 10})
         self.params = pd.Series(ols.params, index=self.base_columns)
         self.cov = pd.DataFrame(ols.cov_params(), index=self.base_columns,
                                 columns=self.base_columns)
         self.n_fit = int(base_rows.sum())
         self.fit_rows = base_rows
         self.resid = pd.Series(np.where(base_rows, st.z - Xb @ ols.params, np.nan), index=dates)
-        self._fit_arma(self.resid)
-        sigma2 = float(np.asarray(self.arma.params)[-1])
+        self.error_fit = err.select_errors(self.resid.to_numpy(), model.arma_order,
+                                           model.errors)
+        self.arma = self.error_fit.fit
+        noise_fit = self.error_fit.fits.get("stationary", self.arma)
+        sigma2 = float(np.asarray(noise_fit.params)[-1])
         poisson = float(np.mean(1.0 / np.maximum(st.base[base_rows] + 1.0, 1.0)))
         self.overdispersion_sd = float(np.sqrt(max(sigma2 - poisson, 0.0)))
         self._Xb, self._lags_own, self._yv = Xb, lags, yv
@@ -447,10 +485,34 @@ class DailyVolumeResults:
             self.raw_sizes = pd.Series(dtype=float)
             self.sizes = pd.Series(dtype=float)
             self.sizes_cov = pd.DataFrame()
-        p, q = model.arma_order
-        self.model_form = (f"yearly {design.yearly.label}; campaigns "
-                           f"{self.campaign_form if len(own_c) else 'none'}; ARMA({p},{q}) errors; "
+        shifts = (f"; level shifts {', '.join(str(d.date()) for d in design.shifts)}"
+                  if design.shifts else "")
+        self.model_form = (f"yearly {design.yearly.label}{shifts}; campaigns "
+                           f"{self.campaign_form if len(own_c) else 'none'}; "
+                           f"{self.error_fit.label} errors; "
                            f"Poisson + day noise sd {self.overdispersion_sd:.3f}")
+
+    def _find_shifts(self, first: _Stage) -> bool:
+        """Level shifts of the log base (:mod:`forecasting.shifts`), kept in the design when
+        they improve the rolling-origin forecasts of the selected yearly pattern."""
+        design, dates = self.design, self.model.calls.index
+        rows = first.base_rows
+        Xb = design.base(dates, self.calendar).to_numpy()
+        shifts = detect_level_shifts(dates, Xb, first.z, rows)
+        if not shifts:
+            return False
+        cand = [(design.yearly.kind, design.yearly.size)]
+        fixed0 = design.fixed(dates, self.calendar).to_numpy()
+        trial = _Design(**{**design.__dict__, "shifts": shifts})
+        fixed1 = trial.fixed(dates, self.calendar).to_numpy()
+        _, s0 = select_yearly(fixed0, dates, first.z, rows, cand)
+        _, s1 = select_yearly(fixed1, dates, first.z, rows, cand)
+        label = design.yearly.label
+        self.shift_scores = {"without": s0.get(label, np.nan), "with": s1.get(label, np.nan)}
+        if not (s1.get(label, np.inf) < 0.99 * s0.get(label, np.inf)):
+            return False
+        design.shifts = shifts
+        return True
 
     def _backfit(self, Xb, yv, rows, lags, own_c, shapes, search, form, *, flag_outliers
                  ) -> _Stage:
@@ -475,13 +537,19 @@ class DailyVolumeResults:
             z = np.log1p(np.clip(yv - campaign_calls, 0.1 * np.nan_to_num(yv), None))
             beta, _ = _ols(Xb[base_rows], z[base_rows])
             r = z - Xb @ beta
-            if flag_outliers and it < 2:  # set gross outliers aside (closures, data errors)
-                med = np.median(r[base_rows])
-                mad = 1.4826 * np.median(np.abs(r[base_rows] - med))
-                # campaign days are not outliers: a response the current fit misses
-                # (another form, another shape) is the campaign's, not the day's
-                out = (base_rows & ~campaign_days
-                       & (np.abs(r - med) > OUTLIER_Z * max(mad, 1e-6)))
+            if flag_outliers and it < 2:  # set gross outliers aside (outages, storms)
+                out = err.outlier_days(r, base_rows & ~campaign_days)
+                if it == 0:
+                    # before the campaigns are estimated, a campaign day is judged only
+                    # when it falls far short (a campaign never removes calls)
+                    out |= err.outlier_days(r, rows & campaign_days, side="low",
+                                            scale_rows=base_rows & ~campaign_days)
+                else:
+                    # the residual is now net of the campaign calls: a campaign day is an
+                    # outlier beyond twice the usual distance (a response of another
+                    # shape or form is the campaign's, not the day's)
+                    out |= err.outlier_days(r, rows & campaign_days, z=2 * err.OUTLIER_Z,
+                                            scale_rows=rows & ~campaign_days)
                 base_rows &= ~out
                 rows &= ~out
                 self.outlier_dates = self.outlier_dates.union(dates[out])
@@ -496,12 +564,12 @@ class DailyVolumeResults:
             mult = base / base_ref if form == "proportional" else np.ones(len(dates))
 
             def cost(C, resid=resid, w=w, mult=mult, rows=rows):
-                return _wls((C * mult[:, None])[rows], resid[rows], w[rows])[1]
+                return _nnls((C * mult[:, None])[rows], resid[rows], w[rows])[1]
 
             if search and it < 2:
                 shapes, shape_sse = self._search_shapes(lags, own_c, shapes, cost)
             R = cmp.campaign_matrix(lags, own_c, shapes) * mult[:, None]
-            a, _ = _wls(R[rows], resid[rows], w[rows])
+            a, _ = _nnls(R[rows], resid[rows], w[rows])
             campaign_calls = R @ a
             base_rows = rows.copy()
         return _Stage(form=form, beta=beta, z=z, rows=rows, base_rows=base_rows, base=base, w=w,
@@ -517,14 +585,14 @@ class DailyVolumeResults:
 
         def cost(C):
             Cr = C[rows] - Q @ (Q.T @ C[rows])
-            return _ols(Cr, zr)[1]
+            return _nnls(Cr, zr)[1]
 
         if search:
             shapes, shape_sse = self._search_shapes(lags, own_c, shapes, cost)
         C = cmp.campaign_matrix(lags, own_c, shapes)
-        p = Xb.shape[1]
-        coef, _ = _ols(np.column_stack([Xb, C])[rows], z[rows])
-        beta, a = coef[:p], coef[p:]
+        Cr = C[rows] - Q @ (Q.T @ C[rows])
+        a, _ = _nnls(Cr, zr)
+        beta, _ = _ols(Xb[rows], z[rows] - C[rows] @ a)
         base = np.expm1(Xb @ beta)
         eff = C @ a
         r = z - Xb @ beta - eff
@@ -546,11 +614,13 @@ class DailyVolumeResults:
             z = st.z + cmp.campaign_matrix(self._lags_own, own_c, st.shapes) @ st.sizes
             zr = z[rows]
             xtx_inv = np.linalg.pinv(X.T @ X)
-            coef = xtx_inv @ X.T @ zr
-            e = zr - X @ coef
-            scale = float(e @ e) / max(len(zr) - X.shape[1], 1)
             p = self._Xb.shape[1]
-            a, cov = coef[p:], xtx_inv[p:, p:] * scale
+            Q, _ = np.linalg.qr(self._Xb[rows])
+            a, _ = _nnls(C[rows] - Q @ (Q.T @ C[rows]), zr - Q @ (Q.T @ zr))
+            beta, _ = _ols(self._Xb[rows], zr - C[rows] @ a)
+            e = zr - self._Xb[rows] @ beta - C[rows] @ a
+            scale = float(e @ e) / max(len(zr) - X.shape[1], 1)
+            cov = xtx_inv[p:, p:] * scale
             e_full = np.full(len(rows), np.nan)
             e_full[rows] = e
         else:
@@ -560,7 +630,7 @@ class DailyVolumeResults:
             sw = np.sqrt(st.w[rows])
             X = R[rows] * sw[:, None]
             xtx_inv = np.linalg.pinv(X.T @ X)
-            a = xtx_inv @ X.T @ (resid[rows] * sw)
+            a, _ = _nnls(X, resid[rows] * sw)
             e = resid[rows] * sw - X @ a
             scale = float(e @ e) / max(len(e) - X.shape[1], 1)
             cov = xtx_inv * scale
@@ -597,6 +667,8 @@ class DailyVolumeResults:
                 return cost(cmp.campaign_matrix(lags, own_c, dict(shapes, **{ch: (h, d)})))
 
             if hi > lo:
+                from scipy import optimize
+
                 opt = optimize.minimize_scalar(one, bounds=(lo, hi), method="bounded",
                                                options={"xatol": 0.02})
                 if opt.fun < sse[(best_h, best_d)]:
@@ -615,16 +687,6 @@ class DailyVolumeResults:
         grid = pd.date_range(lo, hi, freq="D")
         is_open = calendar_frame(grid, **self.cal_kwargs)["open"]
         return cmp.open_day_lags(is_open, dates, list(camps["start_date"]))
-
-    def _fit_arma(self, resid: pd.Series) -> None:
-        from statsmodels.tsa.statespace.sarimax import SARIMAX
-
-        p, q = self.model.arma_order
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            self.arma = SARIMAX(resid.to_numpy(), order=(p, 0, q), trend="n",
-                                initialization="approximate_diffuse").fit(
-                disp=False, maxiter=100)
 
     def _channel_effects(self, own_c: pd.DataFrame, a: np.ndarray, cov: np.ndarray) -> None:
         """Per channel: the typical size of a typical-audience campaign (``gamma``), its
@@ -690,9 +752,11 @@ class DailyVolumeResults:
 
         Notes
         -----
-        The base's band is log-normal (ARMA forecast variance, which holds the Poisson and
-        day-level noise, plus the regression coefficients' uncertainty); the campaigns'
-        calls add a normal term, combined in quadrature:
+        The base's band is log-normal (the error process's forecast variance, which holds
+        the Poisson and day-level noise, widened when the history's own 1-7-day errors
+        were larger (:func:`forecasting.errors.band_scale`), plus the regression
+        coefficients' serial-correlation-robust uncertainty); the campaigns' calls add a
+        normal term, combined in quadrature:
         ``hi = base + C + sqrt((base_hi - base)**2 + (z sd_C)**2)``.
         """
         if horizon < 1:
@@ -706,7 +770,7 @@ class DailyVolumeResults:
         Xb = self.design.base(dates, cal).to_numpy()
         fc = self.arma.get_forecast(horizon)
         mu = Xb @ self.params.to_numpy() + np.asarray(fc.predicted_mean)
-        sd = np.sqrt(np.asarray(fc.var_pred_mean)
+        sd = np.sqrt(np.asarray(fc.var_pred_mean) * self.error_fit.band_scale ** 2
                      + np.einsum("ij,jk,ik->i", Xb, self.cov.to_numpy(), Xb))
         base = np.expm1(mu)
         c_mean, c_var = self._campaign_calls(dates, planned, base)
@@ -790,6 +854,8 @@ class DailyVolumeResults:
         """
         if not 0 < alpha < 1:
             raise ValueError("alpha must be in (0, 1)")
+        from scipy import stats
+
         z = float(stats.norm.ppf(1 - alpha / 2))
         cols = ["campaign_id", "channel", "start_date", "extra_calls", "extra_calls_lo",
                 "extra_calls_hi", "peak_day_extra", "half_life_days", "model_form"]
@@ -835,6 +901,8 @@ class DailyVolumeResults:
     def _profile_bands(self, z: float) -> dict[str, tuple[float, float]]:
         """Band of each campaign's total over the plausible shapes of its channel."""
         own_c = self._own_c()
+        from scipy import stats
+
         chi = float(stats.chi2.ppf(2 * stats.norm.cdf(z) - 1, 1))
         out = {cid: (np.inf, -np.inf) for cid in own_c["campaign_id"]}
         chans = own_c["channel"].to_numpy(object)
@@ -921,6 +989,8 @@ class DailyVolumeResults:
         gamma, var_gamma, tau2 = self.channel_effect[channel]
         x = float(pl["scale"].iloc[0]) * cmp.adstock(self._lags(dates, pl)[:, 0],
                                                      *self.shapes[channel])
+        from scipy import stats
+
         z = float(stats.norm.ppf(1 - alpha / 2))
         sd = np.sqrt(var_gamma + tau2)
         base = np.expm1(self._log_base(dates))

@@ -208,3 +208,100 @@ def _quantiles(f: np.ndarray, a: float, n: float, lam: float, q: np.ndarray,
     lo[pos] = stats.nbinom.ppf(q[0], r, p)
     hi[pos] = stats.nbinom.ppf(q[1], r, p)
     return lo, hi
+
+
+# ---------------------------------------------------------------------- handle time
+def estimate_handle_dispersion(answered, handle_total_s, planned_aht_s, day) -> float:
+    """Within-day squared coefficient of variation of one call's handle time ratio.
+
+    An interval's AHT ratio ``h_i = handle_i / (n_i * planned_i)`` (``n_i`` answered calls)
+    scatters around its day's ratio ``H_d = sum(handle) / sum(n * planned)`` with variance
+    ``c2 / n_i``. Method of moments over past days:
+    ``c2 = sum(n_i (h_i - H_d)^2) / (intervals - days)``.
+
+    Parameters
+    ----------
+    answered : array-like
+        Answered calls per interval (calls).
+    handle_total_s : array-like
+        Their total handle time (s).
+    planned_aht_s : array-like
+        The plan's AHT of each interval (s).
+    day : array-like
+        The day of each interval.
+
+    Returns
+    -------
+    float
+        ``c2`` (dimensionless); ``nan`` without two intervals on a day.
+    """
+    df = _handle_frame(answered, handle_total_s, planned_aht_s, day)
+    if df.empty:
+        return float("nan")
+    g = df.groupby("d")
+    ratio = g["h"].transform("sum") / g["e"].transform("sum")
+    dof = len(df) - g.ngroups
+    if dof <= 0:
+        return float("nan")
+    return float((df["n"] * (df["h"] / df["e"] - ratio) ** 2).sum() / dof)
+
+
+def estimate_handle_prior_strength(answered, handle_total_s, planned_aht_s, day,
+                                   c2: float) -> float:
+    """Prior strength ``b`` (answered calls) of the day's AHT factor from past days.
+
+    The day's factor ``phi`` (the day's AHT / planned AHT) has prior mean 1 and variance
+    ``t2 = mean((H_d - 1)^2) - mean(c2 / n_d)`` (``H_d``: the day's ratio of handle time to
+    planned handle time over ``n_d`` answered calls; the second term the sampling noise).
+    ``b = c2 / t2`` is the number of answered calls whose mean weighs as much as the prior.
+
+    Returns
+    -------
+    float
+        ``b``; ``inf`` when the days' ratios are no more dispersed than sampling noise (no
+        update); ``nan`` without a usable day or without ``c2``.
+    """
+    df = _handle_frame(answered, handle_total_s, planned_aht_s, day)
+    if df.empty or not np.isfinite(c2):
+        return float("nan")
+    days = df.groupby("d")[["n", "h", "e"]].sum()
+    t2 = float(np.mean((days["h"] / days["e"] - 1.0) ** 2) - np.mean(c2 / days["n"]))
+    return float("inf") if t2 <= 0 else c2 / t2
+
+
+def _handle_frame(answered, handle_total_s, planned_aht_s, day) -> pd.DataFrame:
+    """Intervals with answered calls, a handle time and a positive planned AHT: ``n``
+    (calls), ``h`` (handle, s), ``e = n * planned`` (expected handle, s), ``d`` (day)."""
+    n = np.asarray(answered, dtype=float)
+    h = np.asarray(handle_total_s, dtype=float)
+    p = np.asarray(planned_aht_s, dtype=float)
+    df = pd.DataFrame({"n": n, "h": h, "e": n * p, "d": np.asarray(day)})
+    ok = np.isfinite(n) & (n > 0) & np.isfinite(h) & np.isfinite(p) & (p > 0)
+    return df[ok]
+
+
+def handle_factor(b: float, answered: float, handle_total_s: float,
+                  expected_handle_s: float) -> float:
+    """Posterior mean of the day's AHT factor: the plain ratio ``H / E`` of the handle time
+    so far to the planned handle time of the same calls, shrunk towards 1 with the weight
+    of ``b`` calls: ``(b + n H / E) / (b + n)``.
+
+    Parameters
+    ----------
+    b : float
+        Prior strength (answered calls, ``>= 0``; ``inf`` or ``nan``: no update).
+    answered : float
+        Answered calls so far (``n``).
+    handle_total_s, expected_handle_s : float
+        Their handle time (s) and their planned handle time ``sum(n_i * aht_i)`` (s).
+
+    Returns
+    -------
+    float
+        1 without an answered call or with an infinite prior strength.
+    """
+    if b < 0 or answered < 0 or handle_total_s < 0 or expected_handle_s < 0:
+        raise ValueError("prior strength, answered calls and handle times must be >= 0")
+    if not np.isfinite(b) or answered == 0 or expected_handle_s == 0:
+        return 1.0
+    return (b + answered * handle_total_s / expected_handle_s) / (b + answered)

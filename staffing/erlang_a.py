@@ -44,7 +44,7 @@ from staffing import erlang_c
 from staffing._checks import as_agents, as_array, is_scalar, unwrap
 from staffing.erlang_b import inverse_blocking
 
-__all__ = ["evaluate", "required_agents"]
+__all__ = ["evaluate", "evaluate_fractional", "required_agents"]
 
 DEFAULT_ANSWER_S = 20.0
 _TINY = 1e-18
@@ -260,6 +260,22 @@ def evaluate(calls, aht_s, interval_s, agents, patience_s, answer_s=DEFAULT_ANSW
             out["occupancy"][sel] = r["occupancy"]
     result = {"traffic_erlangs": load, **out}
     return unwrap(result, scalar)
+
+
+def evaluate_fractional(calls, aht_s, interval_s, advisors, patience_s,
+                        answer_s=DEFAULT_ANSWER_S) -> dict:
+    """:func:`evaluate` for a time-averaged, possibly fractional number of advisors (e.g.
+    advisors logged in, averaged over the interval): the measures at ``floor(advisors)`` and
+    ``floor(advisors) + 1``, mixed linearly by the fractional part (exact for whole numbers).
+    Same units and keys as :func:`evaluate`; arrays in, arrays out."""
+    adv = np.asarray(advisors, dtype=float)
+    lo = np.floor(adv)
+    frac = adv - lo
+    m = evaluate(calls, aht_s, interval_s, lo, patience_s, answer_s)
+    if (frac > 0).any():
+        hi = evaluate(calls, aht_s, interval_s, lo + 1, patience_s, answer_s)
+        m = {k: m[k] * (1 - frac) + hi[k] * frac for k in m}
+    return m
 
 
 def _meets(load, n, aht, pat, t, targets, basis_answered):

@@ -225,6 +225,7 @@ def weekly_report(con, week: str, *, lang: str = "fr", contract: Contract | None
     if gaps.empty:
         body.append(f"<p>{_e(i18n.t('no_gaps' if contract.targets else 'no_targets', lang))}</p>")
     body.extend(_gap_html(g, lang) for g in gaps.itertuples())
+    body.append(sections.attribution_html(review, lang))
     body.append("</section>")
 
     # reconciliation

@@ -1,12 +1,14 @@
 """HTML sections of the reports drawn from an :mod:`analytics.review` object.
 
 Each table carries an ``id`` (``review-compliance``, ``review-volume``, ``review-campaigns``,
-``review-forecast``, ``review-staffing``) so its cells can be read back and compared with
-the review's values.
+``review-forecast``, ``review-staffing``, ``review-attribution``,
+``review-attribution-intervals``) so its cells can be read back and compared with the
+review's values.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 
 import pandas as pd
@@ -18,7 +20,13 @@ from analytics.reports import charts
 from analytics.review import ForecastAccuracy, Review
 
 __all__ = ["e", "table", "val", "compliance_html", "volume_html", "campaigns_html",
-           "forecast_html", "staffing_html"]
+           "forecast_html", "staffing_html", "attribution_html", "ATTRIBUTION_PARTS",
+           "ATTRIBUTION_TOP"]
+
+#: the columns of a gap's split, in order (analytics.review.attribution)
+ATTRIBUTION_PARTS = ("gap", "forecast_error", "aht_drift", "staffing_gap", "remainder")
+#: missed half hours shown per metric in the report
+ATTRIBUTION_TOP = 3
 
 
 def e(text) -> str:
@@ -142,3 +150,44 @@ def staffing_html(review: Review, lang: str) -> str:
         "advisor_hours", "required_advisor_hours", "understaffed_intervals",
         "observed_pickup_rate", "erlang_a_pickup_rate")], rows, id="review-staffing")
             + f"<p class='note'>{e(i18n.t('staffing_need_note', lang))}</p>")
+
+
+def attribution_html(review, lang: str) -> str:
+    """Why the week's targets were missed: each missed target's gap split into forecast
+    error, handle-time drift, staffing gap and remainder, then the heaviest missed half
+    hours of each (:attr:`analytics.review.WeekReview.attribution`)."""
+    attr = review.attribution
+    if attr is None:
+        return ""
+    if attr.reason is not None:
+        return f"<p class='note'>{e(i18n.t('attr_none', lang))}</p>"
+    weeks = attr.week_rows()
+    if weeks.empty:
+        return ""
+    heads = [e(i18n.t(f"attr.{p}", lang)) for p in ATTRIBUTION_PARTS]
+
+    def parts(r) -> list[str]:
+        m = metrics.metric(r.metric)
+        return [e(m.format_delta(getattr(r, p), lang)) for p in ATTRIBUTION_PARTS]
+
+    rows = [[e(metrics.label(r.metric, lang)),
+             e(f"{r.comparison} {format_metric(r.metric, r.target, lang)}"),
+             e(format_metric(r.metric, r.actual, lang)), *parts(r)] for r in weeks.itertuples()]
+    out = [f"<h3>{e(i18n.t('attribution', lang))}</h3>",
+           table([i18n.t("indicator", lang), i18n.t("target", lang), i18n.t("actual", lang),
+                  *heads], rows, id="review-attribution")]
+    irows = []
+    for name in weeks["metric"]:
+        for r in attr.interval_rows(name).head(ATTRIBUTION_TOP).itertuples():
+            day = dt.date.fromisoformat(r.period[:10])
+            irows.append([e(f"{i18n.day_name(day, lang)} {r.period[11:]}"),
+                          e(metrics.label(r.metric, lang)),
+                          e(format_metric(r.metric, r.actual, lang)), *parts(r),
+                          fmt_int(r.calls, lang)])
+    if irows:
+        out += [f"<h3>{e(i18n.t('attr_intervals', lang))}</h3>",
+                table([i18n.t("attr.interval", lang), i18n.t("indicator", lang),
+                       i18n.t("actual", lang), *heads, i18n.t("attr.calls", lang)], irows,
+                      text_cols=(0, 1), id="review-attribution-intervals")]
+    out.append(f"<p class='note'>{e(i18n.t('attr_note', lang))}</p>")
+    return "".join(out)

@@ -8,12 +8,12 @@ history and one rule for the days left out, for every face of the review.
 from __future__ import annotations
 
 import datetime as dt
-import warnings
 from dataclasses import dataclass
 
 import pandas as pd
 
 from analytics.contract import Contract
+from analytics.fit_cache import daily_fit
 from analytics.kpis import data_range, kpis, resolve_contract
 from analytics.line_calendar import LineCalendar, line_calendar
 from analytics.periods import week_label
@@ -104,19 +104,13 @@ def forecast_accuracy(con, first: dt.date, last: dt.date, *, contract: Contract 
     """Accuracy of the daily forecast made on the eve of ``first`` for ``first..last``.
 
     The daily model (:class:`forecasting.DailyVolumeModel` with the line's calendar and
-    the campaign calendar) is fitted on the calls offered per day before ``first`` (at
+    the campaign calendar; :func:`analytics.fit_cache.daily_fit`, cached per warehouse
+    version) is fitted on the calls offered per day before ``first`` (at
     least :data:`MIN_HISTORY_DAYS` days from the first day with calls) and forecasts to
     ``last``. Days after the last day with calls are not compared (not yet known).
     """
-    from forecasting import (
-        DailyVolumeModel,
-        ShortHistoryWarning,
-        coverage,
-        mase,
-        seasonal_naive_mae,
-        wape,
-    )
     from forecasting import bias as bias_of
+    from forecasting import coverage, mase, seasonal_naive_mae, wape
 
     cal = calendar or line_calendar(con, contract)
     contract = resolve_contract(con, contract)
@@ -132,13 +126,9 @@ def forecast_accuracy(con, first: dt.date, last: dt.date, *, contract: Contract 
         return ForecastAccuracy(first, last, empty, reason="not_enough_history")
     if actual.sum() == 0:
         return ForecastAccuracy(first, last, empty, reason="no_actuals")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ShortHistoryWarning)
-        warnings.simplefilter("ignore", RuntimeWarning)
-        camps = model_campaigns(con)
-        res = DailyVolumeModel(hist, campaigns=camps if len(camps) else None,
-                               calendar=cal).fit()
-        fc = res.forecast((last - hist.index[-1].date()).days)
+    camps = model_campaigns(con)
+    fc = daily_fit(con, hist, horizon=(last - hist.index[-1].date()).days,
+                   campaigns=camps if len(camps) else None, calendar=cal).forecast
     fc = fc.reindex(actual.index)
     expected = cal.open_mask(actual.index)
     days = pd.DataFrame({

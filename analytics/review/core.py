@@ -28,6 +28,7 @@ from analytics.periods import (
     weeks_of_quarter,
 )
 from analytics.review.accuracy import ForecastAccuracy, forecast_accuracy
+from analytics.review.attribution import GapAttribution, week_attribution
 from analytics.review.campaigns import campaign_review
 from analytics.targets import evaluate_targets
 
@@ -116,11 +117,16 @@ class WeekReview(Review):
     trend : ``weeks``-shaped rows of the :data:`TREND_WEEKS` weeks ending with this one.
     trend_targets : :func:`analytics.targets.evaluate_targets` over the trend's weeks.
     daily : the week's KPIs per local day (``copil kpis --period day``).
+    attribution : why the week's targets were missed
+        (:func:`analytics.review.attribution.week_attribution`: the gap of each missed
+        weekly target and missed interval split into forecast error, AHT drift, staffing
+        gap and remainder).
     """
 
     trend: pd.DataFrame = None
     trend_targets: pd.DataFrame = None
     daily: pd.DataFrame = None
+    attribution: GapAttribution = None
 
     def row(self, week: str | None = None) -> pd.Series | None:
         """The trend row of ``week`` (default: this week), None when absent."""
@@ -143,7 +149,12 @@ def _span(labels, ws: int) -> tuple[dt.date, dt.date]:
     return week_days(labels[0], ws)[0], week_days(labels[-1], ws)[1]
 
 
-def _week_rows(con, labels, contract, queues, ws: int) -> pd.DataFrame:
+def _week_rows(con, labels, contract, queues, ws: int,
+               covering: pd.DataFrame | None = None) -> pd.DataFrame:
+    """KPI rows of the weeks ``labels``; ``covering``: rows already read for a span holding
+    them (same contract, queues and week start), filtered instead of read again."""
+    if covering is not None:
+        return covering[covering["week"].isin(labels)].reset_index(drop=True)
     first, last = _span(labels, ws)
     df = kpis(con, period="week", start=first, end=last, contract=contract,
               queues=list(queues) if queues else None, week_start=ws)
@@ -151,14 +162,25 @@ def _week_rows(con, labels, contract, queues, ws: int) -> pd.DataFrame:
     return df[df["week"].isin(labels)].reset_index(drop=True)
 
 
+def _target_frames(con, rows: pd.DataFrame, contract, queues, ws: int) -> dict:
+    """:func:`analytics.targets.evaluate_targets`'s frames seeded with ``rows`` (whole-line
+    weekly KPIs) when they are what it would read itself: no queue filter and the week
+    start it uses; else empty."""
+    if queues or line_calendar(con, contract).week_start != ws:
+        return {}
+    return {("week", None): rows}
+
+
 def _complete(labels, con) -> list[bool]:
     done = last_complete_week(con)
     return [done is not None and lab <= done for lab in labels]
 
 
-def _compliance(con, labels, contract, ws: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _compliance(con, labels, contract, ws: int,
+                frames: dict | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     first, last = _span(labels, ws)
-    targets = evaluate_targets(con, contract, period="week", start=first, end=last)
+    targets = evaluate_targets(con, contract, period="week", start=first, end=last,
+                               frames=frames)
     targets.insert(0, "week", [week_label(d, ws) for d in targets["period_start"]])
     targets = targets[targets["week"].isin(labels)].reset_index(drop=True)
     complete = dict(zip(labels, _complete(labels, con), strict=True))
@@ -167,24 +189,35 @@ def _compliance(con, labels, contract, ws: int) -> tuple[pd.DataFrame, pd.DataFr
 
 
 def _volume(con, weeks: pd.DataFrame, contract, queues, ws: int) -> pd.DataFrame:
+    """Offered per week and per the same week label a year before (one KPI read for all
+    the year-before weeks with data)."""
     rng = data_range(con)
-    rows = []
-    for label, offered in zip(weeks["week"], weeks["offered"], strict=True):
+    before = {}
+    for label in weeks["week"]:
         year, w = (int(x) for x in label.split("-W"))
         try:
-            before = f"{year - 1}-W{w:02d}"
-            first, last = week_days(before, ws)
+            before[label] = (f"{year - 1}-W{w:02d}", *week_days(f"{year - 1}-W{w:02d}", ws))
         except ValueError:       # week 53 without a counterpart a year before
+            before[label] = None
+    read = [b for b in before.values() if b is not None and rng is not None and b[2] >= rng[0]]
+    offered_then = {}
+    if read:
+        frame = kpis(con, period="week", start=min(b[1] for b in read),
+                     end=max(b[2] for b in read), contract=contract,
+                     queues=list(queues) if queues else None, week_start=ws)
+        offered_then = {week_label(d, ws): int(n)
+                        for d, n in zip(frame["period_start"], frame["offered"], strict=True)}
+    rows = []
+    for label, offered in zip(weeks["week"], weeks["offered"], strict=True):
+        b = before[label]
+        if b is None:
             rows.append([label, int(offered), None, None, None])
-            continue
-        if rng is None or last < rng[0]:
-            rows.append([label, int(offered), before, None, None])
-            continue
-        then = int(kpis(con, period="week", start=first, end=last, contract=contract,
-                        queues=list(queues) if queues else None,
-                        week_start=ws)["offered"].sum())
-        rows.append([label, int(offered), before, then,
-                     (offered - then) / then if then else None])
+        elif b not in read:
+            rows.append([label, int(offered), b[0], None, None])
+        else:
+            then = offered_then[b[0]]
+            rows.append([label, int(offered), b[0], then,
+                         (offered - then) / then if then else None])
     return pd.DataFrame(rows, columns=VOLUME_COLUMNS)
 
 
@@ -203,12 +236,15 @@ def _staffing(con, first, last, labels, contract) -> pd.DataFrame:
     return weekly[weekly["week"].isin(labels)].reset_index(drop=True)
 
 
-def _build(cls, con, kind, period, labels, cal: LineCalendar, contract, queues, **extra):
+def _build(cls, con, kind, period, labels, cal: LineCalendar, contract, queues,
+           covering: pd.DataFrame | None = None, frames: dict | None = None, **extra):
     first = week_days(labels[0], cal.week_start)[0]
     last = week_days(labels[-1], cal.week_start)[1]
     ws = cal.week_start
-    weeks = _week_rows(con, labels, contract, queues, ws)
-    compliance, _ = _compliance(con, labels, contract, ws)
+    weeks = _week_rows(con, labels, contract, queues, ws, covering)
+    if frames is None:
+        frames = _target_frames(con, weeks, contract, queues, ws)
+    compliance, _ = _compliance(con, labels, contract, ws, frames)
     return cls(
         kind=kind, period=period, first=first, last=last, calendar=cal.describe(),
         week_labels=tuple(labels), weeks=weeks, compliance=compliance,
@@ -233,11 +269,17 @@ def week_review(con, week: str, *, contract: Contract | None = None,
     trend_labels = [week_label(first - dt.timedelta(weeks=k), ws)
                     for k in range(TREND_WEEKS - 1, -1, -1)]
     trend = _week_rows(con, trend_labels, contract, queues, ws)
-    _, trend_targets = _compliance(con, trend_labels, contract, ws)
+    # the trend's KPI frames serve the week's rows and every target evaluation again
+    frames = _target_frames(con, trend, contract, queues, ws)
+    _, trend_targets = _compliance(con, trend_labels, contract, ws, frames)
     daily = kpis(con, period="day", start=first, end=last, contract=contract,
                  queues=list(queues) if queues else None)
+    this = trend[trend["week"] == week]
+    attribution = week_attribution(con, week, this.iloc[0] if len(this) else None,
+                                   contract=contract, week_start=ws, queues=queues)
     return _build(WeekReview, con, "week", week, [week], cal, contract, queues,
-                  trend=trend, trend_targets=trend_targets, daily=daily)
+                  covering=trend, frames=frames, trend=trend, trend_targets=trend_targets,
+                  daily=daily, attribution=attribution)
 
 
 def quarter_review(con, quarter: str, *, contract: Contract | None = None,

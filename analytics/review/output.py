@@ -12,7 +12,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from analytics.review.core import Review
+from analytics.review.core import Review, WeekReview
 
 __all__ = ["review_dict", "plain", "records"]
 
@@ -52,9 +52,13 @@ def records(df: pd.DataFrame) -> list[dict]:
 def review_dict(review: Review) -> dict:
     """The review as one object: ``period``, ``calendar``, ``weeks``, ``compliance``
     (``rows`` and ``summary``), ``volume`` (``rows`` and ``total``), ``campaigns``,
-    ``forecast_accuracy`` (measures, ``reason`` and ``weeks``), ``staffing``."""
+    ``forecast_accuracy`` (measures, ``reason`` and ``weeks``), ``staffing``; for a week,
+    ``attribution`` (rows: ``grain``, ``period``, ``metric``, ``comparison``, ``target``,
+    ``actual``, ``gap``, ``forecast_error``, ``aht_drift``, ``staffing_gap``, ``remainder``,
+    ``calls``; the parts add up to ``gap``) and ``attribution_notes`` (``reason`` when there
+    is none, ``planned_staffing``, ``model_check`` rows)."""
     acc = review.forecast_accuracy
-    return {
+    out = {
         "period": {"kind": review.kind, "label": review.period,
                    "first_day": review.first.isoformat(), "last_day": review.last.isoformat(),
                    "weeks": list(review.week_labels),
@@ -71,3 +75,10 @@ def review_dict(review: Review) -> dict:
                               "weeks": records(acc.weekly()) if acc.available else []},
         "staffing": records(review.staffing),
     }
+    if isinstance(review, WeekReview) and review.attribution is not None:
+        attr = review.attribution
+        out["attribution"] = records(attr.rows)
+        out["attribution_notes"] = {"reason": attr.reason,
+                                    "planned_staffing": attr.planned_staffing,
+                                    "model_check": records(attr.checks)}
+    return out

@@ -66,6 +66,21 @@ create or replace temp macro copil_nonexistent(local_ts, tz) as
     local_ts is not null and timezone(tz, timezone(tz, local_ts)) <> local_ts;
 create or replace temp macro copil_ambiguous(local_ts, tz) as
     local_ts is not null and timezone(tz, timezone(tz, local_ts) - interval 1 hour) = local_ts;
+-- The zone's UTC offset (microseconds, local minus UTC) per local day 1900-2149, read at
+-- noon; a day is *mixed* when the offset of the day before or after differs: the offset
+-- may change within it, so its times are placed one by one (copil_localize) and checked
+-- for non-existent and repeated times. On other days every local time exists once and
+-- its instant is local - off: one lookup per day instead of an ICU conversion per value.
+create or replace temp macro copil_tz_days(tz) as table
+    with days as (
+        select d::date as d,
+               epoch_us(d + interval 12 hour) - epoch_us(timezone(tz, d + interval 12 hour)) as off
+        from range(timestamp '1900-01-01', timestamp '2150-01-01', interval 1 day) t(d)
+    )
+    select d, off,
+           off is distinct from lag(off) over (order by d)
+           or off is distinct from lead(off) over (order by d) as mixed
+    from days;
 
 -- Case-, accent- and punctuation-insensitive form of a code, as profile value maps compare.
 create or replace temp macro copil_fold(v) as

@@ -129,3 +129,56 @@ create table if not exists actions (
 -- ALTERs bring older warehouses up to date and do nothing once the columns exist).
 alter table actions add column if not exists status_by varchar;
 alter table actions add column if not exists status_at timestamptz;
+
+-- Stored plans (analytics/plan_store.py): each saved version of a week's plan with the
+-- inputs it was made from, so that it can be shown, compared and re-run. Added after the
+-- first release: "if not exists" brings older warehouses up to date on their next write.
+create sequence if not exists plan_seq start 1;
+
+create table if not exists plan_versions (
+    plan_id           integer primary key,
+    week              varchar not null,    -- the line's week, e.g. 2026-W49
+    created_at        timestamptz not null,
+    author            varchar,             -- user or 'cli'
+    method            varchar not null,    -- how the numbers were made (model, solver)
+    model             varchar not null,    -- erlang_a | erlang_c: the requirement the shifts cover
+    interval_minutes  integer not null,
+    inputs            varchar not null,    -- JSON: every input of the re-run (plan_store.PlanInputs)
+    warehouse_version varchar not null,    -- analytics.warehouse.warehouse_version when built
+    history_end       date not null,       -- last day the daily model was fitted on
+    summary           varchar not null     -- JSON: the shift solver's summary
+);
+
+-- The daily forecast of a stored plan (calls, 80 % and 95 % bands).
+create table if not exists plan_daily (
+    plan_id  integer not null,
+    date     date not null,
+    forecast double, lo80 double, hi80 double, lo95 double, hi95 double
+);
+
+-- A stored plan per interval: forecast, planned AHT and patience (s), advisors required by
+-- Erlang C and Erlang A, the requirement the shifts cover (scheduled headcount) and the
+-- advisors the shift plan puts on.
+create table if not exists plan_intervals (
+    plan_id      integer not null,
+    period_start timestamptz not null,
+    calls double, lo80 double, hi80 double, lo95 double, hi95 double,
+    aht_s double, patience_s double,
+    agents_c double, agents_a double,
+    required double,                    -- headcount to schedule (the model's, with shrinkage)
+    planned double                      -- advisors on shift (the stored shift plan)
+);
+
+-- The shifts of a stored plan: one row per advisor and day.
+create table if not exists plan_shifts (
+    plan_id     integer not null,
+    advisor     varchar not null,
+    contract    varchar,
+    date        date not null,
+    pattern     varchar,
+    start_at    timestamptz not null,
+    end_at      timestamptz not null,
+    lunch_start timestamptz,
+    lunch_end   timestamptz,
+    paid_hours  double
+);

@@ -18,7 +18,11 @@ day's complete intervals before --as-of are used. The day's level is a busyness 
 (a + N) / (a + L) after N calls where the forecast expected L: a, learned from the past
 weeks' actual / forecast day totals, shrinks the plain ratio N / L towards the forecast.
 Bands are negative-binomial, with the day factor's uncertainty and the intraday shape's
-error (k, learned from the same days' intervals): lo80-hi80 should hold 8 intervals in 10."""
+error (k, learned from the same days' intervals): lo80-hi80 should hold 8 intervals in 10.
+aht_s is the plan's AHT (s) and reaht_s the revised AHT: aht_s times the day's AHT factor,
+the morning's handle time over the plan's handle time for the same answered calls, shrunk
+towards 1 with a prior strength b (answered calls) learned from the past days' AHT / planned
+AHT dispersion (b infinite: the day's AHT has not moved beyond sampling noise, no update)."""
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -46,7 +50,9 @@ def run(args) -> int:
         print(f"Reforecast of {rf.as_of:%Y-%m-%d} as of {rf.as_of:%H:%M} (plan {rf.week}): "
               f"{rf.calls_so_far:.0f} calls so far where {rf.expected_so_far:.1f} were "
               f"expected; busyness factor {rf.factor:.3f} (prior strength a = {rf.a:.1f}, "
-              f"from {rf.history_days} past days; shape dispersion k = {rf.k:.1f}).")
+              f"from {rf.history_days} past days; shape dispersion k = {rf.k:.1f}). "
+              f"AHT factor {rf.aht_factor:.3f} after {rf.answered_so_far:.0f} answered calls "
+              f"(prior strength b = {rf.b_aht:.0f} calls).")
     table = rf.table.copy()
     num = table.columns.drop("period_start")
     table[num] = table[num].round(2)

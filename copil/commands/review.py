@@ -17,8 +17,11 @@ EPILOG = """examples:
 The figures are those of the weekly/quarterly report and of the Weekly/Quarterly pages.
 A quarter's weeks are those whose Thursday falls in it (the ISO rule). JSON: one object
 with period, calendar, weeks (one row per week: week + the 'copil kpis' columns),
-compliance, volume, campaigns, forecast_accuracy and staffing; rates are fractions,
-durations seconds, a missing value is null."""
+compliance, volume, campaigns, forecast_accuracy and staffing; for a week also
+attribution: each missed weekly target and each interval that missed a target's
+threshold, its gap (actual - target) split into forecast_error, aht_drift, staffing_gap
+and remainder (Erlang A counterfactuals; the parts add up to the gap), and
+attribution_notes. Rates are fractions, durations seconds, a missing value is null."""
 
 
 def register(subparsers) -> None:
@@ -92,12 +95,20 @@ def _print_tables(obj: dict) -> None:
          pd.DataFrame([{"measure": k, "value": v} for k, v in measures.items()])),
         ("staffing vs need", pd.DataFrame(obj["staffing"])),
     ]
+    if "attribution" in obj:
+        rows = pd.DataFrame(obj["attribution"])
+        reason = obj["attribution_notes"]["reason"]
+        title = "why targets were missed (gap = actual - target, split by Erlang A)"
+        sections.append((title + (f": {reason}" if reason else ""),
+                         rows[rows["grain"] == "week"] if len(rows) else rows))
     for title, df in sections:
         out.write(f"\n== {title}\n")
         if title == "weeks" and not df.empty:
             df = _readable_weeks(df)
         elif title.startswith("compliance") and not df.empty:
             df = _readable_compliance(df)
+        elif title.startswith("why targets") and not df.empty:
+            df = _readable_attribution(df)
         print_frame(df, "table", out)
     total = obj["volume"]["total"]
     out.write(f"\nvolume total: {total}\n")
@@ -121,6 +132,22 @@ def _readable_weeks(weeks):
             text, values = name, [str(v) for v in weeks[name]]
         rows.append([text, *values])
     return pd.DataFrame(rows, columns=["kpi", *weeks["week"]])
+
+
+def _readable_attribution(rows):
+    """The week's split of each missed target, in the metric's unit (``-6.5 pt``)."""
+    import pandas as pd
+
+    from analytics.metrics import format_metric, metric
+
+    parts = ["gap", "forecast_error", "aht_drift", "staffing_gap", "remainder"]
+    out = []
+    for r in rows.itertuples():
+        m = metric(r.metric)
+        out.append([m.label("en"), f"{r.comparison} {format_metric(r.metric, r.target, 'en')}",
+                    format_metric(r.metric, r.actual, "en"),
+                    *[m.format_delta(getattr(r, p), "en") for p in parts]])
+    return pd.DataFrame(out, columns=["metric", "target", "actual", *parts])
 
 
 def _readable_compliance(summary):

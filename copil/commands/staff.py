@@ -120,6 +120,10 @@ def run_staff(args) -> int:
 
 PLAN_EPILOG = """examples:
   copil plan --db data/demo.duckdb --week 2026-W48 --out plan.csv      # a week after the data
+  copil plan --db data/demo.duckdb --week 2026-W48 --save              # store a version
+  copil plan list --db data/demo.duckdb [--week 2026-W48]              # stored versions
+  copil plan show 3 --db data/demo.duckdb [--format json]              # one version
+  copil plan diff 3 4 --db data/demo.duckdb                            # what changed
   copil plan --db data/demo.duckdb --week 2026-W48 --campaign mailing:2026-11-24:150000
   copil plan --forecast forecast.csv --week 2026-W10 --max-advisors 25 --patience-s 120 \\
       --pickup-rate 0.9 --service-level 0.8 --out plan.csv
@@ -130,6 +134,9 @@ and staffs to the contract's targets (pickup_rate, abandon_rate, service_level_<
 'copil contract show'); a week already in the data is forecast ex ante, from the days
 before it, and the intervals carry the actual offered calls. --campaign adds a planned
 campaign (channel, first day, people reached) and reports the extra advisors it needs.
+--save stores the plan (daily and interval forecast with bands, Erlang C and A, the shift
+plan) as a new version with its inputs and the warehouse version it was built from; the
+latest version of a week is what net staffing, the intraday view and the attribution read.
 
 The --forecast CSV has one row per interval: period_start (local time), calls, and optionally
 aht_s, queue and hi80 (upper bound of the 80 % prediction interval)."""
@@ -145,15 +152,23 @@ def _register_plan(subparsers) -> None:
         "--forecast FILE: Erlang A with --patience-s, else Erlang C, to the targets given. With "
         "--db PATH: forecast, AHT and patience from the warehouse, targets from its contract.",
         epilog=PLAN_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
-    src = p.add_mutually_exclusive_group(required=True)
+    p.add_argument("action", nargs="?", choices=("list", "show", "diff"),
+                   help="stored versions: list them, show one (PLAN_ID), diff two "
+                   "(OLD_ID NEW_ID); without it, plan --week")
+    p.add_argument("plan_ids", nargs="*", type=int, metavar="PLAN_ID",
+                   help="stored plan id(s) for show / diff")
+    p.add_argument("--save", action="store_true",
+                   help="--db: store the plan as a new version in the warehouse")
+    src = p.add_mutually_exclusive_group()
     src.add_argument("--forecast", metavar="FILE",
                      help="forecast CSV: period_start, calls (or forecast), [aht_s], [queue], "
                      "[hi80], [patience_s]")
     src.add_argument("--db", metavar="PATH",
                      help="plan from this DuckDB warehouse: forecast, AHT, patience and the "
                      "contract's targets")
-    p.add_argument("--week", required=True, metavar="YYYY-Www",
-                   help="ISO week to plan, e.g. 2026-W10 (Monday to Sunday, local time)")
+    p.add_argument("--week", metavar="YYYY-Www",
+                   help="ISO week to plan, e.g. 2026-W10 (Monday to Sunday, local time); "
+                   "with list: only that week's versions")
     p.add_argument("--shifts", metavar="FILE",
                    help="shift rules (JSON or YAML: patterns, contracts, limits); default: "
                    "full-time 7 h + 1 h lunch and part-time 4 h, starts every 30 min")
@@ -214,6 +229,7 @@ def _requirements(args) -> dict:
         parse_campaign,
         parse_uplift,
         read_forecast_file,
+        read_shift_rules,
     )
 
     if not args.db:
@@ -238,8 +254,8 @@ def _requirements(args) -> dict:
         raise ValueError(f"{', '.join(given)} only work with --forecast: with --db the targets "
                          "come from the warehouse contract ('copil contract set FILE'), AHT "
                          "and patience from the calls; use --campaign for a what-if")
+    from analytics.plan_store import PlanInputs, build_plan, rules_dict, save_plan
     from analytics.warehouse import connection
-    from analytics.week_plan import plan_week
 
     campaign = parse_campaign(args.campaign)
     model = args.model or "erlang_a"
@@ -248,16 +264,35 @@ def _requirements(args) -> dict:
     if not path.exists():
         raise FileNotFoundError(f"{path}: no warehouse here; build one with 'copil demo "
                                 "--no-serve' or 'copil ingest'")
+    rules = read_shift_rules(args.shifts, args.max_advisors) if args.shifts else None
+    inputs = PlanInputs(model=model, shrinkage=shrinkage,
+                        interval_minutes=args.interval_minutes or 30, staff_to=args.staff_to,
+                        max_advisors=args.max_advisors,
+                        rules=rules_dict(rules) if rules is not None else None,
+                        time_limit_s=args.time_limit_s)
     with connection(path, read_only=True) as con:
-        plan = plan_week(con, args.week, interval_minutes=args.interval_minutes or 30)
-    req = plan.requirements(model, shrinkage=shrinkage, staff_to=args.staff_to)
+        version = build_plan(con, args.week, inputs, author=_author())
+    if args.save:  # the writer path: queued on the warehouse's lock, then published
+        with connection(path) as con:
+            version = save_plan(con, version)
+    plan, req = version.details["week_plan"], version.details["requirements"]
     for msg in req.attrs.get("warnings", []):
         print(f"copil: warning: {msg}", file=sys.stderr)
-    out = {"model": model, "requirements": req, "daily": plan.daily_forecast()}
+    out = {"model": model, "requirements": req, "daily": plan.daily_forecast(),
+           "plan_id": version.plan_id, **version.details["solver"]}
     if campaign is not None:
         what_if = plan.what_if(*campaign, model=model, shrinkage=shrinkage)
         out["what_if"], out["what_if_summary"] = what_if.table, what_if.summary
     return out
+
+
+def _author() -> str:
+    import getpass
+
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "cli"
 
 
 def plan_week(args) -> dict:
@@ -266,6 +301,8 @@ def plan_week(args) -> dict:
     from staffing.shifts import cover_requirements
 
     out = _requirements(args)
+    if "shifts" in out:  # --db: planned with its shifts by analytics.plan_store
+        return {"week": args.week, **out}
     rules = read_shift_rules(args.shifts, args.max_advisors)
     result = cover_requirements(out["requirements"], rules, time_limit_s=args.time_limit_s)
     return {"week": args.week, **out, **result}
@@ -279,6 +316,17 @@ def run_plan(args) -> int:
     from pathlib import Path
 
     from staffing.shifts import coverage_per_day
+
+    if args.action is not None:
+        return run_plan_versions(args)
+    if args.plan_ids:
+        _usage_error(f"plan ids {args.plan_ids} go with 'copil plan show' or 'copil plan "
+                     "diff'")
+    if not args.week or not (args.db or args.forecast):
+        _usage_error("give --week YYYY-Www and --db PATH (or --forecast FILE), e.g. "
+                     "'copil plan --db data/demo.duckdb --week 2026-W48'")
+    if args.save and not args.db:
+        raise ValueError("--save stores the plan in a warehouse: plan with --db PATH")
 
     for target in (args.out, args.chart):
         if target:  # create output folders before the (slow) planning, not after
@@ -309,6 +357,8 @@ def run_plan(args) -> int:
 
         coverage_figure(plan["coverage"], f"Coverage {plan['week']} - {summary['plan']} "
                         f"(solver {plan['status']})").write_html(chart, include_plotlyjs=True)
+    if plan.get("plan_id") is not None:
+        summary["plan_id"] = plan["plan_id"]
     if args.format == "json":
         doc = {"summary": summary, "per_day": _records(per_day)}
         if "daily" in plan:
@@ -331,4 +381,68 @@ def run_plan(args) -> int:
             print(f"  {key}: {val if not isinstance(val, float) else round(val, 4)}")
     if args.out:
         print(f"written: {args.out}" + (f", chart {chart}" if chart else ""))
+    if plan.get("plan_id") is not None:
+        print(f"saved: plan {plan['plan_id']} ('copil plan show {plan['plan_id']} --db ...')")
+    return 0
+
+
+def _usage_error(text: str) -> None:
+    """Stop like argparse does on a bad command line (exit status 2)."""
+    print(f"copil plan: error: {text}", file=sys.stderr)
+    raise SystemExit(2)
+
+
+def run_plan_versions(args) -> int:
+    """``copil plan list|show|diff``: the stored versions of the warehouse."""
+    from analytics.plan_store import diff_plans, list_plans, load_plan
+    from analytics.warehouse import connection
+
+    want = {"list": 0, "show": 1, "diff": 2}[args.action]
+    if len(args.plan_ids) != want:
+        raise ValueError(f"'copil plan {args.action}' takes {want} plan id(s) (got "
+                         f"{len(args.plan_ids)}); see 'copil plan list --db PATH'")
+    if not args.db:
+        raise ValueError(f"'copil plan {args.action}' reads a warehouse: give --db PATH")
+    path = db_path(args)
+    if not path.exists():
+        raise FileNotFoundError(f"{path}: no warehouse here; build one with 'copil demo "
+                                "--no-serve' or 'copil ingest'")
+    with connection(path, read_only=True) as con:
+        if args.action == "list":
+            print_frame(list_plans(con, args.week), args.format)
+            return 0
+        versions = [load_plan(con, pid) for pid in args.plan_ids]
+    if args.action == "show":
+        v = versions[0]
+        if args.format == "json":
+            doc = {**v.header(), "totals": v.totals(), "daily": _records(v.daily),
+                   "intervals": _records(v.intervals), "shifts": _records(v.shifts)}
+            json.dump(doc, sys.stdout, indent=1, ensure_ascii=False)
+            sys.stdout.write("\n")
+            return 0
+        head = v.header()
+        for key in ("plan_id", "week", "created_at", "author", "model", "interval_minutes",
+                    "warehouse_version", "history_end"):
+            print(f"{key}: {head[key]}")
+        print(f"inputs: {json.dumps({k: x for k, x in head['inputs'].items() if k != 'rules'})}")
+        print(f"shifts: {v.summary.get('status')}, {v.summary.get('plan')}")
+        for key, val in v.totals().items():
+            print(f"  {key}: {round(val, 2)}")
+        daily = v.daily.copy()
+        daily["date"] = daily["date"].dt.date
+        print_frame(daily.round(1), "table")
+        return 0
+    d = diff_plans(*versions)
+    if args.format == "json":
+        doc = {"old": d.old.plan_id, "new": d.new.plan_id, "inputs": d.inputs,
+               "totals": _records(d.totals), "intervals": _records(d.intervals)}
+        json.dump(doc, sys.stdout, indent=1, ensure_ascii=False, default=str)
+        sys.stdout.write("\n")
+        return 0
+    print(f"plan {d.old.plan_id} ({d.old.week}) -> plan {d.new.plan_id} ({d.new.week})")
+    for key, (a, b) in d.inputs.items():
+        print(f"  {key}: {a} -> {b}")
+    print_frame(d.totals.round(2), "table")
+    changed = d.intervals[(d.intervals.filter(like="_diff").abs() > 1e-9).any(axis=1)]
+    print(f"{len(changed)} of {len(d.intervals)} intervals differ")
     return 0

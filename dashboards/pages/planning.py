@@ -21,6 +21,7 @@ from dashboards.planning_model import (
     HISTORY_DAYS,
     parse_what_if,
     plan_weeks_view,
+    stored_plan_view,
     week_model,
     week_plan_view,
     what_if_view,
@@ -82,12 +83,28 @@ L = {
                  "en": "No calls in the warehouse: nothing to forecast."},
     "cannot_plan": {"fr": "Planification impossible pour cette semaine : {why}",
                     "en": "This week cannot be planned: {why}"},
-    "shifts_cli": {"fr": "Pas encore dans le tableau de bord : le plan de vacations et sa "
-                         "couverture se calculent avec 'copil plan --db ... --week {week} "
-                         "--out plan.csv'.",
-                   "en": "Not in the dashboard yet: the shift plan and its coverage come from "
-                         "'copil plan --db ... --week {week} --out plan.csv'."},
     "shifts": {"fr": "Couverture du plan de vacations", "en": "Shift plan coverage"},
+    "shifts_start": {"fr": "Calculer et enregistrer le plan de vacations",
+                     "en": "Compute and save the shift plan"},
+    "shifts_started": {"fr": "Calcul du plan de vacations de {week} lancé : la page affiche "
+                             "le résultat dès qu'il est prêt.",
+                       "en": "Shift plan of {week} started: the page shows the result as soon "
+                             "as it is ready."},
+    "shifts_none": {"fr": "Aucun plan de vacations enregistré pour {week}.",
+                    "en": "No shift plan saved for {week}."},
+    "shifts_running": {"fr": "Calcul du plan de vacations de {week} : {step} ({pct}).",
+                       "en": "Computing the shift plan of {week}: {step} ({pct})."},
+    "shifts_failed": {"fr": "Le calcul du plan de vacations a échoué : {why}",
+                      "en": "The shift plan could not be computed: {why}"},
+    "shifts_busy": {"fr": "Un plan de vacations est déjà en cours de calcul : attendez qu'il "
+                          "se termine.",
+                    "en": "A shift plan is already being computed: wait for it to finish."},
+    "shifts_done": {"fr": "Plan {plan_id} enregistré ({created}, {author}) : {status}, "
+                          "{under} heures-conseiller sous le besoin, {paid} heures payées.",
+                    "en": "Plan {plan_id} saved ({created}, {author}): {status}, {under} "
+                          "advisor-hours under the requirement, {paid} paid hours."},
+    "planned": {"fr": "conseillers planifiés", "en": "planned advisors"},
+    "required": {"fr": "besoin (effectif à planifier)", "en": "requirement (headcount)"},
     "axis_calls_iv": {"fr": "Appels par demi-heure (nombre)",
                       "en": "Calls per half hour (count)"},
 }
@@ -295,8 +312,13 @@ def update_planning(week, _apply, channel, date, audience):
         query.update({"channel": what_if[0], "date": what_if[1]})
         if what_if[2]:
             query["audience"] = int(what_if[2])
-    shifts = message(lbl("shifts_cli", lang).format(week=plan.week), "warn",
-                     id="planning-shifts-unavailable")
+    shifts = [html.Button(lbl("shifts_start", lang), id="planning-shifts-start"),
+              html.Div(id="planning-shifts-started"),
+              html.Div(id="planning-shifts-status"),
+              dcc.Interval(id="planning-shifts-poll", interval=1000,
+                           disabled=not _job_running(data.current())),
+              html.Div(shifts_panel(data.current(), plan.week, lang),
+                       id="planning-shifts-result")]
     return [
         html.Div(dcc.Graph(id="planning-forecast", figure=forecast_figure(plan, lang)),
                  className="panel"),
@@ -310,5 +332,131 @@ def update_planning(week, _apply, channel, date, audience):
                          className="button", id="planning-requirements-link")],
                  className="panel"),
         html.Div([html.H2(lbl("whatif", lang)), whatif_panel], className="panel"),
-        html.Div([html.H2(lbl("shifts", lang)), shifts], className="panel"),
+        html.Div([html.H2(lbl("shifts", lang)), *shifts], className="panel"),
     ]
+
+
+# ------------------------------------------------------------------------------ shift plan
+def coverage_figure(stored, lang: str) -> go.Figure:
+    """A stored plan's advisors on shift against the headcount required, per half hour."""
+    iv = stored.intervals
+    x = iv["period_start"].dt.tz_localize(None)
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(x=x, y=iv["required"], name=lbl("required", lang), mode="lines",
+                             line={"shape": "hv", "color": "#c0392b"}, hovertemplate="%{y}"))
+    fig.add_trace(go.Scatter(x=x, y=iv["planned"], name=lbl("planned", lang), mode="lines",
+                             line={"shape": "hv", "color": "#1f5fa8"}, hovertemplate="%{y}"))
+    fig.update_layout(title=lbl("shifts", lang))
+    style_figure(fig, lang, x_title=t("axis.halfhour", lang), y_title=t("axis.advisors", lang))
+    fig.update_xaxes(hoverformat="%d/%m %H:%M", tickformat="%d/%m" if lang != "en" else "%b %d")
+    return fig
+
+
+def shifts_panel(wh, week: str, lang: str):
+    """The latest stored plan of ``week``: its summary and coverage, or a line saying none."""
+    try:
+        stored = stored_plan_view(wh, week)
+    except data.WarehouseBusy:
+        return message(t("busy", lang), "warn")
+    if stored is None:
+        return html.P(lbl("shifts_none", lang).format(week=week), id="planning-shifts-none")
+    s = stored.summary
+    text = lbl("shifts_done", lang).format(
+        plan_id=stored.plan_id, created=f"{stored.created_at:%Y-%m-%d %H:%M} UTC",
+        author=stored.author or MISSING, status=s.get("status"),
+        under=fmt_number(s.get("under_advisor_hours") or 0.0, lang, 1),
+        paid=fmt_number(s.get("paid_hours") or 0.0, lang, 1))
+    return [html.P(text, id="planning-shifts-summary"),
+            dcc.Graph(id="planning-shifts-coverage", figure=coverage_figure(stored, lang))]
+
+
+def _job_running(wh) -> bool:
+    job = _jobs().status(wh)
+    return job is not None and job.state == "running"
+
+
+def _jobs():
+    from flask import current_app
+
+    return current_app.config["COPIL_SHIFT_JOBS"]
+
+
+@callback(
+    Output("planning-shifts-started", "children"),
+    Input("planning-shifts-start", "n_clicks"),
+    State("planning-week", "value"),
+    State("planning-channel", "value"),
+    State("planning-date", "date"),
+    State("planning-audience", "value"),
+    prevent_initial_call=True,
+)
+def start_shift_plan(n_clicks, week, channel, date, audience):
+    """Start the background shift job: the request never waits for it."""
+    auth.require_role_for("planning-shifts-start")  # refused in the server, not just hidden
+    if not n_clicks:
+        return None
+    return _start(data.current(), week, channel, date, audience, current_lang())
+
+
+@callback(
+    Output("planning-shifts-status", "children"),
+    Output("planning-shifts-result", "children"),
+    Input("planning-shifts-poll", "n_intervals"),
+    State("planning-week", "value"),
+    prevent_initial_call=True,
+)
+def poll_shift_plan(_n, week):
+    """While a job runs: its progress; then the stored plan."""
+    from dash import no_update
+
+    auth.require_role_for("planning-shifts-result")
+    lang = current_lang()
+    wh = data.current()
+    job = _jobs().status(wh)
+    if job is not None and job.state == "running":
+        return _job_message(job, lang), no_update
+    status = _job_message(job, lang) if job is not None else None
+    return status, shifts_panel(wh, week, lang)
+
+
+@callback(
+    Output("planning-shifts-poll", "disabled"),
+    Input("planning-shifts-started", "children"),
+    Input("planning-shifts-status", "children"),
+    prevent_initial_call=True,
+)
+def switch_shift_poll(_started, _status):
+    """The poll runs only while a job runs (a page at rest sends no request)."""
+    auth.require_role_for("planning-shifts-poll")
+    return not _job_running(data.current())
+
+
+def _start(wh, week, channel, date, audience, lang: str):
+    from flask_login import current_user
+
+    from dashboards.jobs import JobBusy
+    from dashboards.planning_model import shift_inputs
+
+    try:
+        plan = week_plan_view(wh, week)
+        what_if = parse_what_if(channel, date, audience)
+        job = _jobs().start(wh, plan.week, shift_inputs(plan, what_if),
+                            author=f"app:{current_user.name}")
+    except JobBusy:
+        return message(lbl("shifts_busy", lang), "warn", id="planning-shifts-busy")
+    except (ValueError, data.WarehouseBusy) as exc:
+        return message(lbl("shifts_failed", lang).format(why=str(exc)), "warn",
+                       id="planning-shifts-error")
+    return message(lbl("shifts_started", lang).format(week=job.week), "info",
+                   id="planning-shifts-started-ok")
+
+
+def _job_message(job, lang: str):
+    if job.state == "running":
+        return message(lbl("shifts_running", lang).format(
+            week=job.week, step=job.step, pct=fmt_rate(job.done, lang)), "info",
+            id="planning-shifts-running")
+    if job.state == "failed":
+        return message(lbl("shifts_failed", lang).format(why=job.error), "warn",
+                       id="planning-shifts-error")
+    return None

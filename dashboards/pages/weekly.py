@@ -386,12 +386,21 @@ def _slot(stamp: str, lang: str) -> str:
     return f"{day_labels([moment.date()], lang)[0]} {moment:%H:%M}"
 
 
-def format_gaps(gaps: pd.DataFrame, lang: str) -> pd.DataFrame:
+ATTRIBUTION_PARTS = ("forecast_error", "aht_drift", "staffing_gap", "remainder")
+
+
+def format_gaps(gaps: pd.DataFrame, lang: str, attribution=None) -> pd.DataFrame:
     """One row per missed target: metric, target, actual, shortfall (in the metric's unit),
+    its split into forecast error, handle-time drift, staffing gap and remainder (from the
+    week review's ``attribution``, :mod:`analytics.review.attribution`; line-wide targets),
     the days that missed it and the worst half hours (abandons, waiting time)."""
+    split = {}
+    if attribution is not None and attribution.reason is None:
+        split = {r.metric: r for r in attribution.week_rows().itertuples()}
     rows = []
     for gap in gaps.itertuples():
         gap_metric = metric(str(gap.metric))
+        parts = split.get(gap.metric) if not isinstance(gap.queue, str) else None
 
         def fmt(value, delta=False, _m=gap_metric):
             return _m.format_delta(value, lang) if delta else _m.format(value, lang)
@@ -408,6 +417,8 @@ def format_gaps(gaps: pd.DataFrame, lang: str) -> pd.DataFrame:
             "target": f"{gap.comparison} {fmt(gap.threshold)}",
             "actual": fmt(gap.actual),
             "shortfall": fmt(gap.shortfall, delta=True).lstrip("+"),
+            **{p: fmt(getattr(parts, p), delta=True) if parts is not None else MISSING
+               for p in ATTRIBUTION_PARTS},
             "days": days or MISSING,
             "worst_abandoned": aband or MISSING,
             "worst_wait": wait or MISSING,
@@ -431,9 +442,18 @@ def update_gaps(week, queues):
         contract_has_targets = bool(data.current().read(_contract_targets))
         return message(lbl("no_gap", lang) if contract_has_targets else t("no_targets", lang),
                        id="weekly-gaps-none")
+    try:
+        attribution = data.current().read(read_week_trend, week, _queues(queues)).attribution
+    except (data.WarehouseBusy, ValueError):
+        attribution = None
     labels = {k: lbl(f"gap.{k}", lang) for k in ("metric", "target", "actual", "shortfall",
                                                    "days", "worst_abandoned", "worst_wait")}
-    return table(format_gaps(gaps, lang), lang, labels=labels, id="weekly-gaps-table")
+    labels.update({p: t(f"attr.{p}", lang) for p in ATTRIBUTION_PARTS})
+    note = (t("attr_note", lang) if attribution is not None and attribution.reason is None
+            else t("attr_none", lang))
+    return html.Div([table(format_gaps(gaps, lang, attribution), lang, labels=labels,
+                           id="weekly-gaps-table"),
+                     html.P(note, className="note", id="weekly-gaps-attribution-note")])
 
 
 def _contract_targets(con) -> int:

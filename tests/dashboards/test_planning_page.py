@@ -300,8 +300,16 @@ def test_the_plan_is_computed_once_per_warehouse_version(app):
 def test_building_the_planning_page_fits_the_daily_model_once(app, monkeypatch):
     """The page (forecast, requirements by Erlang C and A), a what-if, the CSV download and a
     second visit: one fit of the daily model for the week."""
+    import shutil
+
+    from analytics import fit_cache
     from forecasting.daily import DailyVolumeModel
 
+    # fits are now cached per warehouse version in memory and beside the warehouse
+    # (analytics.fit_cache): start from an empty cache so that this test counts real fits
+    fit_cache.clear_memory()
+    shutil.rmtree(str(app.server.config["COPIL_WAREHOUSE"].path) + ".cache",
+                  ignore_errors=True)
     fits = []
     real_fit = DailyVolumeModel.fit
 
@@ -339,3 +347,90 @@ def test_planning_weeks_follow_the_line_calendar(warehouse):
         con.close()
     assert got["weeks"][:3] == ["2026-W47", "2026-W48", "2026-W49"]
     assert len(got["weeks"]) == WEEKS_AHEAD
+
+
+# ------------------------------------------------------------------ background shift plan
+SHIFT_START_OUT = [("planning-shifts-started", "children")]
+SHIFT_POLL_OUT = [("planning-shifts-status", "children"), ("planning-shifts-result", "children")]
+
+
+def _start_shifts(client, week=WEEK):
+    return post_callback(client, SHIFT_START_OUT, [("planning-shifts-start", "n_clicks", 1)],
+                         [("planning-week", "value", week), *NO_WHAT_IF])
+
+
+def _poll_shifts(client, week=WEEK):
+    return post_callback(client, SHIFT_POLL_OUT, [("planning-shifts-poll", "n_intervals", 1)],
+                         [("planning-week", "value", week)])
+
+
+def _poll_switch(client):
+    response = post_callback(client, [("planning-shifts-poll", "disabled")],
+                             [("planning-shifts-started", "children", None),
+                              ("planning-shifts-status", "children", None)])
+    return response.get_json()["response"]["planning-shifts-poll"]["disabled"]
+
+
+def test_the_shift_plan_runs_in_the_background_one_at_a_time(app, monkeypatch):
+    """The request that starts the job returns while the plan is still being built; a second
+    start is refused while it runs; the poll shows the progress, then the stored plan."""
+    import threading
+    import time
+
+    import analytics.plan_store as store
+
+    release = threading.Event()
+    real_build = store.build_plan
+
+    def held_build(*args, **kwargs):
+        kwargs["progress"]("forecast", 0.05)
+        assert release.wait(60)  # the job waits here until the test lets it go
+        return real_build(*args, **kwargs)
+
+    monkeypatch.setattr(store, "build_plan", held_build)
+    client = login(app, "planner")
+    _plan(client)
+    started = _start_shifts(client)
+    assert started.status_code == 200
+    assert "planning-shifts-started-ok" in json.dumps(started.get_json())
+    job = app.server.config["COPIL_SHIFT_JOBS"].status(app.server.config["COPIL_WAREHOUSE"])
+    assert job.state == "running"  # the request came back before the plan was built
+    busy = _start_shifts(client)
+    assert "planning-shifts-busy" in json.dumps(busy.get_json())
+    for _ in range(600):  # the thread reaches the held build
+        if job.step != "queued":
+            break
+        time.sleep(0.05)
+    polled = json.dumps(_poll_shifts(client).get_json(), ensure_ascii=False)
+    assert "planning-shifts-running" in polled and "2026-W47 : forecast (" in polled, polled
+    assert _poll_switch(client) is False  # the poll runs while the job does
+    release.set()
+    for _ in range(600):
+        job = app.server.config["COPIL_SHIFT_JOBS"].status(app.server.config["COPIL_WAREHOUSE"])
+        if job.state != "running":
+            break
+        time.sleep(0.1)
+    assert job.state == "done", job.error
+    body = json.dumps(_poll_shifts(client).get_json(), ensure_ascii=False)
+    assert "planning-shifts-summary" in body and f"Plan {job.plan_id}" in body
+    assert _poll_switch(client) is True  # the poll stops
+    figure = _figure(body, "planning-shifts-coverage")
+    # the coverage chart is the stored plan: required headcount and advisors on shift
+    con = connect(app.server.config["COPIL_WAREHOUSE"].path, read_only=True)
+    try:
+        from analytics.plan_store import load_plan
+
+        stored = load_plan(con, job.plan_id)
+    finally:
+        con.close()
+    assert stored.author == "app:planner" and stored.week == WEEK
+    np.testing.assert_array_equal(_values(figure["data"][0]["y"]), stored.intervals["required"])
+    np.testing.assert_array_equal(_values(figure["data"][1]["y"]), stored.intervals["planned"])
+
+
+def test_the_client_may_not_start_or_poll_the_shift_job(app):
+    client = login(app, "client")
+    assert _start_shifts(client).status_code == 403
+    assert _poll_shifts(client).status_code == 403
+    assert app.server.config["COPIL_SHIFT_JOBS"].status(
+        app.server.config["COPIL_WAREHOUSE"]) is None

@@ -7,8 +7,11 @@ import pandas as pd
 import pytest
 
 from forecasting.reforecast import (
+    estimate_handle_dispersion,
+    estimate_handle_prior_strength,
     estimate_interval_dispersion,
     estimate_prior_strength,
+    handle_factor,
     posterior_factor,
     reforecast_rest,
 )
@@ -99,3 +102,38 @@ def test_shape_dispersion_widens_the_bands():
     np.testing.assert_allclose(loose["reforecast"], exact["reforecast"])
     assert (loose["hi80"] > exact["hi80"]).all() and (loose["lo80"] < exact["lo80"]).all()
     assert (loose["hi95"] - loose["lo95"] >= loose["hi80"] - loose["lo80"]).all()
+
+
+def test_handle_dispersion_hand_checked():
+    # day d1: 10 + 10 answered, handle 1000 s and 3000 s, planned AHT 200 s: expected
+    # handle 2000 s each, interval ratios 0.5 and 1.5 around the day's 4000 / 4000 = 1;
+    # sum n (h - H)^2 = 10 * 0.25 + 10 * 0.25 = 5 over 2 intervals - 1 day: c2 = 5
+    n, h, p, d = [10, 10], [1000, 3000], [200, 200], ["d1", "d1"]
+    assert estimate_handle_dispersion(n, h, p, d) == pytest.approx(5.0)
+    # day d2: 20 + 20 answered, 4000 s each, planned 100 s: ratios 2 and 2, day ratio 2, no
+    # spread: c2 = 5 / (4 intervals - 2 days) = 2.5; an interval without answered calls or
+    # without a planned AHT is left out
+    n2, h2, p2 = n + [20, 20, 0, 5], h + [4000, 4000, 0, 900], p + [100, 100, 100, np.nan]
+    d2 = d + ["d2", "d2", "d2", "d2"]
+    c2 = estimate_handle_dispersion(n2, h2, p2, d2)
+    assert c2 == pytest.approx(2.5)
+    # prior: day ratios 1 (20 calls) and 2 (40 calls): mean((H - 1)^2) = (0 + 1) / 2 = 0.5;
+    # sampling part mean(c2 / n) = (2.5 / 20 + 2.5 / 40) / 2 = 0.09375; t2 = 0.40625,
+    # b = c2 / t2 = 2.5 / 0.40625 = 6.1538 calls
+    assert estimate_handle_prior_strength(n2, h2, p2, d2, c2) == pytest.approx(2.5 / 0.40625)
+    # days no more dispersed than the sampling noise: no update
+    assert estimate_handle_prior_strength([10, 10], [2000, 2000], [200, 200], ["a", "b"],
+                                          c2=1.0) == np.inf
+    assert np.isnan(estimate_handle_dispersion([10], [1000], [100], ["a"]))
+
+
+def test_handle_factor_hand_checked():
+    # 30 answered calls took 9000 s where the plan expected 7500 s: plain ratio 1.2;
+    # with b = 20 calls: (20 + 30 * 1.2) / (20 + 30) = 56 / 50 = 1.12
+    assert handle_factor(20, 30, 9000, 7500) == pytest.approx(1.12)
+    # b = 0 is the plain ratio; b infinite (or no answered call yet) leaves the plan
+    assert handle_factor(0, 30, 9000, 7500) == pytest.approx(1.2)
+    assert handle_factor(np.inf, 30, 9000, 7500) == 1.0
+    assert handle_factor(20, 0, 0, 0) == 1.0
+    with pytest.raises(ValueError, match=">= 0"):
+        handle_factor(-1, 30, 9000, 7500)

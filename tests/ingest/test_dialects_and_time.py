@@ -110,3 +110,28 @@ def test_latin1_bytes_beyond_the_sniffed_start_are_read_as_cp1252(con, tmp_path,
     s = ingest_file(con, "calls", f)
     assert (s.rows_read, s.rows_loaded) == (30_001, 30_001)
     assert rows(con, "select topic from calls where call_id = 'z'") == [("Séjour",)]
+
+
+LONG_HEAD = "call_id,queue,arrived_at,outcome,wait_s,topic\n"
+LONG_ROW = "B,q,2024-03-04 10:00:00,abandoned,5," + "y" * 3_000_000 + "\n"
+
+
+def test_records_longer_than_2_mib_at_the_start_are_read(con, tmp_path, write, rows):
+    # a 3 MB record in the first MiB: the file is read with the long-line buffers
+    f = write(tmp_path / "long.csv", LONG_HEAD + "A,q,2024-03-04 10:00:00,abandoned,5,x\n"
+              + LONG_ROW + "C,q,2024-03-04 11:00:00,abandoned,5,z\n")
+    s = ingest_file(con, "calls", f)
+    assert (s.rows_read, s.rows_loaded, s.rows_quarantined) == (3, 3, 0)
+    assert rows(con, "select length(topic) from calls where call_id = 'B'") == [(3_000_000,)]
+
+
+def test_a_record_longer_than_2_mib_further_on_is_quarantined_by_line(con, tmp_path, write):
+    # 100,000 short records (> 1 MiB) then a 3 MB one at line 100,002 (header = line 1)
+    short = "".join(f"P{i},q,2024-03-04 10:00:00,abandoned,5,x\n" for i in range(100_000))
+    f = write(tmp_path / "long.csv", LONG_HEAD + short + LONG_ROW
+              + "C,q,2024-03-04 11:00:00,abandoned,5,z\n")
+    s = ingest_file(con, "calls", f)
+    assert (s.rows_read, s.rows_loaded, s.rows_quarantined) == (100_002, 100_001, 1)
+    assert s.problems == [{"line": 100_002, "column": None, "value": None,
+                           "reason": "malformed line: longer than 2 MiB; check that its "
+                                     "quotes are closed"}]
