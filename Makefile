@@ -4,6 +4,10 @@
 SHELL := /bin/bash
 export UV_PYTHON_DOWNLOADS := never
 export UV_PYTHON := 3.12
+# installed packages get their bytecode at install time: where PYTHONDONTWRITEBYTECODE is
+# set (as on this machine) every process otherwise recompiled pandas, Dash, SciPy... from
+# source (imports 4.4 s -> 1.4 s; compiling once costs ~8 s at setup)
+export UV_COMPILE_BYTECODE := 1
 UV := .tools/bin/uv
 RUN := $(UV) run --frozen --no-dev
 RUN_DEV := $(UV) run --frozen
