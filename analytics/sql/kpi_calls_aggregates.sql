@@ -12,12 +12,8 @@
 -- $queues, $thr).
 days_in as (
     select
-        case $grain
-            when 'week' then ((epoch_us(local_date::timestamp) // 86400000000 - $week_anchor)
-                              // 7 * 7 + $week_anchor) * 86400000000
-            when 'day'  then epoch_us(local_date::timestamp)
-            else epoch_us(date_trunc($part, local_date::timestamp))
-        end                                                             as period_us,
+        period_start_us(epoch_us(local_date::timestamp), $grain, $part, $bucket_us, $week_anchor)
+                                                                        as period_us,
         case when $by = 'queue' then queue end                          as by_value,
         * exclude (local_date, queue)
     from agg_calls_day
@@ -52,12 +48,8 @@ calls_flagged as (
 -- answered waits per period, by value and exact value
 waits_in as (
     select
-        case $grain
-            when 'week' then ((epoch_us(local_date::timestamp) // 86400000000 - $week_anchor)
-                              // 7 * 7 + $week_anchor) * 86400000000
-            when 'day'  then epoch_us(local_date::timestamp)
-            else epoch_us(date_trunc($part, local_date::timestamp))
-        end                                                             as period_us,
+        period_start_us(epoch_us(local_date::timestamp), $grain, $part, $bucket_us, $week_anchor)
+                                                                        as period_us,
         case when $by = 'queue' then queue end                          as by_value,
         wait_s,
         sum(n)                                                          as n

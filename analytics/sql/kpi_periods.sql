@@ -71,15 +71,8 @@ calls_local as (
 -- local period start, as local epoch microseconds (1970-01-05 = day 4 was a Monday)
 calls_in as (
     select
-        case $grain
-            when 'interval' then (local_us // $bucket_us) * $bucket_us
-            when 'day'      then (local_us // 86400000000) * 86400000000
-            -- $week_anchor: epoch day (0..6) of a first day of the line's week
-            -- (4 = Monday 1970-01-05, 3 = Sunday 1970-01-04)
-            when 'week'     then ((local_us // 86400000000 - $week_anchor) // 7 * 7
-                                  + $week_anchor) * 86400000000
-            else epoch_us(date_trunc($part, make_timestamp(local_us)))
-        end                                                             as period_us,
+        -- $week_anchor: epoch day (0..6) of a first day of the line's week (stg_calls.sql)
+        period_start_us(local_us, $grain, $part, $bucket_us, $week_anchor) as period_us,
         * exclude (local_us)
     from calls_local
 ),

@@ -56,3 +56,17 @@ create or replace temp macro service_level_denominator(variant, answered, abando
 -- local TIMESTAMP (the repeated autumn hour is one bucket; the skipped spring hour has none).
 create or replace temp macro local_interval(local_ts, minutes) as
     time_bucket(to_minutes(cast(minutes as bigint)), local_ts);
+
+-- period_start_us(local_us, grain, part, bucket_us, week_anchor): THE start of the KPI period
+-- holding a local instant, as local epoch microseconds. grain 'interval' (buckets of
+-- bucket_us), 'day', 'week' (weeks start on the epoch day week_anchor modulo 7: 4 = Monday
+-- 1970-01-05, 3 = Sunday 1970-01-04, the line calendar's week start) or a date_trunc part
+-- ('month', 'quarter'). Read by kpi_periods.sql and the call aggregates' fragment.
+create or replace temp macro period_start_us(local_us, grain, part, bucket_us, week_anchor) as
+    case grain
+        when 'interval' then (local_us // bucket_us) * bucket_us
+        when 'day'      then (local_us // 86400000000) * 86400000000
+        when 'week'     then ((local_us // 86400000000 - week_anchor) // 7 * 7
+                              + week_anchor) * 86400000000
+        else epoch_us(date_trunc(part, make_timestamp(local_us)))
+    end;
